@@ -1,0 +1,95 @@
+//! Graphviz DOT output (SPEC §5): quoting, and tasks as a digraph.
+
+use crate::error::TaskError;
+use crate::fsm::digraph_open;
+use crate::graph::{Graph, TaskId};
+use std::borrow::Cow;
+use std::collections::{HashSet, VecDeque};
+
+/// Quotes a DOT identifier or label: letters, digits and underscores
+/// (with at least one letter or digit) stay bare; anything else is put in
+/// double quotes with `\`, `"` and newline escaped.
+pub fn quote(s: &str) -> Cow<'_, str> {
+    let bare =
+        s.chars().all(|c| c.is_alphanumeric() || c == '_') && s.chars().any(char::is_alphanumeric);
+    if bare {
+        return Cow::Borrowed(s);
+    }
+    let mut quoted = String::with_capacity(s.len() + 2);
+    quoted.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => quoted.push_str("\\\\"),
+            '"' => quoted.push_str("\\\""),
+            '\n' => quoted.push_str("\\n"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    Cow::Owned(quoted)
+}
+
+/// Options of [`tasks_as_dot`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DotOptions {
+    /// Draw the tasks that the given ones block too, after them.
+    pub follow_blocking: bool,
+    /// What joins the lines; a newline by default.
+    pub sep: String,
+}
+
+impl Default for DotOptions {
+    fn default() -> Self {
+        DotOptions {
+            follow_blocking: false,
+            sep: "\n".to_string(),
+        }
+    }
+}
+
+/// The node line of one task:
+/// `  ID[style=filled,fillcolor=COLOUR,label="NAME\nSTATE"];`
+pub fn node_line(g: &Graph, t: TaskId) -> Result<String, TaskError> {
+    let state = g.state(t)?;
+    let label = format!("{}\n{}", g.name(t)?, state.name());
+    Ok(format!(
+        "  {}[style=filled,fillcolor={},label={}];",
+        g.serial(t)?,
+        state.colour(),
+        quote(&label)
+    ))
+}
+
+/// The tasks as a DOT digraph: for each task, in the order given, its node
+/// line and then an edge `  ID->ID;` to each task it blocks, sorted by
+/// name; with `follow_blocking`, the blocked tasks are drawn too, after the
+/// given ones. Each task is drawn once.
+pub fn tasks_as_dot(
+    g: &Graph,
+    tasks: &[TaskId],
+    name: Option<&str>,
+    options: &DotOptions,
+) -> Result<String, TaskError> {
+    let mut lines = vec![digraph_open(name)];
+    let mut seen = HashSet::new();
+    let mut queue: VecDeque<TaskId> = tasks.iter().copied().filter(|&t| seen.insert(t)).collect();
+    while let Some(t) = queue.pop_front() {
+        lines.push(node_line(g, t)?);
+        let mut blocked = g.blocking(t)?.to_vec();
+        blocked.sort_by_cached_key(|&d| {
+            (
+                g.name(d).unwrap_or("").to_string(),
+                g.serial(d).unwrap_or(0),
+            )
+        });
+        let from = g.serial(t)?;
+        for d in blocked {
+            lines.push(format!("  {}->{};", from, g.serial(d)?));
+            if options.follow_blocking && seen.insert(d) {
+                queue.push_back(d);
+            }
+        }
+    }
+    lines.push("}".to_string());
+    Ok(lines.join(&options.sep))
+}

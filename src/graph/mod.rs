@@ -1,0 +1,531 @@
+//! The task graph (SPEC §2): tasks as state machines in an arena, linked
+//! by "requires" edges.
+//!
+//! Tasks are addressed by [`TaskId`], an index into the arena; the binding
+//! layer keeps the JS side of each task (its function, result, callbacks)
+//! beside it. Each task keeps a count of its uncompleted prerequisites, so
+//! "is it blocked?" is O(1), and a position in a topological order of the
+//! whole graph, so most cycle checks are O(1) too (see `order.rs`).
+
+mod order;
+mod outcome;
+
+pub use outcome::{CancelOutcome, Outcome};
+
+use crate::error::{TaskError, TaskErrorKind};
+use crate::fsm::Transition;
+use crate::make::{Make, MakeId, MakeOptions, Step};
+use crate::state::{Event, TaskState};
+use std::collections::VecDeque;
+
+/// A task's place in the graph. Valid until the task is removed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TaskId(pub u32);
+
+impl TaskId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Details of a transition: why it happened and which tasks caused it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Extra {
+    pub because: Option<&'static str>,
+    pub tasks: Vec<TaskId>,
+}
+
+impl Extra {
+    pub fn because(because: &'static str, tasks: Vec<TaskId>) -> Self {
+        Extra {
+            because: Some(because),
+            tasks,
+        }
+    }
+}
+
+pub type TaskTransition = Transition<TaskState, Event, Extra>;
+
+/// How a new task starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskOptions {
+    /// Initial state; any state of the table (how a saved run is resumed).
+    pub state: TaskState,
+    /// A failing function cancels the task instead of failing it.
+    pub cancel_on_exception: bool,
+    /// Someone wants this task's transitions (callbacks, `track`): they
+    /// are put in the outbox, timestamped, for the driver to deliver.
+    pub observed: bool,
+    /// Keep every transition in the task's history.
+    pub history: bool,
+}
+
+impl Default for TaskOptions {
+    fn default() -> Self {
+        TaskOptions {
+            state: TaskState::Pending,
+            cancel_on_exception: false,
+            observed: false,
+            history: false,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Node {
+    name: String,
+    serial: u64,
+    state: TaskState,
+    required: Vec<TaskId>,
+    blocking: Vec<TaskId>,
+    /// How many of `required` are not completed.
+    uncompleted: u32,
+    /// Position in the graph's topological order (prerequisites first).
+    ord: u64,
+    /// Visit mark for graph walks, compared with `Graph::epoch`.
+    stamp: u32,
+    /// Number of the current run of the function (a retry starts another).
+    attempt: u32,
+    cancel_requested: bool,
+    cancel_on_exception: bool,
+    observed: bool,
+    /// How many active makes care about this task's state changes.
+    watchers: u32,
+    history: Option<Vec<TaskTransition>>,
+}
+
+/// Milliseconds since the Unix epoch.
+pub type Clock = fn() -> f64;
+
+fn system_clock() -> f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+    // wasm32-unknown-unknown has no clock; the binding installs Date.now.
+    #[cfg(target_arch = "wasm32")]
+    {
+        0.0
+    }
+}
+
+/// All tasks, their edges, and the makes running over them.
+#[derive(Debug)]
+pub struct Graph {
+    nodes: Vec<Option<Node>>,
+    free: Vec<u32>,
+    live: usize,
+    next_serial: u64,
+    next_ord: u64,
+    epoch: u32,
+    clock: Clock,
+    /// Transitions of observed tasks, waiting for the driver.
+    outbox: Vec<(TaskId, TaskTransition)>,
+    /// Watched tasks whose state changed, waiting to be told to the makes.
+    changed: VecDeque<TaskId>,
+    pub(crate) makes: Vec<Option<Make>>,
+    pub(crate) make_serial: u32,
+}
+
+impl Default for Graph {
+    fn default() -> Self {
+        Graph::new()
+    }
+}
+
+impl Graph {
+    pub fn new() -> Self {
+        Graph::with_clock(system_clock)
+    }
+
+    pub fn with_clock(clock: Clock) -> Self {
+        Graph {
+            nodes: Vec::new(),
+            free: Vec::new(),
+            live: 0,
+            next_serial: 1,
+            next_ord: 0,
+            epoch: 0,
+            clock,
+            outbox: Vec::new(),
+            changed: VecDeque::new(),
+            makes: Vec::new(),
+            make_serial: 0,
+        }
+    }
+
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Number of live tasks.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Adds a task with no edges.
+    pub fn add_task(&mut self, name: &str, options: TaskOptions) -> TaskId {
+        let node = Node {
+            name: name.to_string(),
+            serial: self.next_serial,
+            state: options.state,
+            required: Vec::new(),
+            blocking: Vec::new(),
+            uncompleted: 0,
+            ord: self.next_ord,
+            stamp: 0,
+            attempt: 0,
+            cancel_requested: false,
+            cancel_on_exception: options.cancel_on_exception,
+            observed: options.observed,
+            watchers: 0,
+            history: options.history.then(Vec::new),
+        };
+        self.next_serial += 1;
+        self.next_ord += 1;
+        self.live += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                self.nodes[slot as usize] = Some(node);
+                TaskId(slot)
+            }
+            None => {
+                self.nodes.push(Some(node));
+                TaskId((self.nodes.len() - 1) as u32)
+            }
+        }
+    }
+
+    /// Removes a task and its edges; its id may be reused afterwards. The
+    /// binding calls this once JS can no longer reach the task.
+    pub fn remove_task(&mut self, id: TaskId) -> Result<(), TaskError> {
+        let node = self.node(id)?;
+        let (required, blocking) = (node.required.clone(), node.blocking.clone());
+        let completed = node.state.is_completed();
+        for p in required {
+            if let Ok(p) = self.node_mut(p) {
+                p.blocking.retain(|&d| d != id);
+            }
+        }
+        for d in blocking {
+            if let Ok(d) = self.node_mut(d) {
+                d.required.retain(|&p| p != id);
+                if !completed {
+                    d.uncompleted -= 1;
+                }
+            }
+        }
+        self.nodes[id.index()] = None;
+        self.free.push(id.0);
+        self.live -= 1;
+        Ok(())
+    }
+
+    fn node(&self, id: TaskId) -> Result<&Node, TaskError> {
+        self.nodes
+            .get(id.index())
+            .and_then(Option::as_ref)
+            .ok_or_else(|| unknown(id))
+    }
+
+    fn node_mut(&mut self, id: TaskId) -> Result<&mut Node, TaskError> {
+        self.nodes
+            .get_mut(id.index())
+            .and_then(Option::as_mut)
+            .ok_or_else(|| unknown(id))
+    }
+
+    pub fn contains(&self, id: TaskId) -> bool {
+        self.node(id).is_ok()
+    }
+
+    pub fn name(&self, id: TaskId) -> Result<&str, TaskError> {
+        Ok(&self.node(id)?.name)
+    }
+
+    /// The task's display id: unique for the life of the graph, used as
+    /// its DOT node id.
+    pub fn serial(&self, id: TaskId) -> Result<u64, TaskError> {
+        Ok(self.node(id)?.serial)
+    }
+
+    /// The string form of a task: `Task:NAME:STATE`.
+    pub fn describe(&self, id: TaskId) -> Result<String, TaskError> {
+        let node = self.node(id)?;
+        Ok(format!("Task:{}:{}", node.name, node.state.name()))
+    }
+
+    pub fn state(&self, id: TaskId) -> Result<TaskState, TaskError> {
+        Ok(self.node(id)?.state)
+    }
+
+    /// Prerequisites, in the order they were required.
+    pub fn required(&self, id: TaskId) -> Result<&[TaskId], TaskError> {
+        Ok(&self.node(id)?.required)
+    }
+
+    /// Dependents, in the order they were added.
+    pub fn blocking(&self, id: TaskId) -> Result<&[TaskId], TaskError> {
+        Ok(&self.node(id)?.blocking)
+    }
+
+    pub fn is_completed(&self, id: TaskId) -> Result<bool, TaskError> {
+        Ok(self.node(id)?.state.is_completed())
+    }
+
+    /// True while any prerequisite is not completed.
+    pub fn is_blocked(&self, id: TaskId) -> Result<bool, TaskError> {
+        Ok(self.node(id)?.uncompleted > 0)
+    }
+
+    /// The prerequisites that are not completed, in requirement order.
+    pub fn blockers(&self, id: TaskId) -> Result<Vec<TaskId>, TaskError> {
+        let node = self.node(id)?;
+        if node.uncompleted == 0 {
+            return Ok(Vec::new());
+        }
+        Ok(node
+            .required
+            .iter()
+            .copied()
+            .filter(|&p| self.node(p).is_ok_and(|p| !p.state.is_completed()))
+            .collect())
+    }
+
+    pub fn attempt(&self, id: TaskId) -> Result<u32, TaskError> {
+        Ok(self.node(id)?.attempt)
+    }
+
+    pub fn cancel_requested(&self, id: TaskId) -> Result<bool, TaskError> {
+        Ok(self.node(id)?.cancel_requested)
+    }
+
+    pub fn history(&self, id: TaskId) -> Result<Option<&[TaskTransition]>, TaskError> {
+        Ok(self.node(id)?.history.as_deref())
+    }
+
+    pub fn set_observed(&mut self, id: TaskId, observed: bool) -> Result<(), TaskError> {
+        self.node_mut(id)?.observed = observed;
+        Ok(())
+    }
+
+    /// Takes the transitions of observed tasks made since the last call,
+    /// in the order they happened, for the driver to deliver.
+    pub fn take_transitions(&mut self) -> Vec<(TaskId, TaskTransition)> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// Whether transitions are waiting in the outbox.
+    pub fn has_transitions(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+
+    /// The events allowed in the task's state now, in table order.
+    pub fn events(&self, id: TaskId) -> Result<Vec<Event>, TaskError> {
+        Ok(self.node(id)?.state.events().collect())
+    }
+
+    /// Fires `event` at a task. The error names the event and the state.
+    pub fn event(
+        &mut self,
+        id: TaskId,
+        event: Event,
+        extra: Extra,
+    ) -> Result<TaskState, TaskError> {
+        let state = self.fire(id, event, extra)?;
+        self.notify_makes();
+        Ok(state)
+    }
+
+    /// Fires an event given by name; an unknown name is reported like any
+    /// event the state does not allow.
+    pub fn event_named(
+        &mut self,
+        id: TaskId,
+        event: &str,
+        extra: Extra,
+    ) -> Result<TaskState, TaskError> {
+        match Event::from_name(event) {
+            Some(e) => self.event(id, e, extra),
+            None => Err(self.invalid_event(id, event)?),
+        }
+    }
+
+    fn invalid_event(&self, id: TaskId, event: &str) -> Result<TaskError, TaskError> {
+        let state = self.node(id)?.state;
+        Ok(TaskError::new(
+            TaskErrorKind::InvalidEvent,
+            Some(id),
+            format!("invalid event '{event}' for state '{}'", state.name()),
+        ))
+    }
+
+    /// The one place a task changes state: checks the table, keeps the
+    /// blocked counts of its dependents right, records the transition for
+    /// observers and history, and queues the change for watching makes.
+    pub(crate) fn fire(
+        &mut self,
+        id: TaskId,
+        event: Event,
+        extra: Extra,
+    ) -> Result<TaskState, TaskError> {
+        let clock = self.clock;
+        let node = self.node_mut(id)?;
+        let old = node.state;
+        let Some(new) = old.next(event) else {
+            return Err(self.invalid_event(id, event.name())?);
+        };
+        node.state = new;
+        let (observed, watched) = (node.observed, node.watchers > 0);
+        if observed || node.history.is_some() {
+            let transition = Transition {
+                old_state: old,
+                new_state: new,
+                event,
+                when: clock(),
+                extra,
+            };
+            if let Some(history) = &mut node.history {
+                history.push(transition.clone());
+            }
+            if observed {
+                self.outbox.push((id, transition));
+            }
+        }
+        if old.is_completed() != new.is_completed() {
+            let blocking = std::mem::take(&mut self.node_mut(id)?.blocking);
+            for &d in &blocking {
+                if let Ok(d) = self.node_mut(d) {
+                    if new.is_completed() {
+                        d.uncompleted -= 1;
+                    } else {
+                        d.uncompleted += 1;
+                    }
+                }
+            }
+            self.node_mut(id)?.blocking = blocking;
+        }
+        if watched {
+            self.changed.push_back(id);
+        }
+        Ok(new)
+    }
+
+    pub(crate) fn watch(&mut self, id: TaskId) {
+        if let Ok(node) = self.node_mut(id) {
+            node.watchers += 1;
+        }
+    }
+
+    pub(crate) fn unwatch(&mut self, id: TaskId) {
+        if let Ok(node) = self.node_mut(id) {
+            node.watchers = node.watchers.saturating_sub(1);
+        }
+    }
+
+    /// Tells every active make about the watched tasks that changed state,
+    /// until no more changes come (a make may fire events as it hears).
+    pub(crate) fn notify_makes(&mut self) {
+        while let Some(id) = self.changed.pop_front() {
+            for slot in 0..self.makes.len() {
+                if let Some(mut make) = self.makes[slot].take() {
+                    make.on_change(self, id);
+                    self.makes[slot] = Some(make);
+                }
+            }
+        }
+    }
+
+    /// Starts a make of `tasks` (see [`crate::make`]).
+    pub fn make_start(
+        &mut self,
+        tasks: &[TaskId],
+        options: MakeOptions,
+    ) -> Result<MakeId, TaskError> {
+        for &t in tasks {
+            self.node(t)?;
+        }
+        self.make_serial = self.make_serial.wrapping_add(1);
+        let make = Make::new(self, tasks, options, self.make_serial);
+        let slot = match self.makes.iter().position(Option::is_none) {
+            Some(slot) => {
+                self.makes[slot] = Some(make);
+                slot
+            }
+            None => {
+                self.makes.push(Some(make));
+                self.makes.len() - 1
+            }
+        };
+        Ok(MakeId {
+            slot: slot as u32,
+            serial: self.make_serial,
+        })
+    }
+
+    /// The make's next step. See [`Step`].
+    pub fn make_next(&mut self, id: MakeId) -> Step {
+        let Some(mut make) = self.take_make(id) else {
+            return Step::Finished;
+        };
+        let step = make.next(self);
+        self.makes[id.slot as usize] = Some(make);
+        self.notify_makes();
+        step
+    }
+
+    /// Stops a make: nothing new starts and it yields nothing more. Tasks
+    /// it queued but did not start are cancelled; the tasks it has running
+    /// are returned, for the driver to cancel (cancellation of a running
+    /// function is cooperative).
+    pub fn make_abort(&mut self, id: MakeId) -> Vec<TaskId> {
+        let Some(mut make) = self.take_make(id) else {
+            return Vec::new();
+        };
+        let running = make.abort(self);
+        self.makes[id.slot as usize] = Some(make);
+        self.notify_makes();
+        running
+    }
+
+    /// Forgets a finished or abandoned make.
+    pub fn make_end(&mut self, id: MakeId) {
+        if let Some(make) = self.take_make(id) {
+            make.release(self);
+        }
+    }
+
+    fn take_make(&mut self, id: MakeId) -> Option<Make> {
+        let slot = self.makes.get_mut(id.slot as usize)?;
+        if slot.as_ref()?.serial() != id.serial {
+            return None;
+        }
+        slot.take()
+    }
+
+    /// Marks and walks use a fresh epoch each time instead of clearing.
+    pub(crate) fn next_epoch(&mut self) -> u32 {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            for node in self.nodes.iter_mut().flatten() {
+                node.stamp = 0;
+            }
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+}
+
+fn unknown(id: TaskId) -> TaskError {
+    TaskError::new(
+        TaskErrorKind::UnknownTask,
+        None,
+        format!("no task with id {} (it was removed)", id.0),
+    )
+}

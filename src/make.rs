@@ -1,0 +1,424 @@
+//! The make engine (SPEC §3): completes the given tasks, prerequisites
+//! first, and says which given tasks to yield as they complete.
+//!
+//! It does no I/O. The driver (the JS binding, or [`crate::local`] in plain
+//! Rust) asks for the next [`Step`] and carries it out: run a function,
+//! hand a task to a queue, yield a task, or wait. Outcomes go to the graph
+//! (`Graph::finish`), which tells every make watching the task; so outcomes
+//! may arrive in any order, several may be in flight, and a task can be
+//! shared with another make or changed by hand meanwhile.
+//!
+//! Cost: each task is evaluated a bounded number of times per make and each
+//! evaluation scans its prerequisites once, so a make is O(tasks + edges);
+//! the work list is an explicit stack, so a chain of a million is fine.
+
+use crate::error::{TaskError, TaskErrorKind};
+use crate::graph::{Extra, Graph, TaskId};
+use crate::idmap::IdMap;
+use crate::state::{Event, TaskState};
+use std::collections::VecDeque;
+
+/// Options of a make.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MakeOptions {
+    /// Stop once a given task ends in a state other than DONE.
+    pub fail_fast: bool,
+    /// Hand ready tasks to the driver's queue (`queue` → QUEUED) instead of
+    /// running them (`dispatch` → RUNNING).
+    pub queue: bool,
+    /// At most this many tasks started by this make at once; 0: no limit.
+    pub concurrency: usize,
+}
+
+/// Names an active make in its graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MakeId {
+    pub(crate) slot: u32,
+    pub(crate) serial: u32,
+}
+
+/// What the driver should do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Run the task's function: `dispatch` has been fired (it is RUNNING).
+    /// Report the outcome with `Graph::finish(task, attempt, ..)`.
+    Run { task: TaskId, attempt: u32 },
+    /// Hand the task to the queue: `queue` has been fired (it is QUEUED).
+    /// When the queue gets to it, `Graph::dispatch` it and run it.
+    Enqueue(TaskId),
+    /// A given task completed or was cancelled: hand it to the caller.
+    Yield(TaskId),
+    /// Nothing to do until a running or queued task ends.
+    Wait,
+    /// Every given task has been yielded, or the make was stopped.
+    Finished,
+    /// The make cannot go on (a given task is PREPARE).
+    Failed(TaskError),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mark {
+    /// On the work stack, to be evaluated.
+    Seen,
+    /// PENDING, waiting for this many prerequisites to settle.
+    Waiting(u32),
+    /// Its prerequisites are done; waiting for a free slot.
+    Ready,
+    /// Dispatched or queued by this make, not yet settled.
+    Started,
+    /// Running or queued by someone else; this make waits for it.
+    Watching,
+    /// Completed or cancelled.
+    Settled,
+}
+
+#[derive(Debug)]
+struct Entry {
+    task: TaskId,
+    mark: Mark,
+    given: bool,
+    yielded: bool,
+    /// Tasks of this make waiting for this one to settle.
+    waiters: Vec<TaskId>,
+}
+
+/// What the rules of SPEC §3 say of a PENDING task, given its
+/// prerequisites' states.
+enum Verdict {
+    Fail(Vec<TaskId>),
+    Cancel(Vec<TaskId>),
+    Wait(Vec<TaskId>),
+    NotDone(Vec<TaskId>),
+    Ready,
+}
+
+/// One make in progress. Lives in its graph (`Graph::make_start`).
+#[derive(Debug)]
+pub struct Make {
+    serial: u32,
+    options: MakeOptions,
+    index: IdMap<u32>,
+    entries: Vec<Entry>,
+    /// Given tasks not yet yielded.
+    remaining: usize,
+    work: Vec<TaskId>,
+    ready: VecDeque<TaskId>,
+    yields: VecDeque<(TaskId, TaskState)>,
+    in_flight: usize,
+    stopped: bool,
+    error: Option<TaskError>,
+}
+
+impl Make {
+    pub(crate) fn new(g: &mut Graph, tasks: &[TaskId], options: MakeOptions, serial: u32) -> Make {
+        let mut make = Make {
+            serial,
+            options,
+            index: IdMap::default(),
+            entries: Vec::new(),
+            remaining: 0,
+            work: Vec::new(),
+            ready: VecDeque::new(),
+            yields: VecDeque::new(),
+            in_flight: 0,
+            stopped: false,
+            error: None,
+        };
+        for &t in tasks {
+            let e = make.entry(g, t);
+            if !make.entries[e].given {
+                make.entries[e].given = true;
+                make.remaining += 1;
+            }
+        }
+        // Evaluate the given tasks in the order given.
+        make.work = make.entries.iter().rev().map(|e| e.task).collect();
+        make
+    }
+
+    pub(crate) fn serial(&self) -> u32 {
+        self.serial
+    }
+
+    /// The entry of `t`, made (and the task watched) on first sight.
+    fn entry(&mut self, g: &mut Graph, t: TaskId) -> usize {
+        if let Some(&e) = self.index.get(&t) {
+            return e as usize;
+        }
+        g.watch(t);
+        self.entries.push(Entry {
+            task: t,
+            mark: Mark::Seen,
+            given: false,
+            yielded: false,
+            waiters: Vec::new(),
+        });
+        let e = self.entries.len() - 1;
+        self.index.insert(t, e as u32);
+        e
+    }
+
+    fn mark(&self, t: TaskId) -> Option<Mark> {
+        self.index.get(&t).map(|&e| self.entries[e as usize].mark)
+    }
+
+    fn set_mark(&mut self, t: TaskId, mark: Mark) {
+        if let Some(&e) = self.index.get(&t) {
+            self.entries[e as usize].mark = mark;
+        }
+    }
+
+    fn can_start(&self) -> bool {
+        self.options.concurrency == 0 || self.in_flight < self.options.concurrency
+    }
+
+    pub(crate) fn next(&mut self, g: &mut Graph) -> Step {
+        loop {
+            if let Some(error) = self.error.take() {
+                self.stopped = true;
+                return Step::Failed(error);
+            }
+            if self.stopped {
+                return Step::Finished;
+            }
+            if let Some((t, state)) = self.yields.pop_front() {
+                self.remaining -= 1;
+                if self.options.fail_fast && state != TaskState::Done {
+                    self.stopped = true;
+                }
+                return Step::Yield(t);
+            }
+            if self.remaining == 0 {
+                self.stopped = true;
+                return Step::Finished;
+            }
+            if let Some(t) = self.work.pop() {
+                if let Some(step) = self.evaluate(g, t) {
+                    return step;
+                }
+                continue;
+            }
+            if self.can_start() {
+                if let Some(t) = self.ready.pop_front() {
+                    if self.mark(t) != Some(Mark::Ready) {
+                        continue;
+                    }
+                    // Things may have changed since it was found ready.
+                    if g.state(t).ok() == Some(TaskState::Pending)
+                        && matches!(self.rules(g, t), Verdict::Ready)
+                    {
+                        return self.start(g, t);
+                    }
+                    self.push_work(t);
+                    continue;
+                }
+            }
+            return Step::Wait;
+        }
+    }
+
+    fn push_work(&mut self, t: TaskId) {
+        self.set_mark(t, Mark::Seen);
+        self.work.push(t);
+    }
+
+    /// Applies the rules to a task taken from the work stack.
+    fn evaluate(&mut self, g: &mut Graph, t: TaskId) -> Option<Step> {
+        if self.mark(t) != Some(Mark::Seen) {
+            return None;
+        }
+        let Ok(state) = g.state(t) else {
+            self.set_mark(t, Mark::Settled);
+            return None;
+        };
+        match state {
+            TaskState::Prepare => {
+                let task = self.index.get(&t).map(|&e| &self.entries[e as usize]);
+                if task.is_some_and(|e| e.given) {
+                    let name = g.name(t).unwrap_or("?");
+                    self.error = Some(TaskError::new(
+                        TaskErrorKind::MakePrepare,
+                        Some(t),
+                        format!("cannot make a PREPARE task: '{name}'"),
+                    ));
+                }
+                self.set_mark(t, Mark::Settled);
+                None
+            }
+            TaskState::Running | TaskState::Queued => {
+                self.set_mark(t, Mark::Watching);
+                None
+            }
+            TaskState::Pending => self.evaluate_pending(g, t),
+            TaskState::Done | TaskState::Failed | TaskState::Abort | TaskState::Cancelled => {
+                self.settle(g, t);
+                None
+            }
+        }
+    }
+
+    fn rules(&self, g: &Graph, t: TaskId) -> Verdict {
+        let (mut failed, mut cancelled, mut unsettled, mut not_done) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for &p in g.required(t).unwrap_or(&[]) {
+            match g.state(p) {
+                Ok(TaskState::Failed | TaskState::Abort) => failed.push(p),
+                Ok(TaskState::Cancelled) => cancelled.push(p),
+                Ok(TaskState::Pending | TaskState::Running | TaskState::Queued) => {
+                    unsettled.push(p)
+                }
+                Ok(TaskState::Done) => {}
+                Ok(TaskState::Prepare) | Err(_) => not_done.push(p),
+            }
+        }
+        if !failed.is_empty() {
+            Verdict::Fail(failed)
+        } else if !cancelled.is_empty() {
+            Verdict::Cancel(cancelled)
+        } else if !unsettled.is_empty() {
+            Verdict::Wait(unsettled)
+        } else if !not_done.is_empty() {
+            Verdict::NotDone(not_done)
+        } else {
+            Verdict::Ready
+        }
+    }
+
+    fn evaluate_pending(&mut self, g: &mut Graph, t: TaskId) -> Option<Step> {
+        let (event, extra) = match self.rules(g, t) {
+            Verdict::Fail(tasks) => (Event::Error, Extra::because("failed prerequisites", tasks)),
+            Verdict::Cancel(tasks) => (
+                Event::Cancel,
+                Extra::because("cancelled prerequisites", tasks),
+            ),
+            Verdict::NotDone(tasks) => (
+                Event::Error,
+                Extra::because("some prerequisites are not done", tasks),
+            ),
+            Verdict::Wait(prerequisites) => {
+                self.wait_for(g, t, &prerequisites);
+                return None;
+            }
+            Verdict::Ready => {
+                if self.ready.is_empty() && self.can_start() {
+                    return Some(self.start(g, t));
+                }
+                self.set_mark(t, Mark::Ready);
+                self.ready.push_back(t);
+                return None;
+            }
+        };
+        // A PENDING task allows both `error` and `cancel`.
+        if g.fire(t, event, extra).is_ok() {
+            self.settle(g, t);
+        }
+        None
+    }
+
+    /// Makes the unsettled prerequisites first (first required, first
+    /// evaluated), and has `t` wait for all of them.
+    fn wait_for(&mut self, g: &mut Graph, t: TaskId, prerequisites: &[TaskId]) {
+        for &p in prerequisites.iter().rev() {
+            let e = self.entry(g, p);
+            self.entries[e].waiters.push(t);
+            // New, or settled earlier and since retried: (re)make it.
+            if matches!(self.entries[e].mark, Mark::Settled) {
+                self.push_work(p);
+            } else if self.entries[e].mark == Mark::Seen {
+                // New to this make. A task pushed twice is evaluated once:
+                // the second pop finds its mark changed and skips it.
+                self.work.push(p);
+            }
+        }
+        self.set_mark(t, Mark::Waiting(prerequisites.len() as u32));
+    }
+
+    fn start(&mut self, g: &mut Graph, t: TaskId) -> Step {
+        let step = if self.options.queue {
+            g.fire(t, Event::Queue, Extra::default())
+                .map(|_| Step::Enqueue(t))
+        } else {
+            g.start(t).map(|attempt| Step::Run { task: t, attempt })
+        };
+        match step {
+            Ok(step) => {
+                self.set_mark(t, Mark::Started);
+                self.in_flight += 1;
+                step
+            }
+            Err(error) => {
+                self.error = Some(error);
+                Step::Wait
+            }
+        }
+    }
+
+    /// `t` completed or was cancelled: yield it if given, and let the tasks
+    /// waiting for it go on once all their prerequisites have settled.
+    fn settle(&mut self, g: &Graph, t: TaskId) {
+        let Some(&e) = self.index.get(&t) else { return };
+        let entry = &mut self.entries[e as usize];
+        match entry.mark {
+            Mark::Settled => return,
+            Mark::Started => self.in_flight -= 1,
+            _ => {}
+        }
+        entry.mark = Mark::Settled;
+        if entry.given && !entry.yielded {
+            entry.yielded = true;
+            let state = g.state(t).unwrap_or(TaskState::Failed);
+            self.yields.push_back((t, state));
+        }
+        let waiters = std::mem::take(&mut entry.waiters);
+        for w in waiters {
+            if let Some(Mark::Waiting(n)) = self.mark(w) {
+                if n <= 1 {
+                    self.push_work(w);
+                } else {
+                    self.set_mark(w, Mark::Waiting(n - 1));
+                }
+            }
+        }
+    }
+
+    /// The graph says `t` changed state.
+    pub(crate) fn on_change(&mut self, g: &Graph, t: TaskId) {
+        let Some(mark) = self.mark(t) else { return };
+        let Ok(state) = g.state(t) else { return };
+        if state.is_completed() || state == TaskState::Cancelled {
+            self.settle(g, t);
+        } else if matches!(state, TaskState::Running | TaskState::Queued)
+            && matches!(mark, Mark::Seen | Mark::Waiting(_) | Mark::Ready)
+        {
+            // Someone else started it: wait for it like any running task.
+            self.set_mark(t, Mark::Watching);
+        }
+    }
+
+    pub(crate) fn abort(&mut self, g: &mut Graph) -> Vec<TaskId> {
+        self.stopped = true;
+        let started: Vec<TaskId> = self
+            .entries
+            .iter()
+            .filter(|e| e.mark == Mark::Started)
+            .map(|e| e.task)
+            .collect();
+        let mut running = Vec::new();
+        for t in started {
+            match g.state(t) {
+                Ok(TaskState::Queued) if g.fire(t, Event::Cancel, Extra::default()).is_ok() => {
+                    self.settle(g, t);
+                }
+                Ok(TaskState::Running) => running.push(t),
+                _ => {}
+            }
+        }
+        running
+    }
+
+    pub(crate) fn release(self, g: &mut Graph) {
+        for e in &self.entries {
+            g.unwatch(e.task);
+        }
+    }
+}

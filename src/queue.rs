@@ -1,0 +1,148 @@
+//! `TaskQueue` (SPEC §4): a dispatch worker over a set of tasks.
+//!
+//! The queue files each of its tasks in one of three sets: completed,
+//! unblocked PENDING, and the rest. `get` takes a completed task if any,
+//! else an unblocked pending one, first filed first taken. The driver runs
+//! what `get` returns and then calls `after_run`, which refiles the tasks
+//! it blocks (or, with `run_dependent_tasks`, adds them).
+
+use crate::graph::{Graph, TaskId};
+use crate::idmap::IdMap;
+use crate::state::TaskState;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Set {
+    Completed = 0,
+    Unblocked = 1,
+    Rest = 2,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Member {
+    set: Set,
+    /// Position in its set (filing order).
+    seq: u64,
+    /// When it joined the queue (for drawing in order).
+    added: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct TaskQueue {
+    run_dependent_tasks: bool,
+    members: IdMap<Member>,
+    sets: [BTreeMap<u64, TaskId>; 3],
+    next_seq: u64,
+}
+
+impl TaskQueue {
+    pub fn new(run_dependent_tasks: bool) -> Self {
+        TaskQueue {
+            run_dependent_tasks,
+            ..TaskQueue::default()
+        }
+    }
+
+    pub fn run_dependent_tasks(&self) -> bool {
+        self.run_dependent_tasks
+    }
+
+    fn classify(g: &Graph, t: TaskId) -> Set {
+        match (g.state(t), g.is_blocked(t)) {
+            (Ok(s), _) if s.is_completed() => Set::Completed,
+            (Ok(TaskState::Pending), Ok(false)) => Set::Unblocked,
+            _ => Set::Rest,
+        }
+    }
+
+    fn seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    /// Adds a task, or refiles it if it is already in the queue.
+    pub fn add(&mut self, g: &Graph, t: TaskId) {
+        if self.members.contains_key(&t) {
+            self.refile(g, t);
+            return;
+        }
+        let set = Self::classify(g, t);
+        let seq = self.seq();
+        self.sets[set as usize].insert(seq, t);
+        self.members.insert(
+            t,
+            Member {
+                set,
+                seq,
+                added: seq,
+            },
+        );
+    }
+
+    /// Puts a member in the set its state calls for now.
+    fn refile(&mut self, g: &Graph, t: TaskId) {
+        let Some(member) = self.members.get(&t).copied() else {
+            return;
+        };
+        let set = Self::classify(g, t);
+        if set == member.set {
+            return;
+        }
+        self.sets[member.set as usize].remove(&member.seq);
+        let seq = self.seq();
+        self.sets[set as usize].insert(seq, t);
+        self.members.insert(t, Member { set, seq, ..member });
+    }
+
+    /// Takes a completed task if any, else an unblocked pending one; the
+    /// task leaves the queue. A task whose state changed behind the
+    /// queue's back is refiled first, so what `get` returns is current.
+    pub fn get(&mut self, g: &Graph) -> Option<TaskId> {
+        for set in [Set::Completed, Set::Unblocked] {
+            while let Some((&seq, &t)) = self.sets[set as usize].first_key_value() {
+                if Self::classify(g, t) != set {
+                    self.refile(g, t);
+                    continue;
+                }
+                self.sets[set as usize].remove(&seq);
+                self.members.remove(&t);
+                return Some(t);
+            }
+        }
+        None
+    }
+
+    /// After `t` ran (or was taken completed): refile the tasks it blocks
+    /// that are in the queue, and with `run_dependent_tasks` add the
+    /// others.
+    pub fn after_run(&mut self, g: &Graph, t: TaskId) {
+        let blocking = g.blocking(t).map(<[TaskId]>::to_vec).unwrap_or_default();
+        for d in blocking {
+            if self.members.contains_key(&d) {
+                self.refile(g, d);
+            } else if self.run_dependent_tasks {
+                self.add(g, d);
+            }
+        }
+    }
+
+    pub fn contains(&self, t: TaskId) -> bool {
+        self.members.contains_key(&t)
+    }
+
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// The queue's tasks in the order they joined it.
+    pub fn tasks(&self) -> Vec<TaskId> {
+        let mut tasks: Vec<(u64, TaskId)> =
+            self.members.iter().map(|(&t, m)| (m.added, t)).collect();
+        tasks.sort_unstable();
+        tasks.into_iter().map(|(_, t)| t).collect()
+    }
+}
