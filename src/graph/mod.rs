@@ -81,7 +81,7 @@ struct Node {
     /// How many of `required` are not completed.
     uncompleted: u32,
     /// Position in the graph's topological order (prerequisites first).
-    ord: u64,
+    ord: i64,
     /// Visit mark for graph walks, compared with `Graph::epoch`.
     stamp: u32,
     /// Number of the current run of the function (a retry starts another).
@@ -118,7 +118,10 @@ pub struct Graph {
     free: Vec<u32>,
     live: usize,
     next_serial: u64,
-    next_ord: u64,
+    /// New tasks take positions from `next_ord` up; tasks moved to the
+    /// front take them from `front_ord` down.
+    next_ord: i64,
+    front_ord: i64,
     epoch: u32,
     clock: Clock,
     /// Transitions of observed tasks, waiting for the driver.
@@ -147,6 +150,7 @@ impl Graph {
             live: 0,
             next_serial: 1,
             next_ord: 0,
+            front_ord: 0,
             epoch: 0,
             clock,
             outbox: Vec::new(),

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need, skipping what is present:
+# the wasm32 target, wasm-bindgen-cli at exactly the version Cargo.toml
+# pins, and the npm packages of package-lock.json. Quick when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "setup: $*"; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+pinned=$(sed -nE 's/^wasm-bindgen *= *"=([0-9.]+)".*/\1/p' Cargo.toml)
+if [ -z "$pinned" ]; then
+  echo "setup: Cargo.toml must pin wasm-bindgen with \"=\"" >&2
+  exit 1
+fi
+installed=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$installed" != "$pinned" ]; then
+  say "installing wasm-bindgen-cli $pinned (once; about 2 minutes)"
+  cargo install wasm-bindgen-cli --version "$pinned" --locked
+fi
+
+# npm ci when node_modules is missing or older than the lockfile.
+stamp=node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,132 @@
+//! SPEC §5: drawing tasks as DOT, compared exactly.
+
+mod common;
+use common::in_state;
+use taskqueue_wasm::dot::{node_line, quote, tasks_as_dot, DotOptions};
+use taskqueue_wasm::state::STATES;
+use taskqueue_wasm::{Graph, TaskOptions};
+
+fn pending() -> TaskOptions {
+    TaskOptions::default()
+}
+
+#[test]
+fn identifiers_of_letters_digits_and_underscores_are_bare() {
+    assert_eq!(quote("t1"), "t1");
+    assert_eq!(quote("_x_"), "_x_");
+    assert_eq!(quote("42"), "42");
+    assert_eq!(quote("tâche"), "tâche");
+}
+
+#[test]
+fn anything_else_is_double_quoted_with_backslash_quote_and_newline_escaped() {
+    assert_eq!(quote(""), "\"\"");
+    assert_eq!(quote("_"), "\"_\"", "needs a letter or digit");
+    assert_eq!(quote("a b"), "\"a b\"");
+    assert_eq!(quote("say \"hi\""), "\"say \\\"hi\\\"\"");
+    assert_eq!(quote("back\\slash"), "\"back\\\\slash\"");
+    assert_eq!(quote("two\nlines"), "\"two\\nlines\"");
+}
+
+#[test]
+fn node_lines_are_filled_with_the_colour_of_the_state() {
+    let mut g = Graph::new();
+    let colours: Vec<String> = STATES
+        .into_iter()
+        .map(|s| {
+            let t = g.add_task("t", in_state(s));
+            node_line(&g, t).unwrap()
+        })
+        .collect();
+    assert_eq!(
+        colours,
+        vec![
+            "  1[style=filled,fillcolor=white,label=\"t\\nPREPARE\"];",
+            "  2[style=filled,fillcolor=white,label=\"t\\nPENDING\"];",
+            "  3[style=filled,fillcolor=white,label=\"t\\nQUEUED\"];",
+            "  4[style=filled,fillcolor=yellow,label=\"t\\nRUNNING\"];",
+            "  5[style=filled,fillcolor=gray,label=\"t\\nCANCELLED\"];",
+            "  6[style=filled,fillcolor=red,label=\"t\\nFAILED\"];",
+            "  7[style=filled,fillcolor=green,label=\"t\\nDONE\"];",
+            "  8[style=filled,fillcolor=darkred,label=\"t\\nABORT\"];",
+        ]
+    );
+}
+
+#[test]
+fn labels_escape_quotes_and_backslashes_in_names() {
+    let mut g = Graph::new();
+    let t = g.add_task("say \"hi\" \\o/", pending());
+    assert_eq!(
+        node_line(&g, t).unwrap(),
+        "  1[style=filled,fillcolor=white,label=\"say \\\"hi\\\" \\\\o/\\nPENDING\"];"
+    );
+}
+
+/// root blocks zeta, alpha, mid (added in that order); mid blocks leaf.
+fn sample() -> (Graph, Vec<taskqueue_wasm::TaskId>) {
+    let mut g = Graph::new();
+    let root = g.add_task("root", pending());
+    let zeta = g.add_task("zeta", pending());
+    let alpha = g.add_task("alpha", pending());
+    let mid = g.add_task("mid", pending());
+    let leaf = g.add_task("leaf", pending());
+    for t in [zeta, alpha, mid] {
+        g.require(t, root).unwrap();
+    }
+    g.require(leaf, mid).unwrap();
+    (g, vec![root, zeta, alpha, mid, leaf])
+}
+
+#[test]
+fn each_task_is_followed_by_its_edges_sorted_by_name() {
+    let (g, t) = sample();
+    let dot = tasks_as_dot(&g, &[t[0], t[3]], Some("build"), &DotOptions::default()).unwrap();
+    assert_eq!(
+        dot,
+        "digraph build {
+  1[style=filled,fillcolor=white,label=\"root\\nPENDING\"];
+  1->3;
+  1->4;
+  1->2;
+  4[style=filled,fillcolor=white,label=\"mid\\nPENDING\"];
+  4->5;
+}"
+    );
+}
+
+#[test]
+fn follow_blocking_draws_blocked_tasks_after_the_given_ones_each_once() {
+    let (g, t) = sample();
+    let options = DotOptions {
+        follow_blocking: true,
+        ..DotOptions::default()
+    };
+    let dot = tasks_as_dot(&g, &[t[0], t[3], t[0]], None, &options).unwrap();
+    let nodes: Vec<&str> = dot
+        .lines()
+        .filter(|l| l.contains('['))
+        .map(|l| l.split('[').next().unwrap().trim())
+        .collect();
+    assert_eq!(nodes, vec!["1", "4", "3", "2", "5"]);
+    assert!(dot.starts_with("digraph {\n"));
+    assert!(dot.ends_with("\n}"));
+}
+
+#[test]
+fn the_separator_joins_the_lines_and_the_name_is_quoted() {
+    let mut g = Graph::new();
+    let a = g.add_task("a", pending());
+    let options = DotOptions {
+        sep: " ".to_string(),
+        ..DotOptions::default()
+    };
+    assert_eq!(
+        tasks_as_dot(&g, &[a], Some("my graph"), &options).unwrap(),
+        "digraph \"my graph\" {   1[style=filled,fillcolor=white,label=\"a\\nPENDING\"]; }"
+    );
+    assert_eq!(
+        tasks_as_dot(&g, &[], None, &DotOptions::default()).unwrap(),
+        "digraph {\n}"
+    );
+}

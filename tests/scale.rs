@@ -1,0 +1,79 @@
+//! Scale: a chain of a million tasks is built, checked for cycles and made
+//! without recursion; wide fans stay linear.
+
+use taskqueue_wasm::local::Local;
+use taskqueue_wasm::{Graph, MakeOptions, Step, TaskId, TaskOptions, TaskState};
+
+const MILLION: usize = 1_000_000;
+
+#[test]
+fn a_chain_of_a_million_tasks_is_made_without_stack_overflow() {
+    let mut local = Local::new();
+    let mut last = local.task("t0", || Ok(()));
+    let first = last;
+    for i in 1..MILLION {
+        last = local.then(last, &format!("t{i}"), || Ok(())).unwrap();
+    }
+    // Closing the cycle walks the whole chain.
+    let error = local.graph.require(first, last).unwrap_err();
+    assert_eq!(error.tasks.len(), MILLION + 1);
+    assert_eq!(
+        local.make(&[last], MakeOptions::default()).unwrap(),
+        vec![last]
+    );
+    assert_eq!(local.graph.state(first).unwrap(), TaskState::Done);
+}
+
+#[test]
+fn a_chain_built_top_down_stays_linear() {
+    // Each new task becomes a prerequisite of the previous one, against
+    // the creation order: every require moves one task in the order.
+    let mut g = Graph::new();
+    let n = 100_000;
+    let mut tasks: Vec<TaskId> = Vec::with_capacity(n);
+    let head = g.add_task("head", TaskOptions::default());
+    tasks.push(head);
+    for i in 1..n {
+        let t = g.add_task(&format!("t{i}"), TaskOptions::default());
+        g.require(tasks[i - 1], t).unwrap();
+        tasks.push(t);
+    }
+    assert!(g.require(*tasks.last().unwrap(), head).is_err());
+    let make = g.make_start(&[head], MakeOptions::default()).unwrap();
+    let mut ran = 0;
+    loop {
+        match g.make_next(make) {
+            Step::Run { task, attempt } => {
+                ran += 1;
+                g.finish(
+                    task,
+                    attempt,
+                    taskqueue_wasm::graph::Outcome::Returned {
+                        cancel_on_result: false,
+                    },
+                )
+                .unwrap();
+            }
+            Step::Yield(t) => assert_eq!(t, head),
+            Step::Finished => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(ran, n);
+}
+
+#[test]
+fn a_fan_of_a_hundred_thousand_in_and_out_is_made() {
+    let mut local = Local::new();
+    let source = local.task("source", || Ok(()));
+    let sink = local.task("sink", || Ok(()));
+    for i in 0..100_000 {
+        let mid = local.then(source, &format!("m{i}"), || Ok(())).unwrap();
+        local.graph.require(sink, mid).unwrap();
+    }
+    assert_eq!(local.graph.required(sink).unwrap().len(), 100_000);
+    assert_eq!(
+        local.make(&[sink], MakeOptions::default()).unwrap(),
+        vec![sink]
+    );
+}
