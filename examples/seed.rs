@@ -32,6 +32,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|&t| local.graph.describe(t))
         .collect::<Result<_, _>>()?;
     println!("made: {}", made.join(", "));
-    println!("{}", tasks_as_dot(&local.graph, &[t1, t2], Some("seed"), &DotOptions::default())?);
+    println!(
+        "{}",
+        tasks_as_dot(
+            &local.graph,
+            &[t1, t2],
+            Some("seed"),
+            &DotOptions::default()
+        )?
+    );
     Ok(())
 }
