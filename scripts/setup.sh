@@ -20,7 +20,8 @@ fi
 installed=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 if [ "$installed" != "$pinned" ]; then
   say "installing wasm-bindgen-cli $pinned (once; about 2 minutes)"
-  cargo install wasm-bindgen-cli --version "$pinned" --locked
+  # --force: cargo may still list a version whose binary has gone.
+  cargo install wasm-bindgen-cli --version "$pinned" --locked --force
 fi
 
 # npm ci when node_modules is missing or older than the lockfile.
