@@ -1,18 +1,34 @@
-//! The JS binding. For now it exposes the task state table; the full JS
-//! API of SPEC §7 lands with issue 3.
+//! The JS binding: low-level exports over the core, used by the ES
+//! modules in `js/`, which hold the public classes (`Task`, `make`, ...).
+//!
+//! Why the public classes are JS: tasks must keep their identity (`===`)
+//! and wasm-bindgen makes a new wrapper object each time it returns a Rust
+//! struct. So JS keeps each task object and its function; Rust keeps the
+//! graph, the states and every rule, and names tasks by a `u32` id.
+//!
+//! One graph per wasm instance; Rust never calls into JS while it holds
+//! it (errors are turned into JS objects after the borrow ends), so a
+//! callback that re-enters the API cannot hit a borrowed graph.
+
+mod dot;
+mod errors;
+mod fsm;
+mod graph;
+mod make;
+mod queue;
 
 use wasm_bindgen::prelude::*;
 
-/// The task state machine's transition table as Graphviz DOT.
+/// Sets up the instance: the panic hook and the factory that turns core
+/// errors into the package's JS error classes.
 ///
 /// ```javascript
-/// import { taskStatesAsDot } from 'taskqueue-wasm';
-/// console.log(taskStatesAsDot('Task'));
+/// init((className, kind, message, taskId, taskIds) => new Error(message));
 /// ```
-#[wasm_bindgen(js_name = taskStatesAsDot)]
-pub fn task_states_as_dot(name: Option<String>) -> Result<String, JsError> {
-    let table = crate::state::task_table().map_err(|e| JsError::new(&e.to_string()))?;
-    Ok(table.as_dot(name.as_deref()))
+#[wasm_bindgen(js_name = initCore)]
+pub fn init_core(error_factory: js_sys::Function) {
+    console_error_panic_hook::set_once();
+    errors::set_factory(error_factory);
 }
 
 /// The package version.

@@ -1,0 +1,9 @@
+// Everything the package exports, whichever entry point loaded it.
+export { Task } from './task.mjs';
+export { make, makeNow, makeLater, Later } from './make.mjs';
+export { TaskQueue } from './queue.mjs';
+export { tasksAsDot } from './dot.mjs';
+export { FSM } from './fsm.mjs';
+export { FSMError, TaskError, BlockedError, CancellationError } from './errors.mjs';
+export { setCallbackErrorHandler } from './runtime.mjs';
+export { version } from '../pkg/taskqueue_wasm.js';

@@ -1,0 +1,69 @@
+// FSM: the general state machine (Python cs.fsm.FSM). Rust holds the
+// table and the state and checks every event; callbacks and the history
+// of transition objects live here.
+
+import { FsmCore, transitionsAsDot } from '../pkg/taskqueue_wasm.js';
+import { FSMError } from './errors.mjs';
+import { describe } from './registry.mjs';
+
+export class FSM {
+  constructor(state, transitions, options) {
+    if (state !== undefined && state !== null && typeof state !== 'string') throw new TypeError(`a state must be a string, got ${describe(state)}`);
+    this._core = new FsmCore(state ?? undefined, transitions);
+    this._history = options?.history ? [] : undefined;
+    this._callbacks = [];
+  }
+
+  get state() {
+    return this._core.state;
+  }
+
+  /** The events valid now. */
+  get events() {
+    return this._core.events;
+  }
+
+  /** Every transition so far, when made with `{ history: true }`. */
+  get history() {
+    return this._history?.slice();
+  }
+
+  /** Fires `name`; returns the new state. Callbacks run after the transition. */
+  event(name, extra = {}) {
+    if (typeof name !== 'string') throw new TypeError(`an event name must be a string, got ${describe(name)}`);
+    if (extra === null || typeof extra !== 'object') throw new TypeError(`extra must be an object, got ${describe(extra)}`);
+    const oldState = this._core.state;
+    const newState = this._core.event(name);
+    const transition = { oldState, newState, event: name, when: Date.now(), extra };
+    this._history?.push(transition);
+    for (const entry of this._callbacks.slice()) {
+      if (entry.state !== '*' && entry.state !== newState) continue;
+      try {
+        entry.callback(this, transition);
+      } catch (error) {
+        console.error(`taskqueue-wasm: an FSM callback threw (${oldState}->${name}->${newState}):`, error);
+      }
+    }
+    return newState;
+  }
+
+  /** Calls `callback(fsm, transition)` after transitions into `state` ('*': any). */
+  onTransition(state, callback) {
+    if (typeof state !== 'string') throw new TypeError(`a state must be a string, got ${describe(state)}`);
+    if (typeof callback !== 'function') throw new TypeError(`a callback must be a function, got ${describe(callback)}`);
+    const entry = { state, callback };
+    this._callbacks.push(entry);
+    return () => {
+      const i = this._callbacks.indexOf(entry);
+      if (i >= 0) this._callbacks.splice(i, 1);
+    };
+  }
+
+  /** A transition table as DOT. */
+  static transitionsAsDot(transitions, name) {
+    if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
+    return transitionsAsDot(transitions, name ?? undefined);
+  }
+}
+
+export { FSMError };

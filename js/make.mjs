@@ -1,0 +1,242 @@
+// make, makeNow, makeLater and Later. The Rust make engine decides what
+// runs and what is yielded; this drives it: it runs functions, hands
+// tasks to a queue, and sleeps until some task changes.
+
+import { makeAbort, makeEnd, makeError, makeNext, makeStart, taskDispatch, taskState } from '../pkg/taskqueue_wasm.js';
+import { describe, idsOf, taskOf } from './registry.mjs';
+import { changed, flush, nextChange, runTask, S } from './runtime.mjs';
+import { Task } from './task.mjs';
+
+// Step kinds, as src/wasm/make.rs encodes them.
+const WAIT = 0;
+const RUN = 1;
+const ENQUEUE = 2;
+const YIELD = 3;
+const FINISHED = 4;
+const FAILED = 5;
+
+const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal']);
+const noop = () => {};
+
+function readOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw new TypeError(`make options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!MAKE_OPTIONS.has(key)) throw new TypeError(`unknown make option '${key}' (known: ${[...MAKE_OPTIONS].join(', ')})`);
+  }
+  const { failFast = false, queue, concurrency, signal } = options;
+  if (queue !== undefined && typeof queue !== 'function') throw new TypeError(`queue must be a function, got ${describe(queue)}`);
+  if (concurrency !== undefined && concurrency !== Infinity && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency < 2 ** 32)) {
+    throw new RangeError(`concurrency must be a positive integer or Infinity, got ${describe(concurrency)}`);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  return { failFast: Boolean(failFast), queue, concurrency: concurrency === undefined || concurrency === Infinity ? 0 : concurrency, signal };
+}
+
+// A make nobody finished (an abandoned iterator) is forgotten when
+// collected, so it stops watching its tasks.
+const forgotten = new FinalizationRegistry((handle) => makeEnd(handle));
+
+/** One run of make: an async iterator of the given tasks as they settle. */
+class MakeRun {
+  constructor(tasks, options) {
+    this._tasks = tasks;
+    this._options = options;
+    this._handle = 0;
+    this._status = 'new'; // new, running, done
+    this._yields = [];
+    this._chain = Promise.resolve();
+    this._onAbort = undefined;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  _start() {
+    const { failFast, queue, concurrency, signal } = this._options;
+    const ids = new Uint32Array(this._tasks.length);
+    for (let i = 0; i < ids.length; i++) ids[i] = this._tasks[i]._id;
+    this._handle = makeStart(ids, failFast, queue !== undefined, concurrency);
+    this._status = 'running';
+    forgotten.register(this, this._handle, this);
+    if (signal !== undefined) {
+      if (signal.aborted) this._abort();
+      else signal.addEventListener('abort', (this._onAbort = () => this._abort()), { once: true });
+    }
+  }
+
+  /**
+   * Carries out steps until the engine waits, ends, or (with
+   * `stopAtYield`) yields. Returns the last step kind.
+   */
+  _pump(stopAtYield) {
+    const queue = this._options.queue;
+    for (;;) {
+      const code = makeNext(this._handle);
+      const kind = code % 8;
+      const id = (code - kind) / 8;
+      switch (kind) {
+        case RUN:
+          flush(); // the dispatch transition is told before the function runs
+          runTask(taskOf(id));
+          break;
+        case ENQUEUE: {
+          flush();
+          const task = taskOf(id);
+          const queued = queue(() => runQueued(task));
+          if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
+          break;
+        }
+        case YIELD:
+          this._yields.push(taskOf(id));
+          if (stopAtYield) return YIELD;
+          break;
+        case FAILED: {
+          const error = makeError(this._handle);
+          this._end();
+          throw error;
+        }
+        case FINISHED:
+          this._end();
+          return FINISHED;
+        default:
+          return WAIT;
+      }
+    }
+  }
+
+  _end() {
+    if (this._status === 'done') return;
+    if (this._status === 'running') {
+      makeEnd(this._handle);
+      forgotten.unregister(this);
+    }
+    this._status = 'done';
+    if (this._onAbort !== undefined) this._options.signal.removeEventListener('abort', this._onAbort);
+    changed(); // wake a next() that sleeps
+  }
+
+  /** The signal aborted: stop, cancel what runs, end. */
+  _abort() {
+    if (this._status !== 'running') return;
+    const running = makeAbort(this._handle);
+    for (const id of running) {
+      const task = taskOf(id);
+      if (task !== undefined && taskState(id) === S.RUNNING) task.cancel();
+    }
+    this._end();
+  }
+
+  next() {
+    const step = this._chain.then(() => this._next());
+    this._chain = step.then(noop, noop);
+    return step;
+  }
+
+  async _next() {
+    if (this._status === 'new') this._start();
+    for (;;) {
+      if (this._yields.length > 0) return { value: this._yields.shift(), done: false };
+      if (this._status === 'done') return { value: undefined, done: true };
+      if (this._pump(true) === WAIT) await nextChange();
+    }
+  }
+
+  /** `break` in `for await`: nothing new starts; queued tasks are cancelled, running ones finish. */
+  async return(value) {
+    if (this._status === 'running') {
+      makeAbort(this._handle);
+      this._end();
+    }
+    this._status = 'done';
+    this._yields.length = 0;
+    return { value, done: true };
+  }
+
+  /** Runs to the end; resolves to every task yielded. */
+  async _collect() {
+    if (this._status === 'new') this._start();
+    while (this._status !== 'done') {
+      if (this._pump(false) === WAIT) await nextChange();
+    }
+    return this._yields.splice(0);
+  }
+}
+
+/** The job `queue(run)` receives: runs the queued task, resolves when it has ended. */
+function runQueued(task) {
+  if (taskState(task._id) !== S.QUEUED) return Promise.resolve(task); // cancelled meanwhile
+  taskDispatch(task._id);
+  changed();
+  const running = runTask(task);
+  return running === undefined ? Promise.resolve(task) : running.then(() => task);
+}
+
+/**
+ * Completes the tasks, prerequisites first; an async iterator of the
+ * given tasks as each completes or is cancelled.
+ */
+export function make(tasks, options) {
+  return new MakeRun(idsOf(tasks, 'make(tasks)', Task), readOptions(options));
+}
+
+/** Runs make to the end; resolves to the yielded tasks in order. */
+export async function makeNow(tasks, options) {
+  return new MakeRun(idsOf(tasks, 'makeNow(tasks)', Task), readOptions(options))._collect();
+}
+
+/** A capacity-limited executor (Python's cs.later.Later). */
+export class Later {
+  constructor(capacity) {
+    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be a positive integer, got ${describe(capacity)}`);
+    this._capacity = capacity;
+    this._running = 0;
+    this._jobs = [];
+    this._head = 0;
+  }
+
+  get capacity() {
+    return this._capacity;
+  }
+
+  /** Calls `fn(...args)` when a slot is free; resolves or rejects with its outcome. */
+  defer(fn, ...args) {
+    if (typeof fn !== 'function') return Promise.reject(new TypeError(`defer needs a function, got ${describe(fn)}`));
+    return new Promise((resolve, reject) => {
+      this._jobs.push({ fn, args, resolve, reject });
+      this._drain();
+    });
+  }
+
+  _drain() {
+    while (this._running < this._capacity && this._head < this._jobs.length) {
+      const job = this._jobs[this._head];
+      this._jobs[this._head++] = undefined;
+      if (this._head > 1024 && this._head * 2 > this._jobs.length) {
+        this._jobs = this._jobs.slice(this._head);
+        this._head = 0;
+      }
+      this._running++;
+      new Promise((resolve) => resolve(job.fn(...job.args)))
+        .then(job.resolve, job.reject)
+        .finally(() => {
+          this._running--;
+          this._drain();
+        });
+    }
+  }
+}
+
+/**
+ * Starts make in the background with `later.defer` as the queue and
+ * returns at once; wait on the tasks (`join`) for their outcome.
+ */
+export function makeLater(later, tasks, options) {
+  if (!(later instanceof Later)) throw new TypeError(`makeLater needs a Later, got ${describe(later)}`);
+  const { failFast } = readOptions(options);
+  const run = new MakeRun(idsOf(tasks, 'makeLater(tasks)', Task), { failFast, queue: (job) => later.defer(job), concurrency: 0 });
+  run._start();
+  run._pump(false); // errors such as a PREPARE task surface here, synchronously
+  run._collect().catch((error) => console.error('taskqueue-wasm: makeLater failed:', error));
+}

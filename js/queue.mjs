@@ -1,0 +1,60 @@
+// TaskQueue: a dispatch worker over a set of tasks (its three sets are
+// kept in Rust).
+
+import { TaskQueueCore } from '../pkg/taskqueue_wasm.js';
+import { describe, idsOf, taskOf } from './registry.mjs';
+import { tasksAsDot } from './dot.mjs';
+import { Task } from './task.mjs';
+
+export class TaskQueue {
+  constructor(tasks = [], options) {
+    if (options !== undefined && (options === null || typeof options !== 'object')) {
+      throw new TypeError(`TaskQueue options must be an object, got ${describe(options)}`);
+    }
+    this._core = new TaskQueueCore(Boolean(options?.runDependentTasks));
+    this._members = new Set(); // keeps the queue's tasks alive with it
+    for (const task of idsOf(tasks, 'TaskQueue(tasks)', Task)) this.add(task);
+  }
+
+  /** Adds a task (or refiles one already in the queue). */
+  add(task) {
+    if (!(task instanceof Task)) throw new TypeError(`TaskQueue.add needs a Task, got ${describe(task)}`);
+    this._core.add(task._id);
+    this._members.add(task);
+  }
+
+  /** A completed task if any, else an unblocked pending one, else undefined; it leaves the queue. */
+  get() {
+    const id = this._core.get();
+    if (id < 0) return undefined;
+    const task = taskOf(Number(id));
+    this._members.delete(task);
+    return task;
+  }
+
+  /**
+   * Gets and runs tasks, yielding each. Stops when none is available, when
+   * `signal` aborts, or after one task with `once`.
+   */
+  async *run(options = {}) {
+    const { signal, once = false } = options ?? {};
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
+    while (!signal?.aborted) {
+      const task = this.get();
+      if (task === undefined) return;
+      if (!task.isCompleted()) await task.dispatch();
+      for (const id of this._core.afterRun(task._id)) this._members.add(taskOf(id));
+      yield task;
+      if (once) return;
+    }
+  }
+
+  /** The queue's tasks, in the order they joined. */
+  get tasks() {
+    return Array.from(this._core.tasks(), taskOf);
+  }
+
+  asDot(name, options) {
+    return tasksAsDot(this.tasks, name, options);
+  }
+}

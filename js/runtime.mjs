@@ -1,0 +1,191 @@
+// What happens around a task function: running it, reporting how it
+// ended, delivering transitions to callbacks, and waking the makes that
+// wait for something to change. The rules themselves are in Rust.
+
+import { initCore, takeTransitions, taskFinish, taskObserve } from '../pkg/taskqueue_wasm.js';
+import { BlockedError, CancellationError, FSMError, TaskError } from './errors.mjs';
+import { taskOf, tasksOf } from './registry.mjs';
+
+/** States and events by their index in the Rust tables. */
+export const STATES = ['PREPARE', 'PENDING', 'QUEUED', 'RUNNING', 'CANCELLED', 'FAILED', 'DONE', 'ABORT'];
+export const EVENTS = ['prepared', 'dispatch', 'queue', 'cancel', 'error', 'abort', 'done', 'except', 'retry'];
+export const S = Object.freeze(Object.fromEntries(STATES.map((s, i) => [s, i])));
+const BECAUSE = [undefined, 'failed prerequisites', 'cancelled prerequisites', 'some prerequisites are not done'];
+
+/** Settled: completed or cancelled, what make and join wait for. */
+export const isSettled = (code) => code >= S.CANCELLED;
+
+/** Installs the error factory; called once the wasm is instantiated. */
+export function start() {
+  initCore(errorFromCore);
+}
+
+function errorFromCore(className, kind, message, taskId, taskIds) {
+  const task = taskId >= 0 ? taskOf(taskId) : undefined;
+  const tasks = tasksOf(taskIds);
+  if (className === 'BlockedError') return new BlockedError(message, { task, blockingTask: tasks[0] });
+  if (className === 'TaskError') return new TaskError(message, { task, cycle: kind === 'Cycle' ? tasks : undefined });
+  return new FSMError(message, { fsm: task });
+}
+
+// ---- transitions and callbacks ----------------------------------------
+
+let observed = 0; // tasks whose transitions Rust puts in its outbox
+let delivering = false;
+const userExtras = []; // [task, extra] of event() calls not yet delivered
+
+let onCallbackError = (error, task, transition) => {
+  console.error(`taskqueue-wasm: a transition callback of ${task} threw (${transition.oldState}->${transition.event}->${transition.newState}):`, error);
+};
+
+/** Where errors thrown by transition callbacks go (console.error by default). */
+export function setCallbackErrorHandler(handler) {
+  if (typeof handler !== 'function') throw new TypeError('the callback error handler must be a function');
+  onCallbackError = handler;
+}
+
+/** Has Rust report this task's transitions. */
+export function observe(task) {
+  if (task._observed) return;
+  task._observed = true;
+  observed++;
+  taskObserve(task._id, true);
+}
+
+export function noteUserExtra(task, extra) {
+  if (task._observed && extra !== undefined) userExtras.push([task, extra]);
+}
+
+/**
+ * Delivers the outbox to callbacks and joiners, in the order the
+ * transitions happened. A callback that changes tasks adds to the outbox;
+ * the loop picks that up after the current batch, so order holds.
+ */
+export function flush() {
+  if (observed === 0 || delivering) return;
+  delivering = true;
+  try {
+    for (let data = takeTransitions(); data.length > 0; data = takeTransitions()) {
+      for (let i = 0; i < data.length; ) {
+        const n = data[i + 6];
+        const task = taskOf(data[i]);
+        const extra = {};
+        const because = BECAUSE[data[i + 5]];
+        if (because !== undefined) {
+          extra.because = because;
+          extra.tasks = tasksOf(data.subarray(i + 7, i + 7 + n));
+        }
+        const transition = {
+          oldState: STATES[data[i + 1]],
+          newState: STATES[data[i + 2]],
+          event: EVENTS[data[i + 3]],
+          when: data[i + 4],
+          extra,
+        };
+        i += 7 + n;
+        if (task === undefined) continue;
+        const mine = userExtras.findIndex(([t]) => t === task);
+        if (mine >= 0) Object.assign(extra, userExtras.splice(mine, 1)[0][1]);
+        deliver(task, transition);
+      }
+    }
+  } finally {
+    delivering = false;
+  }
+}
+
+function deliver(task, transition) {
+  const callbacks = task._callbacks;
+  if (callbacks !== undefined) {
+    for (const entry of callbacks.slice()) {
+      if (entry.state !== '*' && entry.state !== transition.newState) continue;
+      try {
+        entry.callback(task, transition);
+      } catch (error) {
+        try {
+          onCallbackError(error, task, transition);
+        } catch {
+          // The handler failed too; nothing sensible is left to tell.
+        }
+      }
+    }
+  }
+  if (task._waiters !== undefined && isSettled(S[transition.newState])) {
+    const waiters = task._waiters;
+    task._waiters = undefined;
+    for (const resolve of waiters) resolve(task);
+  }
+}
+
+// ---- waking makes ------------------------------------------------------
+
+let sleepers = [];
+
+/** A promise that resolves at the next change of any task. */
+export function nextChange() {
+  return new Promise((resolve) => sleepers.push(resolve));
+}
+
+function wake() {
+  if (sleepers.length === 0) return;
+  const woken = sleepers;
+  sleepers = [];
+  for (const resolve of woken) resolve();
+}
+
+/** After any change of state: tell callbacks, then makes. */
+export function changed() {
+  flush();
+  wake();
+}
+
+// ---- running a task function -------------------------------------------
+
+/**
+ * Runs the function of a task Rust has just moved to RUNNING. Returns a
+ * promise when the function returned a thenable (settling once the
+ * outcome is reported), else undefined (already reported).
+ */
+export function runTask(task) {
+  const run = ++task._runs;
+  if (task._controller?.signal.aborted) task._controller = undefined; // a fresh signal per attempt
+  let value;
+  let then;
+  try {
+    value = task._func.apply(task, task._args);
+    if (value !== null && (typeof value === 'object' || typeof value === 'function')) then = value.then;
+  } catch (error) {
+    finishThrew(task, run, error);
+    return undefined;
+  }
+  if (typeof then === 'function') {
+    return Promise.resolve(value).then(
+      (result) => finishReturned(task, run, result),
+      (error) => finishThrew(task, run, error),
+    );
+  }
+  finishReturned(task, run, value);
+  return undefined;
+}
+
+function finishReturned(task, run, value) {
+  if (run !== task._runs) return; // a later attempt has started: stale
+  let how = 0;
+  if (task._cancelOnResult !== undefined) {
+    try {
+      if (task._cancelOnResult(value)) how = 1;
+    } catch (error) {
+      finishThrew(task, run, error);
+      return;
+    }
+  }
+  if (taskFinish(task._id, how) === S.DONE) task._result = value;
+  changed();
+}
+
+function finishThrew(task, run, error) {
+  if (run !== task._runs) return;
+  const how = error instanceof CancellationError ? 3 : 2;
+  if (taskFinish(task._id, how) === S.FAILED) task._error = error;
+  changed();
+}

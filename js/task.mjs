@@ -1,0 +1,257 @@
+// The Task class: a task's JS side (its function, arguments, result,
+// callbacks) over its Rust side (state, edges, rules), named by id.
+
+import {
+  addTask,
+  taskBlockers,
+  taskBlocking,
+  taskCancel,
+  taskDispatch,
+  taskEvent,
+  taskIsBlocked,
+  taskRequire,
+  taskRequired,
+  taskSerial,
+  taskState,
+} from '../pkg/taskqueue_wasm.js';
+import { CancellationError, TaskError } from './errors.mjs';
+import { describe, register, tasksOf } from './registry.mjs';
+import { changed, isSettled, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
+import { make } from './make.mjs';
+import { tasksAsDot } from './dot.mjs';
+
+const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track']);
+
+function trackLine(task, tr) {
+  console.log(`${task.name} ${tr.oldState}->${tr.event}->${tr.newState}`);
+}
+
+export function stateCode(state, task) {
+  const code = typeof state === 'string' ? S[state] : undefined;
+  if (code === undefined) {
+    throw new TaskError(`unknown state ${describe(state)}: one of ${STATES.join(', ')}`, { task });
+  }
+  return code;
+}
+
+export class Task {
+  /**
+   * `new Task(name, func, options)` or `new Task(func, options)` (the name
+   * is then `func.name`).
+   */
+  constructor(name, func, options) {
+    if (typeof name === 'function') {
+      options = func;
+      func = name;
+      name = func.name || 'task';
+    }
+    if (typeof name !== 'string') throw new TypeError(`a task name must be a string, got ${describe(name)}`);
+    if (typeof func !== 'function') throw new TypeError(`the function of task '${name}' must be a function, got ${describe(func)}`);
+    if (options === undefined || options === null) options = {};
+    else if (typeof options !== 'object') throw new TypeError(`the options of task '${name}' must be an object, got ${describe(options)}`);
+    for (const key of Object.keys(options)) {
+      if (!OPTIONS.has(key)) throw new TypeError(`unknown option '${key}' for task '${name}' (known: ${[...OPTIONS].join(', ')})`);
+    }
+    const { args = [], state = 'PENDING', cancelOnException = false, cancelOnResult, track = false } = options;
+    if (!Array.isArray(args)) throw new TypeError(`args of task '${name}' must be an array, got ${describe(args)}`);
+    if (cancelOnResult !== undefined && typeof cancelOnResult !== 'function') {
+      throw new TypeError(`cancelOnResult of task '${name}' must be a function, got ${describe(cancelOnResult)}`);
+    }
+    if (typeof track !== 'boolean' && typeof track !== 'function') {
+      throw new TypeError(`track of task '${name}' must be a boolean or a function, got ${describe(track)}`);
+    }
+    const code = stateCode(state);
+    this._id = addTask(name, code, Boolean(cancelOnException));
+    this._name = name;
+    this._func = func;
+    this._args = args;
+    this._cancelOnResult = cancelOnResult;
+    this._result = undefined;
+    this._error = undefined;
+    this._runs = 0; // number of the current run, to tell stale outcomes
+    this._links = undefined; // neighbours, kept alive with this task
+    this._callbacks = undefined;
+    this._waiters = undefined;
+    this._controller = undefined;
+    this._cancelRun = 0; // the run whose cancellation was requested
+    this._observed = false;
+    register(this, this._id);
+    if (track) this.onTransition('*', track === true ? trackLine : track);
+  }
+
+  /** Stable id, also the task's DOT node id. */
+  get id() {
+    return taskSerial(this._id);
+  }
+
+  get name() {
+    return this._name;
+  }
+
+  get state() {
+    return STATES[taskState(this._id)];
+  }
+
+  /** Value of the attempt that ended DONE. */
+  get result() {
+    return this._result;
+  }
+
+  /** What the attempt that ended FAILED threw, as it was thrown. */
+  get error() {
+    return this._error;
+  }
+
+  /** Prerequisites, in the order they were required. */
+  get required() {
+    return tasksOf(taskRequired(this._id));
+  }
+
+  /** Dependents, in the order they were added. */
+  get blocking() {
+    return tasksOf(taskBlocking(this._id));
+  }
+
+  /** Aborted when the running attempt is cancelled; a new attempt gets a new one. */
+  get signal() {
+    if (this._controller === undefined) {
+      this._controller = new AbortController();
+      if (this._cancelRun === this._runs && this._runs > 0 && taskState(this._id) === S.RUNNING) {
+        this._controller.abort(new CancellationError(`task '${this._name}' was cancelled`));
+      }
+    }
+    return this._controller.signal;
+  }
+
+  /** This task may not run before `other` is completed. */
+  require(other) {
+    if (!(other instanceof Task)) throw new TypeError(`a task can only require a Task, got ${describe(other)}`);
+    taskRequire(this._id, other._id);
+    (this._links ??= []).push(other);
+    (other._links ??= []).push(this);
+  }
+
+  /** `other` may not run before this task is completed. */
+  block(other) {
+    if (!(other instanceof Task)) throw new TypeError(`a task can only block a Task, got ${describe(other)}`);
+    other.require(this);
+  }
+
+  /**
+   * `then(task)`: that task requires this one. `then([name,] func,
+   * options)`: a new task requiring this one. Returns the dependent.
+   */
+  then(next, func, options) {
+    if (typeof next === 'function' && typeof func === 'function') {
+      // Not our API (options are never a function): a Promise is adopting
+      // this task (`await task`, `return task` from an async function,
+      // resolving a Promise<Task>). Fulfil it with the task itself, at
+      // once: hide `then` while `resolve` looks for it, so the task is
+      // taken as a plain value. To wait for a task, use join().
+      this.then = undefined;
+      try {
+        next(this);
+      } finally {
+        delete this.then;
+      }
+      return undefined;
+    }
+    if (!(next instanceof Task)) next = new Task(next, func, options);
+    next.require(this);
+    return next;
+  }
+
+  isCompleted() {
+    const code = taskState(this._id);
+    return code === S.DONE || code === S.FAILED || code === S.ABORT;
+  }
+
+  isBlocked() {
+    return taskIsBlocked(this._id);
+  }
+
+  /** Prerequisites not yet completed. */
+  blockers() {
+    return tasksOf(taskBlockers(this._id));
+  }
+
+  /**
+   * Runs the task now. Resolves to the task once its function has ended
+   * (whatever the outcome; see `state`, `result`, `error`); rejects with
+   * BlockedError if a prerequisite is not completed, or TaskError if the
+   * task cannot be dispatched in its state.
+   */
+  dispatch() {
+    try {
+      taskDispatch(this._id);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    changed();
+    const running = runTask(this);
+    return running === undefined ? Promise.resolve(this) : running.then(() => this);
+  }
+
+  /** Cancels the task: a running one cooperatively (its `signal` aborts). */
+  cancel() {
+    if (taskCancel(this._id)) {
+      this._cancelRun = this._runs;
+      this._controller?.abort(new CancellationError(`task '${this._name}' was cancelled`));
+    }
+    changed();
+  }
+
+  /** Fires any event of the table, e.g. 'retry'; returns the new state. */
+  event(name, extra) {
+    if (typeof name !== 'string') throw new TypeError(`an event name must be a string, got ${describe(name)}`);
+    if (extra !== undefined && (extra === null || typeof extra !== 'object')) {
+      throw new TypeError(`extra must be an object, got ${describe(extra)}`);
+    }
+    const code = taskEvent(this._id, name);
+    noteUserExtra(this, extra);
+    changed();
+    return STATES[code];
+  }
+
+  /**
+   * Calls `callback(task, transition)` after each transition into `state`
+   * ('*': any). Returns a function that removes the callback.
+   */
+  onTransition(state, callback) {
+    if (state !== '*') stateCode(state, this);
+    if (typeof callback !== 'function') throw new TypeError(`a transition callback must be a function, got ${describe(callback)}`);
+    observe(this);
+    const entry = { state, callback };
+    (this._callbacks ??= []).push(entry);
+    return () => {
+      const i = this._callbacks.indexOf(entry);
+      if (i >= 0) this._callbacks.splice(i, 1);
+    };
+  }
+
+  /** Settles with the task when it next completes or is cancelled (now, if it is). */
+  join() {
+    if (isSettled(taskState(this._id))) return Promise.resolve(this);
+    observe(this);
+    return new Promise((resolve) => (this._waiters ??= []).push(resolve));
+  }
+
+  /** Makes this task; resolves to whether it is completed (DONE, FAILED or ABORT). */
+  async make(options) {
+    for await (const _ of make(this, options)); // eslint-disable-line no-unused-vars
+    return this.isCompleted();
+  }
+
+  /** This task (and with followBlocking, what it blocks) as DOT. */
+  asDot(name, options) {
+    return tasksAsDot([this], name, options);
+  }
+
+  toString() {
+    return `Task:${this._name}:${this.state}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `Task(${JSON.stringify(this._name)}, state=${this.state})`;
+  }
+}

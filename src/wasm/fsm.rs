@@ -1,0 +1,85 @@
+//! The core of the JS `FSM`: a general state machine over a table given
+//! as `{ STATE: { event: NEWSTATE } }`, in the object's key order.
+
+use super::errors::{fsm_error, type_error};
+use crate::fsm::{Fsm, Table};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Reads `{ STATE: { event: NEWSTATE, ... }, ... }` into a table.
+fn read_table(transitions: &JsValue) -> Result<Table, JsValue> {
+    let not_table =
+        || type_error("transitions must be an object of objects: { STATE: { event: 'NEWSTATE' } }");
+    if !transitions.is_object() || js_sys::Array::is_array(transitions) {
+        return Err(not_table());
+    }
+    let mut rows: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for entry in js_sys::Object::entries(transitions.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        let state = entry.get(0).as_string().ok_or_else(not_table)?;
+        let events = entry.get(1);
+        if !events.is_object() || js_sys::Array::is_array(&events) {
+            return Err(type_error(&format!(
+                "transitions['{state}'] must be an object of event: 'NEWSTATE'"
+            )));
+        }
+        let mut row = Vec::new();
+        for pair in js_sys::Object::entries(events.unchecked_ref()).iter() {
+            let pair: js_sys::Array = pair.unchecked_into();
+            let event = pair.get(0).as_string().ok_or_else(not_table)?;
+            let target = pair.get(1).as_string().ok_or_else(|| {
+                type_error(&format!(
+                    "transitions['{state}']['{event}'] must be a state name (a string)"
+                ))
+            })?;
+            row.push((event, target));
+        }
+        rows.push((state, row));
+    }
+    Table::new(rows.iter().map(|(s, row)| {
+        (
+            s.as_str(),
+            row.iter().map(|(e, d)| (e.as_str(), d.as_str())),
+        )
+    }))
+    .map_err(fsm_error)
+}
+
+#[wasm_bindgen(js_name = FsmCore)]
+pub struct FsmCore {
+    fsm: Fsm<()>,
+}
+
+#[wasm_bindgen(js_class = FsmCore)]
+impl FsmCore {
+    #[wasm_bindgen(constructor)]
+    pub fn new(state: Option<String>, transitions: JsValue) -> Result<FsmCore, JsValue> {
+        let table = Rc::new(read_table(&transitions)?);
+        let fsm = Fsm::new(table, state.as_deref(), false).map_err(fsm_error)?;
+        Ok(FsmCore { fsm })
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn state(&self) -> Option<String> {
+        self.fsm.state_name().map(str::to_string)
+    }
+
+    /// The events valid now, in table order.
+    #[wasm_bindgen(getter)]
+    pub fn events(&self) -> Vec<String> {
+        self.fsm.events().into_iter().map(str::to_string).collect()
+    }
+
+    /// Fires an event; returns the new state.
+    pub fn event(&mut self, event: &str) -> Result<String, JsValue> {
+        self.fsm.event(event, (), 0.0).map_err(fsm_error)?;
+        Ok(self.fsm.state_name().unwrap_or_default().to_string())
+    }
+}
+
+/// A transition table as DOT (`FSM.transitionsAsDot`).
+#[wasm_bindgen(js_name = transitionsAsDot)]
+pub fn transitions_as_dot(transitions: JsValue, name: Option<String>) -> Result<String, JsValue> {
+    Ok(read_table(&transitions)?.as_dot(name.as_deref()))
+}

@@ -1,0 +1,170 @@
+//! Task exports: create, link, read and move tasks, by id.
+
+use super::errors::{task_error, type_error};
+use crate::error::TaskError;
+use crate::graph::{CancelOutcome, Graph, Outcome, TaskId, TaskOptions};
+use crate::state::STATES;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    static GRAPH: RefCell<Graph> = RefCell::new(Graph::with_clock(js_sys::Date::now));
+}
+
+/// Runs `f` on the instance's graph. Nothing in `f` calls into JS, so the
+/// borrow cannot be re-entered.
+pub(crate) fn with_graph<R>(f: impl FnOnce(&mut Graph) -> R) -> R {
+    GRAPH.with(|g| f(&mut g.borrow_mut()))
+}
+
+/// Runs `f` and turns its error into the package's JS error.
+pub(crate) fn try_graph<R>(
+    f: impl FnOnce(&mut Graph) -> Result<R, TaskError>,
+) -> Result<R, JsValue> {
+    with_graph(f).map_err(task_error)
+}
+
+pub(crate) fn ids(tasks: &[u32]) -> Vec<TaskId> {
+    tasks.iter().map(|&t| TaskId(t)).collect()
+}
+
+pub(crate) fn raw(tasks: &[TaskId]) -> Vec<u32> {
+    tasks.iter().map(|t| t.0).collect()
+}
+
+/// Adds a task; `state` is the index of its state in table order
+/// (PREPARE, PENDING, QUEUED, RUNNING, CANCELLED, FAILED, DONE, ABORT).
+#[wasm_bindgen(js_name = addTask)]
+pub fn add_task(name: &str, state: u32, cancel_on_exception: bool) -> Result<u32, JsValue> {
+    let state = usize::try_from(state)
+        .ok()
+        .and_then(|s| STATES.get(s).copied())
+        .ok_or_else(|| type_error("state code out of range"))?;
+    let options = TaskOptions {
+        state,
+        cancel_on_exception,
+        ..TaskOptions::default()
+    };
+    Ok(with_graph(|g| g.add_task(name, options)).0)
+}
+
+/// Frees a task once JS can no longer reach it.
+#[wasm_bindgen(js_name = removeTask)]
+pub fn remove_task(task: u32) {
+    // Already gone is fine: nothing to free.
+    let _ = with_graph(|g| g.remove_task(TaskId(task)));
+}
+
+/// The task's display id (its DOT node id).
+#[wasm_bindgen(js_name = taskSerial)]
+pub fn task_serial(task: u32) -> Result<f64, JsValue> {
+    try_graph(|g| g.serial(TaskId(task))).map(|s| s as f64)
+}
+
+/// The task's state as its index in table order.
+#[wasm_bindgen(js_name = taskState)]
+pub fn task_state(task: u32) -> Result<u32, JsValue> {
+    try_graph(|g| g.state(TaskId(task))).map(|s| s as u32)
+}
+
+/// Whether the task's transitions go to the outbox (`takeTransitions`).
+#[wasm_bindgen(js_name = taskObserve)]
+pub fn task_observe(task: u32, observed: bool) -> Result<(), JsValue> {
+    try_graph(|g| g.set_observed(TaskId(task), observed))
+}
+
+#[wasm_bindgen(js_name = taskRequire)]
+pub fn task_require(task: u32, other: u32) -> Result<(), JsValue> {
+    try_graph(|g| g.require(TaskId(task), TaskId(other)))
+}
+
+#[wasm_bindgen(js_name = taskRequired)]
+pub fn task_required(task: u32) -> Result<Vec<u32>, JsValue> {
+    try_graph(|g| g.required(TaskId(task)).map(raw))
+}
+
+#[wasm_bindgen(js_name = taskBlocking)]
+pub fn task_blocking(task: u32) -> Result<Vec<u32>, JsValue> {
+    try_graph(|g| g.blocking(TaskId(task)).map(raw))
+}
+
+#[wasm_bindgen(js_name = taskBlockers)]
+pub fn task_blockers(task: u32) -> Result<Vec<u32>, JsValue> {
+    try_graph(|g| g.blockers(TaskId(task)).map(|b| raw(&b)))
+}
+
+#[wasm_bindgen(js_name = taskIsBlocked)]
+pub fn task_is_blocked(task: u32) -> Result<bool, JsValue> {
+    try_graph(|g| g.is_blocked(TaskId(task)))
+}
+
+/// Fires an event by name; returns the new state's index.
+#[wasm_bindgen(js_name = taskEvent)]
+pub fn task_event(task: u32, event: &str) -> Result<u32, JsValue> {
+    try_graph(|g| g.event_named(TaskId(task), event, Default::default())).map(|s| s as u32)
+}
+
+/// `dispatch`: BlockedError if a prerequisite is not completed, else the
+/// task is RUNNING and its function should run.
+#[wasm_bindgen(js_name = taskDispatch)]
+pub fn task_dispatch(task: u32) -> Result<(), JsValue> {
+    try_graph(|g| g.dispatch(TaskId(task)).map(|_| ()))
+}
+
+/// Reports how the current run ended: 0 returned, 1 returned and
+/// `cancelOnResult` said cancel, 2 threw, 3 threw a cancellation error.
+/// Returns the new state's index, or -1 if the task had left RUNNING.
+#[wasm_bindgen(js_name = taskFinish)]
+pub fn task_finish(task: u32, how: u32) -> Result<i32, JsValue> {
+    let outcome = match how {
+        0 | 1 => Outcome::Returned {
+            cancel_on_result: how == 1,
+        },
+        2 | 3 => Outcome::Threw {
+            cancellation: how == 3,
+        },
+        _ => return Err(type_error("outcome code out of range")),
+    };
+    try_graph(|g| {
+        let id = TaskId(task);
+        let attempt = g.attempt(id)?;
+        g.finish(id, attempt, outcome)
+    })
+    .map(|state| state.map_or(-1, |s| s as i32))
+}
+
+/// `cancel`: true when the task is running and cancellation was only
+/// requested; false when it is CANCELLED now.
+#[wasm_bindgen(js_name = taskCancel)]
+pub fn task_cancel(task: u32) -> Result<bool, JsValue> {
+    try_graph(|g| g.cancel(TaskId(task))).map(|c| c == CancelOutcome::Requested)
+}
+
+/// Transitions of observed tasks since the last call, flattened: for each,
+/// `task, oldState, newState, event, when, because, n, ...n task ids`
+/// (`because`: 0 none, 1 failed prerequisites, 2 cancelled prerequisites,
+/// 3 some prerequisites are not done; events by table index).
+#[wasm_bindgen(js_name = takeTransitions)]
+pub fn take_transitions() -> Vec<f64> {
+    let taken = with_graph(Graph::take_transitions);
+    let mut out = Vec::new();
+    for (task, tr) in taken {
+        let because = match tr.extra.because {
+            None => 0.0,
+            Some("failed prerequisites") => 1.0,
+            Some("cancelled prerequisites") => 2.0,
+            Some(_) => 3.0,
+        };
+        out.extend([
+            f64::from(task.0),
+            f64::from(tr.old_state as u8),
+            f64::from(tr.new_state as u8),
+            f64::from(tr.event as u8),
+            tr.when,
+            because,
+            tr.extra.tasks.len() as f64,
+        ]);
+        out.extend(tr.extra.tasks.iter().map(|t| f64::from(t.0)));
+    }
+    out
+}
