@@ -1,0 +1,84 @@
+// SPEC §4 (TaskQueue) and §5 (DOT) at the JS level.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Task, TaskQueue, tasksAsDot } from 'taskqueue-wasm';
+
+const noop = () => {};
+
+test('get takes a completed task first, then an unblocked pending one; it leaves the queue', () => {
+  const pending = new Task('pending', noop);
+  const done = new Task('done', noop, { state: 'DONE' });
+  const blocked = pending.then('blocked', noop);
+  const q = new TaskQueue([pending, done, blocked]);
+  assert.equal(q.get(), done);
+  assert.equal(q.get(), pending);
+  assert.equal(q.get(), undefined);
+  assert.deepEqual(q.tasks, [blocked]);
+});
+
+test('run dispatches what is not completed, updates the tasks it blocks, and yields each', async () => {
+  const ran = [];
+  const a = new Task('a', () => ran.push('a'));
+  const b = a.then('b', () => ran.push('b'));
+  const c = b.then('c', () => ran.push('c'));
+  const q = new TaskQueue([c, b, a]);
+  const yielded = [];
+  for await (const t of q.run()) yielded.push(t);
+  assert.deepEqual(yielded, [a, b, c]);
+  assert.deepEqual(ran, ['a', 'b', 'c']);
+});
+
+test('run stops after one task with once, and when the signal aborts', async () => {
+  const a = new Task('a', noop);
+  const b = new Task('b', noop);
+  const q = new TaskQueue([a, b]);
+  const once = [];
+  for await (const t of q.run({ once: true })) once.push(t);
+  assert.deepEqual(once, [a]);
+  const controller = new AbortController();
+  const seen = [];
+  q.add(new Task('c', noop));
+  for await (const t of q.run({ signal: controller.signal })) {
+    seen.push(t.name);
+    controller.abort();
+  }
+  assert.deepEqual(seen, ['b']);
+});
+
+test('asDot draws the tasks of the queue', () => {
+  const a = new Task('a', noop);
+  const b = a.then('b', noop);
+  const q = new TaskQueue([b, a]);
+  assert.equal(
+    q.asDot('q'),
+    `digraph q {\n  ${b.id}[style=filled,fillcolor=white,label="b\\nPENDING"];\n  ${a.id}[style=filled,fillcolor=white,label="a\\nPENDING"];\n  ${a.id}->${b.id};\n}`,
+  );
+});
+
+test('tasksAsDot: node lines, colours by state, edges sorted by name, followBlocking, sep', () => {
+  const root = new Task('root', noop, { state: 'DONE' });
+  const zeta = root.then('zeta', noop);
+  const alpha = root.then('alpha', noop);
+  const leaf = alpha.then('leaf "q"', noop);
+  zeta.event('cancel');
+  const node = (t, colour) => `  ${t.id}[style=filled,fillcolor=${colour},label=${JSON.stringify(`${t.name}\n${t.state}`)}];`;
+  assert.equal(
+    tasksAsDot([root], 'g'),
+    ['digraph g {', node(root, 'green'), `  ${root.id}->${alpha.id};`, `  ${root.id}->${zeta.id};`, '}'].join('\n'),
+  );
+  const all = tasksAsDot([root], undefined, { followBlocking: true, sep: ' ' });
+  assert.equal(
+    all,
+    [
+      'digraph {', node(root, 'green'), `  ${root.id}->${alpha.id};`, `  ${root.id}->${zeta.id};`,
+      node(alpha, 'white'), `  ${alpha.id}->${leaf.id};`, node(zeta, 'gray'), node(leaf, 'white'), '}',
+    ].join(' '),
+  );
+  assert.equal(root.asDot('g'), tasksAsDot([root], 'g'));
+  assert.equal(tasksAsDot(new Set([root, root]), { sep: ';' }).split(';')[0], 'digraph {');
+  const colours = Object.entries({ RUNNING: 'yellow', FAILED: 'red', ABORT: 'darkred', QUEUED: 'white', PREPARE: 'white' });
+  for (const [state, colour] of colours) {
+    const t = new Task('t', noop, { state });
+    assert.match(tasksAsDot([t]), new RegExp(`fillcolor=${colour},`));
+  }
+});
