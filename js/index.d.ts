@@ -1,0 +1,198 @@
+// Types of taskqueue-wasm. Written by hand: the public classes are ES
+// modules (see js/), which wasm-bindgen does not see. tests/js/types.test.mjs
+// checks that every runtime export is declared here and nothing else is,
+// and tests/types/example.ts must type-check against this file.
+
+/** A task's state. */
+export type State = 'PREPARE' | 'PENDING' | 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED' | 'CANCELLED' | 'ABORT';
+
+/** An event of the task state machine. */
+export type TaskEvent = 'prepared' | 'dispatch' | 'queue' | 'cancel' | 'error' | 'abort' | 'done' | 'except' | 'retry';
+
+/** Details of a transition. */
+export interface TransitionExtra {
+  /** Why the make engine fired the event. */
+  because?: 'failed prerequisites' | 'cancelled prerequisites' | 'some prerequisites are not done';
+  /** The prerequisites concerned. */
+  tasks?: Task[];
+  /** Whatever was passed to `event(name, extra)`. */
+  [key: string]: unknown;
+}
+
+/** One transition of a task. */
+export interface Transition {
+  oldState: State;
+  newState: State;
+  event: TaskEvent;
+  /** Milliseconds since the Unix epoch. */
+  when: number;
+  extra: TransitionExtra;
+}
+
+/** One transition of a general FSM. */
+export interface FSMTransition<S extends string = string> {
+  oldState: S;
+  newState: S;
+  event: string;
+  when: number;
+  extra: object;
+}
+
+export type TaskCallback = (task: Task, transition: Transition) => void;
+
+export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
+  /** Arguments passed to the function (default `[]`). */
+  args?: Args;
+  /** Initial state (default 'PENDING'); any state, to resume a saved run. */
+  state?: State;
+  /** A throwing function cancels the task instead of failing it. */
+  cancelOnException?: boolean;
+  /** Called with the returned value; true cancels the task. */
+  cancelOnResult?: (value: Awaited<R>) => boolean;
+  /** true prints `NAME OLD->EVENT->NEW` per transition; a function is called per transition. */
+  track?: boolean | TaskCallback;
+}
+
+export interface DotOptions {
+  /** Draw the tasks the given ones block too. */
+  followBlocking?: boolean;
+  /** What joins the lines (default a newline). */
+  sep?: string;
+}
+
+/**
+ * What a Promise gives back for a task: the task itself at run time, typed
+ * without `then`. TypeScript treats any object with a `then` method as a
+ * promise to unwrap, and the spec's `then(task)` / `then(name, func)`
+ * cannot be typed as one; so Promise-returning methods are typed with
+ * this, and so are the values of the async iterators (`for await` awaits
+ * them too). Cast to `Task` if you need `then` on such a value.
+ */
+export type AwaitedTask<T extends Task = Task> = Omit<T, 'then'>;
+
+/** A task function: runs with the task as `this`. */
+export type TaskFunction<Args extends unknown[] = unknown[], R = unknown> = (this: Task<Args, R>, ...args: Args) => R;
+
+export class Task<Args extends unknown[] = any[], R = unknown> {
+  constructor(name: string, func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
+  /** The name is `func.name`. */
+  constructor(func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
+  /** Stable id, also the DOT node id. */
+  readonly id: number;
+  readonly name: string;
+  readonly state: State;
+  /** Value of the attempt that ended DONE. */
+  readonly result: Awaited<R> | undefined;
+  /** What the attempt that ended FAILED threw, as thrown. */
+  readonly error: unknown;
+  /** Prerequisites. */
+  readonly required: Task[];
+  /** Dependents. */
+  readonly blocking: Task[];
+  /** Aborted when the running attempt is cancelled. */
+  readonly signal: AbortSignal;
+  /** This task may not run before `other` is completed. */
+  require(other: Task): void;
+  /** `other` may not run before this task is completed. */
+  block(other: Task): void;
+  /** Makes `next` require this task; returns `next`. */
+  then<T extends Task>(next: T): T;
+  /** A new task requiring this one. */
+  then<A extends unknown[], S>(name: string, func: TaskFunction<A, S>, options?: TaskOptions<A, S>): Task<A, S>;
+  then<A extends unknown[], S>(func: TaskFunction<A, S>, options?: TaskOptions<A, S>): Task<A, S>;
+  /** DONE, FAILED or ABORT. */
+  isCompleted(): boolean;
+  isBlocked(): boolean;
+  /** Prerequisites not yet completed. */
+  blockers(): Task[];
+  /** Runs the task now; resolves to it once its function ended; rejects with BlockedError when blocked. */
+  dispatch(): Promise<AwaitedTask<this>>;
+  /** Cancels the task; a running one cooperatively (its `signal` aborts). */
+  cancel(): void;
+  /** Fires an event, e.g. 'retry'; returns the new state. */
+  event(name: TaskEvent, extra?: object): State;
+  /** Calls `callback` after transitions into `state` ('*': any); returns a function that removes it. */
+  onTransition(state: State | '*', callback: TaskCallback): () => void;
+  /** Settles when the task next completes or is cancelled (at once if it is). */
+  join(): Promise<AwaitedTask<this>>;
+  /** Makes this task; resolves to whether it is completed (DONE, FAILED or ABORT). */
+  make(options?: { failFast?: boolean }): Promise<boolean>;
+  asDot(name?: string, options?: DotOptions): string;
+  /** `Task:NAME:STATE` */
+  toString(): string;
+}
+
+export interface MakeOptions {
+  /** Stop once a given task ends in a state other than DONE. */
+  failFast?: boolean;
+  /** Hand each ready task to a queue instead of running it, e.g. `pQueue.add.bind(pQueue)`. */
+  queue?: (run: () => Promise<AwaitedTask>) => unknown;
+  /** At most this many tasks running at once (default: no limit). */
+  concurrency?: number;
+  /** Aborting cancels the running tasks, starts nothing new and ends the make. */
+  signal?: AbortSignal;
+}
+
+/** Completes the tasks, prerequisites first, yielding each given task as it completes or is cancelled. */
+export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): AsyncIterableIterator<AwaitedTask>;
+/** Runs make to the end; resolves to the yielded tasks in order. */
+export function makeNow(tasks: Task | Iterable<Task>, options?: MakeOptions): Promise<Task[]>;
+/** Starts make in the background with `later.defer` as the queue; returns at once. */
+export function makeLater(later: Later, tasks: Task | Iterable<Task>, options?: { failFast?: boolean }): void;
+
+/** A capacity-limited executor. */
+export class Later {
+  constructor(capacity: number);
+  readonly capacity: number;
+  defer<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Awaited<R>>;
+}
+
+export class TaskQueue {
+  constructor(tasks?: Iterable<Task>, options?: { runDependentTasks?: boolean });
+  /** The queue's tasks, in the order they joined. */
+  readonly tasks: Task[];
+  add(task: Task): void;
+  get(): Task | undefined;
+  run(options?: { signal?: AbortSignal; once?: boolean }): AsyncIterableIterator<AwaitedTask>;
+  asDot(name?: string, options?: DotOptions): string;
+}
+
+export function tasksAsDot(tasks: Iterable<Task>, name?: string, options?: DotOptions): string;
+export function tasksAsDot(tasks: Iterable<Task>, options: DotOptions): string;
+
+export type TransitionTable<S extends string = string> = Record<S, Record<string, S>>;
+
+/** The general state machine. */
+export class FSM<S extends string = string> {
+  constructor(state: S | undefined, transitions: TransitionTable<S>, options?: { history?: boolean });
+  readonly state: S | undefined;
+  /** The events valid now. */
+  readonly events: string[];
+  readonly history: FSMTransition<S>[] | undefined;
+  event(name: string, extra?: object): S;
+  onTransition(state: S | '*', callback: (fsm: FSM<S>, transition: FSMTransition<S>) => void): () => void;
+  static transitionsAsDot(transitions: TransitionTable, name?: string): string;
+}
+
+export class FSMError extends Error {
+  constructor(message: string, options?: { fsm?: unknown; cause?: unknown });
+  fsm?: unknown;
+}
+export class TaskError extends FSMError {
+  constructor(message: string, options?: { task?: Task; cycle?: Task[]; cause?: unknown });
+  task: Task;
+  /** For a refused requirement: the cycle it would close, first task repeated at the end. */
+  cycle?: Task[];
+}
+export class BlockedError extends TaskError {
+  constructor(message: string, options?: { task?: Task; blockingTask?: Task });
+  blockingTask: Task;
+}
+/** Throw it from a task function to cancel the task. */
+export class CancellationError extends Error {}
+
+/** Where errors thrown by transition callbacks go (console.error by default). */
+export function setCallbackErrorHandler(handler: (error: unknown, task: Task, transition: Transition) => void): void;
+
+/** The package version. */
+export function version(): string;

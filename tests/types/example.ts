@@ -1,0 +1,49 @@
+// A typed program against the package's declarations; `tsc --noEmit`
+// must accept it (tests/js/types.test.mjs runs it).
+import {
+  BlockedError, CancellationError, FSM, FSMError, Later, Task, TaskError, TaskQueue,
+  make, makeLater, makeNow, setCallbackErrorHandler, tasksAsDot, version,
+  type AwaitedTask, type State, type Transition,
+} from 'taskqueue-wasm';
+
+const fetchUser = new Task('fetchUser', async (id: number) => ({ id, name: 'ada' }), { args: [7] });
+const greet = fetchUser.then('greet', function () {
+  const user = fetchUser.result;
+  if (this.signal.aborted) throw new CancellationError('stopped');
+  return `hello ${user?.name ?? '?'}`;
+});
+const total: Task<[], number> = new Task(function total() { return 42; }, { cancelOnResult: (n) => n < 0 });
+greet.require(total);
+
+const state: State = greet.state;
+const off = greet.onTransition('*', (task: Task, tr: Transition) => {
+  const when: number = tr.when;
+  console.log(task.name, tr.oldState, tr.event, tr.newState, when, tr.extra.because, state);
+});
+off();
+
+async function main(): Promise<void> {
+  for await (const t of make([greet], { failFast: true, concurrency: 4 })) console.log(String(t));
+  const all: Task[] = await makeNow(greet, { signal: AbortSignal.timeout(1000) });
+  const done: boolean = await greet.make();
+  const same: AwaitedTask<typeof greet> = await greet.join();
+  const again: Task = (await total.dispatch()) as Task;
+  const later = new Later(2);
+  const doubled: number = await later.defer((x: number) => x * 2, 21);
+  makeLater(later, [greet]);
+  const q = new TaskQueue(all, { runDependentTasks: true });
+  for await (const t of q.run({ once: true })) q.add(t as Task);
+  const dot: string = tasksAsDot(all, 'g', { followBlocking: true }) + q.asDot() + greet.asDot();
+  const fsm = new FSM<'ON' | 'OFF'>('OFF', { OFF: { on: 'ON' }, ON: { off: 'OFF' } }, { history: true });
+  const next: 'ON' | 'OFF' = fsm.event('on');
+  try {
+    await greet.dispatch();
+  } catch (e) {
+    if (e instanceof BlockedError) console.log(e.blockingTask.name, e.task.name);
+    else if (e instanceof TaskError) console.log(e.cycle?.length);
+    else if (e instanceof FSMError) console.log(e.fsm);
+  }
+  setCallbackErrorHandler((error, task, tr) => console.error(error, task.id, tr.newState));
+  console.log(done, same === greet, again.name, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
+}
+void main();

@@ -1,0 +1,14 @@
+// Each line is a mistake the declarations must catch (types.test.mjs
+// counts the errors).
+import { FSM, Task, make, tasksAsDot } from 'taskqueue-wasm';
+const t = new Task('t', () => 1);
+new Task(42, () => 1);
+new Task('x', () => 1, { args: 'no' });
+new Task('x', () => 1, { state: 'SLEEPING' });
+t.require('other');
+t.event('explode');
+t.onTransition('NOPE', () => {});
+const n: number = t.name;
+make(t, { concurrency: 'lots' });
+tasksAsDot([t], 'g', { sep: 1 });
+new FSM<'A' | 'B'>('C', { A: { go: 'B' }, B: {} });
