@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping what is present:
 # the wasm32 target, wasm-bindgen-cli at exactly the version Cargo.toml
-# pins, and the npm packages of package-lock.json. Quick when all is there.
+# pins, the npm packages of package-lock.json, and with --browser Debian's
+# Chromium (for the browser tests). Quick when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +30,11 @@ stamp=node_modules/.package-lock.json
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   say "installing npm packages (npm ci)"
   npm ci --no-audit --no-fund
+fi
+
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium (browser tests)"
+  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi

@@ -3,7 +3,7 @@
 # and the JS tests against the built package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --browser
 
 echo "== cargo fmt --check"
 cargo fmt --check
@@ -14,4 +14,4 @@ cargo test
 echo "== build"
 bash scripts/build.sh
 echo "== JS tests"
-node --test tests/js/
+node --test tests/js/ tests/packaging/
