@@ -7,3 +7,4 @@ export { FSM } from './fsm.mjs';
 export { FSMError, TaskError, BlockedError, CancellationError } from './errors.mjs';
 export { setCallbackErrorHandler } from './runtime.mjs';
 export { version } from '../pkg/taskqueue_wasm.js';
+export { stats } from './stats.mjs';

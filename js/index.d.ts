@@ -194,5 +194,8 @@ export class CancellationError extends Error {}
 /** Where errors thrown by transition callbacks go (console.error by default). */
 export function setCallbackErrorHandler(handler: (error: unknown, task: Task, transition: Transition) => void): void;
 
+/** Tasks alive in the core (freed once JS drops them), and the wasm memory size in bytes. */
+export function stats(): { tasks: number; wasmBytes: number };
+
 /** The package version. */
 export function version(): string;

@@ -36,3 +36,12 @@ pub fn init_core(error_factory: js_sys::Function) {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+/// Live tasks and the size of the wasm memory, in bytes, flattened:
+/// `[tasks, bytes]`.
+#[wasm_bindgen(js_name = coreStats)]
+pub fn core_stats() -> Vec<f64> {
+    let tasks = graph::with_graph(|g| g.len());
+    let pages = core::arch::wasm32::memory_size(0);
+    vec![tasks as f64, (pages * 65536) as f64]
+}

@@ -1,0 +1,19 @@
+// Memory: tasks JS drops are freed on the Rust side, and 200,000 tasks
+// made in batches leave neither wasm memory nor the JS heap growing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const probe = fileURLToPath(new URL('./memory-probe.mjs', import.meta.url));
+
+test('200,000 tasks in batches: wasm memory and JS heap stop growing', () => {
+  const rows = JSON.parse(execFileSync(process.execPath, ['--expose-gc', probe], { encoding: 'utf8' }));
+  const MB = 2 ** 20;
+  const table = rows.map((r) => `${r.batch}: ${r.liveTasks} tasks, wasm ${(r.wasmBytes / MB).toFixed(1)} MB, heap ${(r.heapUsed / MB).toFixed(1)} MB`).join('\n');
+  for (const row of rows) assert.ok(row.liveTasks < 10_000, `dropped tasks are freed in Rust\n${table}`);
+  const warm = rows[4];
+  const last = rows.at(-1);
+  assert.equal(last.wasmBytes, warm.wasmBytes, `wasm memory grew after warm-up\n${table}`);
+  assert.ok(last.heapUsed < warm.heapUsed + 4 * MB, `JS heap grew after warm-up\n${table}`);
+});
