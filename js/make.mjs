@@ -74,15 +74,16 @@ class MakeRun {
     const queue = this._options.queue;
     for (;;) {
       const code = makeNext(this._handle);
+      // Tell the transitions of this step (a dispatch, or a task failed
+      // for its prerequisites) before running anything or yielding.
+      flush();
       const kind = code % 8;
       const id = (code - kind) / 8;
       switch (kind) {
         case RUN:
-          flush(); // the dispatch transition is told before the function runs
           runTask(taskOf(id));
           break;
         case ENQUEUE: {
-          flush();
           const task = taskOf(id);
           const queued = queue(() => runQueued(task));
           if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: build the package, then run the seed's example. (The demo
-# page replaces the example here once it exists.)
+# The main job: build the package, then run the Node example (a
+# build-and-deploy pipeline with a failure and a retry). The demo page
+# takes this place once it exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-cargo run --quiet --example seed
+node examples/pipeline.mjs

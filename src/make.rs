@@ -370,14 +370,20 @@ impl Make {
             self.yields.push_back((t, state));
         }
         let waiters = std::mem::take(&mut entry.waiters);
+        let mut released = Vec::new();
         for w in waiters {
             if let Some(Mark::Waiting(n)) = self.mark(w) {
                 if n <= 1 {
-                    self.push_work(w);
+                    released.push(w);
                 } else {
                     self.set_mark(w, Mark::Waiting(n - 1));
                 }
             }
+        }
+        // The work list is a stack: push in reverse so the tasks released
+        // together are evaluated in the order they started waiting.
+        for &w in released.iter().rev() {
+            self.push_work(w);
         }
     }
 

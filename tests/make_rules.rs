@@ -457,3 +457,17 @@ fn make_now_returns_the_given_tasks_in_completion_order() {
     let made = local.make(&[c, b], MakeOptions::default()).unwrap();
     assert_eq!(names(&local, &made), vec!["c", "b"]);
 }
+
+#[test]
+fn tasks_released_together_start_in_the_order_they_waited() {
+    let out = lines();
+    let mut local = Local::new();
+    let root = local.task("root", say(&out, "root"));
+    let names = ["first", "second", "third"];
+    let dependents: Vec<TaskId> = names
+        .iter()
+        .map(|&n| local.then(root, n, say(&out, n)).unwrap())
+        .collect();
+    local.make(&dependents, MakeOptions::default()).unwrap();
+    assert_eq!(*out.borrow(), vec!["root", "first", "second", "third"]);
+}

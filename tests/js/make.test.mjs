@@ -213,3 +213,11 @@ test('two concurrent makes of one task run it once', async () => {
   assert.deepEqual([x, y], [[t], [t]]);
   assert.equal(runs, 1);
 });
+
+test('transitions fired by make are told before the task is yielded', async () => {
+  const events = [];
+  const bad = new Task('bad', () => { throw new Error('x'); });
+  const t = bad.then('t', noop, { track: (task, tr) => events.push(`${task.name} ${tr.event}`) });
+  for await (const made of make(t)) events.push(`made ${made.name} ${made.state}`);
+  assert.deepEqual(events, ['t error', 'made t FAILED']);
+});
