@@ -73,7 +73,7 @@ export type AwaitedTask<T extends Task = Task> = Omit<T, 'then'>;
 /** A task function: runs with the task as `this`. */
 export type TaskFunction<Args extends unknown[] = unknown[], R = unknown> = (this: Task<Args, R>, ...args: Args) => R;
 
-export class Task<Args extends unknown[] = any[], R = unknown> {
+export class Task<Args extends unknown[] = unknown[], R = unknown> {
   constructor(name: string, func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
   /** The name is `func.name`. */
   constructor(func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);

@@ -82,3 +82,15 @@ test('tasksAsDot: node lines, colours by state, edges sorted by name, followBloc
     assert.match(tasksAsDot([t]), new RegExp(`fillcolor=${colour},`));
   }
 });
+
+test('TaskQueue.run is an async iterator: break stops it, nothing new is dispatched', async () => {
+  const ran = [];
+  const tasks = ['a', 'b', 'c'].map((name) => new Task(name, () => ran.push(name)));
+  const q = new TaskQueue(tasks);
+  for await (const t of q.run()) {
+    assert.equal(t, tasks[0]);
+    break;
+  }
+  assert.deepEqual(ran, ['a']);
+  assert.deepEqual(q.tasks, [tasks[1], tasks[2]]);
+});
