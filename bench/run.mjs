@@ -1,0 +1,62 @@
+// The benchmark: `npm run bench` (all sizes) or `npm run bench -- --quick`
+// (10k and 100k only). Each case runs in a fresh process; prints a
+// Markdown table: median µs per task (graph construction included), peak
+// RSS, and the ratios to the floor and to p-graph; then the .wasm size
+// and the makespan case.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { cpus } from 'node:os';
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const RUNS = { 10_000: 7, 100_000: 5, 1_000_000: 3 };
+// async.auto is quadratic: only where it finishes in reasonable time.
+const CONTENDERS = (n) => ['taskqueue-wasm', 'floor', 'p-graph', ...(n <= 10_000 ? ['async.auto'] : [])];
+const here = new URL('.', import.meta.url);
+
+function runCase(contender, workload, n, kind) {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=8192', new URL('case.mjs', here).pathname, contender, workload, n, kind, RUNS[n]], { encoding: 'utf8' });
+  const { times, maxRSS } = JSON.parse(out);
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], maxRSS };
+}
+
+const rows = [];
+console.log(`taskqueue-wasm benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}\n`);
+console.log('| workload | tasks | fn | contender | µs/task | peak RSS | × floor | × p-graph |');
+console.log('|---|---:|---|---|---:|---:|---:|---:|');
+for (const workload of ['chain', 'fan', 'random']) {
+  for (const n of SIZES) {
+    for (const kind of ['sync', 'async']) {
+      const results = {};
+      for (const contender of CONTENDERS(n)) {
+        try {
+          results[contender] = runCase(contender, workload, n, kind);
+        } catch (error) {
+          results[contender] = { failed: String(error.message).split('\n')[0] };
+        }
+      }
+      for (const [contender, r] of Object.entries(results)) {
+        const ratio = (base) => (r.median && base?.median ? (r.median / base.median).toFixed(2) : '–');
+        const cells = r.failed
+          ? [`failed: ${r.failed.slice(0, 40)}`, '', '', '']
+          : [r.median.toFixed(2), `${(r.maxRSS / 2 ** 20).toFixed(0)} MB`, ratio(results.floor), ratio(results['p-graph'])];
+        const line = `| ${workload} | ${n.toLocaleString('en')} | ${kind} | ${contender} | ${cells.join(' | ')} |`;
+        console.log(line);
+        rows.push({ workload, n, kind, contender, ...r });
+      }
+    }
+  }
+}
+
+const wasm = readFileSync(new URL('../pkg/taskqueue_wasm_bg.wasm', here));
+console.log(`\n.wasm: ${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
+
+console.log('\nMakespan: 200 tasks of 5-50 ms timers, each requiring 1-2 of the 8 before it, concurrency 8 (best of 3)\n');
+console.log('| contender | makespan | critical path | work / 8 | × bound |');
+console.log('|---|---:|---:|---:|---:|');
+for (const contender of ['taskqueue-wasm', 'floor', 'p-graph', 'async.auto']) {
+  const m = JSON.parse(execFileSync(process.execPath, [new URL('makespan.mjs', here).pathname, contender], { encoding: 'utf8' }));
+  console.log(`| ${contender} | ${m.makespan.toFixed(0)} ms | ${m.critical} ms | ${m.work.toFixed(0)} ms | ${(m.makespan / m.bound).toFixed(3)} |`);
+}
