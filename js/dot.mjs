@@ -1,7 +1,7 @@
 // Drawing tasks as Graphviz DOT (the Rust core writes it).
 
 import { dotOfTasks } from '../pkg/taskqueue_wasm.js';
-import { describe, idsOf } from './registry.mjs';
+import { describe, tasksIn } from './registry.mjs';
 import { Task } from './task.mjs';
 
 /** Reads `(name?, options?)`, where a lone object is the options. */
@@ -18,7 +18,7 @@ export function readDotArgs(name, options) {
 
 /** The tasks as a DOT digraph (SPEC §5). */
 export function tasksAsDot(tasks, name, options) {
-  const list = idsOf(tasks, 'tasksAsDot(tasks)', Task);
+  const list = tasksIn(tasks, 'tasksAsDot(tasks)', Task);
   const args = readDotArgs(name, options);
   const ids = Uint32Array.from(list, (t) => t._id);
   return dotOfTasks(ids, args.name, args.followBlocking, args.sep);

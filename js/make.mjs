@@ -2,9 +2,9 @@
 // runs and what is yielded; this drives it: it runs functions, hands
 // tasks to a queue, and sleeps until some task changes.
 
-import { makeAbort, makeEnd, makeError, makeNext, makeStart, taskDispatch, taskState } from '../pkg/taskqueue_wasm.js';
-import { describe, idsOf, taskOf } from './registry.mjs';
-import { changed, flush, nextChange, runTask, S } from './runtime.mjs';
+import { makeAbort, makeEnd, makeError, makeStart, makeSteps, taskDispatch, taskState } from '../pkg/taskqueue_wasm.js';
+import { describe, tasksIn } from './registry.mjs';
+import { changeCount, changed, far, flush, near, nextChange, runTask, S } from './runtime.mjs';
 import { Task } from './task.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
@@ -14,6 +14,9 @@ const ENQUEUE = 2;
 const YIELD = 3;
 const FINISHED = 4;
 const FAILED = 5;
+const DISCOVER = 6;
+// Steps per call into wasm when nothing has to stop between them.
+const BATCH = 4096;
 
 const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal']);
 const noop = () => {};
@@ -45,6 +48,7 @@ class MakeRun {
     this._handle = 0;
     this._status = 'new'; // new, running, done
     this._yields = [];
+    this._local = []; // id -> Task: the given tasks and every prerequisite discovered
     this._chain = Promise.resolve();
     this._onAbort = undefined;
   }
@@ -56,8 +60,17 @@ class MakeRun {
   _start() {
     const { failFast, queue, concurrency, signal } = this._options;
     const ids = new Uint32Array(this._tasks.length);
-    for (let i = 0; i < ids.length; i++) ids[i] = this._tasks[i]._id;
-    this._handle = makeStart(ids, failFast, queue !== undefined, concurrency);
+    for (let i = 0; i < ids.length; i++) {
+      const task = this._tasks[i];
+      ids[i] = task._id;
+      this._local[task._id] = task;
+    }
+    near(this._tasks);
+    try {
+      this._handle = makeStart(ids, failFast, queue !== undefined, concurrency);
+    } finally {
+      far();
+    }
     this._status = 'running';
     forgotten.register(this, this._handle, this);
     if (signal !== undefined) {
@@ -68,41 +81,58 @@ class MakeRun {
 
   /**
    * Carries out steps until the engine waits, ends, or (with
-   * `stopAtYield`) yields. Returns the last step kind.
+   * `stopAtYield`) yields. Returns the last step kind. An iterator takes
+   * one step per call, so that it stops at each yield and nothing starts
+   * behind a `break`; makeNow takes them in batches.
    */
   _pump(stopAtYield) {
     const queue = this._options.queue;
+    const local = this._local;
+    const max = stopAtYield ? 1 : BATCH;
     for (;;) {
-      const code = makeNext(this._handle);
-      // Tell the transitions of this step (a dispatch, or a task failed
-      // for its prerequisites) before running anything or yielding.
+      const before = changeCount();
+      const steps = makeSteps(this._handle, max, stopAtYield);
+      // Tell the transitions of these steps (dispatches, tasks failed for
+      // their prerequisites) before running anything or yielding.
       flush();
-      const kind = code % 8;
-      const id = (code - kind) / 8;
-      switch (kind) {
-        case RUN:
-          runTask(taskOf(id));
-          break;
-        case ENQUEUE: {
-          const task = taskOf(id);
-          const queued = queue(() => runQueued(task));
-          if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
-          break;
+      for (let i = 0; i < steps.length; i += 4) {
+        const kind = steps[i];
+        const id = steps[i + 1];
+        switch (kind) {
+          case DISCOVER:
+            local[id] = local[steps[i + 2]]._req[steps[i + 3]];
+            break;
+          case RUN:
+            runTask(local[id]);
+            break;
+          case ENQUEUE: {
+            const task = local[id];
+            const queued = queue(() => runQueued(task));
+            if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
+            break;
+          }
+          case YIELD:
+            this._yields.push(local[id]);
+            if (stopAtYield) return YIELD;
+            break;
+          case FAILED: {
+            near(this._tasks);
+            const error = makeError(this._handle);
+            far();
+            this._end();
+            throw error;
+          }
+          case FINISHED:
+            this._end();
+            return FINISHED;
+          case WAIT:
+            // The engine said "wait" before this batch's functions ran;
+            // if any of them changed something, look again first.
+            if (changeCount() !== before) break;
+            return WAIT;
+          default:
+            break;
         }
-        case YIELD:
-          this._yields.push(taskOf(id));
-          if (stopAtYield) return YIELD;
-          break;
-        case FAILED: {
-          const error = makeError(this._handle);
-          this._end();
-          throw error;
-        }
-        case FINISHED:
-          this._end();
-          return FINISHED;
-        default:
-          return WAIT;
       }
     }
   }
@@ -123,7 +153,7 @@ class MakeRun {
     if (this._status !== 'running') return;
     const running = makeAbort(this._handle);
     for (const id of running) {
-      const task = taskOf(id);
+      const task = this._local[id];
       if (task !== undefined && taskState(id) === S.RUNNING) task.cancel();
     }
     this._end();
@@ -152,6 +182,7 @@ class MakeRun {
     }
     this._status = 'done';
     this._yields.length = 0;
+    this._local = [];
     return { value, done: true };
   }
 
@@ -179,12 +210,12 @@ function runQueued(task) {
  * given tasks as each completes or is cancelled.
  */
 export function make(tasks, options) {
-  return new MakeRun(idsOf(tasks, 'make(tasks)', Task), readOptions(options));
+  return new MakeRun(tasksIn(tasks, 'make(tasks)', Task), readOptions(options));
 }
 
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export async function makeNow(tasks, options) {
-  return new MakeRun(idsOf(tasks, 'makeNow(tasks)', Task), readOptions(options))._collect();
+  return new MakeRun(tasksIn(tasks, 'makeNow(tasks)', Task), readOptions(options))._collect();
 }
 
 /** A capacity-limited executor (Python's cs.later.Later). */
@@ -236,7 +267,7 @@ export class Later {
 export function makeLater(later, tasks, options) {
   if (!(later instanceof Later)) throw new TypeError(`makeLater needs a Later, got ${describe(later)}`);
   const { failFast } = readOptions(options);
-  const run = new MakeRun(idsOf(tasks, 'makeLater(tasks)', Task), { failFast, queue: (job) => later.defer(job), concurrency: 0 });
+  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)', Task), { failFast, queue: (job) => later.defer(job), concurrency: 0 });
   run._start();
   run._pump(false); // errors such as a PREPARE task surface here, synchronously
   run._collect().catch((error) => console.error('taskqueue-wasm: makeLater failed:', error));

@@ -2,7 +2,7 @@
 // kept in Rust).
 
 import { TaskQueueCore } from '../pkg/taskqueue_wasm.js';
-import { describe, idsOf, taskOf } from './registry.mjs';
+import { describe, tasksIn } from './registry.mjs';
 import { tasksAsDot } from './dot.mjs';
 import { Task } from './task.mjs';
 
@@ -12,23 +12,23 @@ export class TaskQueue {
       throw new TypeError(`TaskQueue options must be an object, got ${describe(options)}`);
     }
     this._core = new TaskQueueCore(Boolean(options?.runDependentTasks));
-    this._members = new Set(); // keeps the queue's tasks alive with it
-    for (const task of idsOf(tasks, 'TaskQueue(tasks)', Task)) this.add(task);
+    this._members = new Map(); // id -> Task: the queue's tasks, kept alive with it
+    for (const task of tasksIn(tasks, 'TaskQueue(tasks)', Task)) this.add(task);
   }
 
   /** Adds a task (or refiles one already in the queue). */
   add(task) {
     if (!(task instanceof Task)) throw new TypeError(`TaskQueue.add needs a Task, got ${describe(task)}`);
     this._core.add(task._id);
-    this._members.add(task);
+    this._members.set(task._id, task);
   }
 
   /** A completed task if any, else an unblocked pending one, else undefined; it leaves the queue. */
   get() {
     const id = this._core.get();
     if (id < 0) return undefined;
-    const task = taskOf(Number(id));
-    this._members.delete(task);
+    const task = this._members.get(Number(id));
+    this._members.delete(task._id);
     return task;
   }
 
@@ -43,7 +43,7 @@ export class TaskQueue {
       const task = this.get();
       if (task === undefined) return;
       if (!task.isCompleted()) await task.dispatch();
-      for (const id of this._core.afterRun(task._id)) this._members.add(taskOf(id));
+      for (const id of this._core.afterRun(task._id)) this._members.set(id, task._deps.find((d) => d._id === id));
       yield task;
       if (once) return;
     }
@@ -51,7 +51,7 @@ export class TaskQueue {
 
   /** The queue's tasks, in the order they joined. */
   get tasks() {
-    return Array.from(this._core.tasks(), taskOf);
+    return Array.from(this._core.tasks(), (id) => this._members.get(id));
   }
 
   asDot(name, options) {

@@ -1,35 +1,70 @@
-// Task identity: the Rust core names tasks by id; this maps ids back to
-// the very Task objects the user made. The map is weak, so a task JS can
-// no longer reach is collected, and its Rust side freed. (Tasks keep their
-// neighbours alive themselves, see Task#require, so a prerequisite is
-// never collected while a dependent lives.)
+// Task identity without a global weak map. The Rust core names tasks by
+// id; JS finds the Task object for an id from a task it already holds:
+// a make knows its given tasks and learns each prerequisite as "number k
+// of a task it knows", errors resolve through the neighbours of the task
+// concerned, and only observed tasks (callbacks, track, join) sit in a
+// weak map, for delivering their transitions. (A WeakRef per task cost
+// about 1 µs to make and 0.3 µs per lookup; this costs nothing.)
+//
+// Tasks hold their neighbours strongly (`_req`, `_deps`), so a component
+// lives or dies together; once JS cannot reach a task, its Rust side is
+// freed.
 
 import { removeTask } from '../pkg/taskqueue_wasm.js';
 
-const refs = [];
+const observedRefs = new Map();
 const reaper = new FinalizationRegistry((id) => {
-  refs[id] = undefined;
+  observedRefs.delete(id);
   removeTask(id);
 });
 
 export function register(task, id) {
-  refs[id] = new WeakRef(task);
   reaper.register(task, id);
 }
 
-export function taskOf(id) {
-  const ref = refs[id];
-  return ref === undefined ? undefined : ref.deref();
+/** Keeps a weak handle on an observed task, so its transitions can be told. */
+export function registerObserved(task) {
+  observedRefs.set(task._id, new WeakRef(task));
 }
 
-export function tasksOf(ids) {
-  const tasks = new Array(ids.length);
-  for (let i = 0; i < ids.length; i++) tasks[i] = taskOf(ids[i]);
-  return tasks;
+export function observedTask(id) {
+  return observedRefs.get(id)?.deref();
 }
 
-/** Task ids of an iterable of tasks, checked. */
-export function idsOf(tasks, what, Task) {
+/** The prerequisite of `task` with this id (a short scan of `_req`). */
+export function prerequisiteById(task, id) {
+  const req = task._req;
+  for (let i = 0; i < req.length; i++) if (req[i]._id === id) return req[i];
+  return undefined;
+}
+
+/**
+ * The Tasks for `ids`, searched from the tasks in `near` outwards along
+ * requirements both ways. Used for errors, which are rare: cost does not
+ * matter, certainty does.
+ */
+export function resolveIds(ids, near) {
+  const wanted = new Map();
+  for (const id of ids) wanted.set(id, undefined);
+  let missing = wanted.size;
+  const seen = new Set();
+  const queue = near.filter(Boolean);
+  for (let head = 0; head < queue.length && missing > 0; head++) {
+    const task = queue[head];
+    if (seen.has(task)) continue;
+    seen.add(task);
+    if (wanted.has(task._id) && wanted.get(task._id) === undefined) {
+      wanted.set(task._id, task);
+      missing--;
+    }
+    for (const next of task._req) queue.push(next);
+    for (const next of task._deps) queue.push(next);
+  }
+  return Array.from(ids, (id) => wanted.get(id));
+}
+
+/** The tasks of a Task or an iterable of Tasks, checked. */
+export function tasksIn(tasks, what, Task) {
   const list = tasks instanceof Task ? [tasks] : tasks;
   if (list === null || typeof list !== 'object' || typeof list[Symbol.iterator] !== 'function') {
     throw new TypeError(`${what} must be a Task or an iterable of Tasks`);

@@ -4,7 +4,7 @@
 
 import { initCore, takeTransitions, taskFinish, taskObserve } from '../pkg/taskqueue_wasm.js';
 import { BlockedError, CancellationError, FSMError, TaskError } from './errors.mjs';
-import { taskOf, tasksOf } from './registry.mjs';
+import { observedTask, prerequisiteById, registerObserved, resolveIds } from './registry.mjs';
 
 /** States and events by their index in the Rust tables. */
 export const STATES = ['PREPARE', 'PENDING', 'QUEUED', 'RUNNING', 'CANCELLED', 'FAILED', 'DONE', 'ABORT'];
@@ -20,9 +20,23 @@ export function start() {
   initCore(errorFromCore);
 }
 
+// The tasks an error from the next call into wasm may concern; errors
+// find their Task objects from these (see registry.mjs).
+const NOWHERE = [];
+let errorContext = NOWHERE;
+
+/** Names the tasks near the next call into wasm, for its errors. */
+export function near(tasks) {
+  errorContext = tasks;
+}
+
+/** Forgets them again (so they are not kept alive). */
+export function far() {
+  errorContext = NOWHERE;
+}
+
 function errorFromCore(className, kind, message, taskId, taskIds) {
-  const task = taskId >= 0 ? taskOf(taskId) : undefined;
-  const tasks = tasksOf(taskIds);
+  const [task, ...tasks] = resolveIds([taskId, ...taskIds], errorContext);
   if (className === 'BlockedError') return new BlockedError(message, { task, blockingTask: tasks[0] });
   if (className === 'TaskError') return new TaskError(message, { task, cycle: kind === 'Cycle' ? tasks : undefined });
   return new FSMError(message, { fsm: task });
@@ -49,6 +63,7 @@ export function observe(task) {
   if (task._observed) return;
   task._observed = true;
   observed++;
+  registerObserved(task);
   taskObserve(task._id, true);
 }
 
@@ -68,12 +83,12 @@ export function flush() {
     for (let data = takeTransitions(); data.length > 0; data = takeTransitions()) {
       for (let i = 0; i < data.length; ) {
         const n = data[i + 6];
-        const task = taskOf(data[i]);
+        const task = observedTask(data[i]);
         const extra = {};
         const because = BECAUSE[data[i + 5]];
-        if (because !== undefined) {
+        if (because !== undefined && task !== undefined) {
           extra.because = because;
-          extra.tasks = tasksOf(data.subarray(i + 7, i + 7 + n));
+          extra.tasks = Array.from(data.subarray(i + 7, i + 7 + n), (id) => prerequisiteById(task, id));
         }
         const transition = {
           oldState: STATES[data[i + 1]],
@@ -133,8 +148,16 @@ function wake() {
   for (const resolve of woken) resolve();
 }
 
+let changes = 0;
+
+/** How many changes so far: a make compares it to know whether to sleep. */
+export function changeCount() {
+  return changes;
+}
+
 /** After any change of state: tell callbacks, then makes. */
 export function changed() {
+  changes++;
   flush();
   wake();
 }

@@ -4,22 +4,21 @@
 import {
   addTask,
   taskBlockers,
-  taskBlocking,
   taskCancel,
   taskDispatch,
   taskEvent,
   taskIsBlocked,
   taskRequire,
-  taskRequired,
   taskSerial,
   taskState,
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError, TaskError } from './errors.mjs';
-import { describe, register, tasksOf } from './registry.mjs';
-import { changed, isSettled, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
+import { describe, prerequisiteById, register } from './registry.mjs';
+import { changed, far, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 
+const AsyncFunction = (async () => {}).constructor;
 const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track']);
 
 function trackLine(task, tr) {
@@ -61,7 +60,7 @@ export class Task {
       throw new TypeError(`track of task '${name}' must be a boolean or a function, got ${describe(track)}`);
     }
     const code = stateCode(state);
-    this._id = addTask(name, code, Boolean(cancelOnException));
+    this._id = addTask(name, code, Boolean(cancelOnException), func instanceof AsyncFunction);
     this._name = name;
     this._func = func;
     this._args = args;
@@ -69,7 +68,8 @@ export class Task {
     this._result = undefined;
     this._error = undefined;
     this._runs = 0; // number of the current run, to tell stale outcomes
-    this._links = undefined; // neighbours, kept alive with this task
+    this._req = []; // prerequisites, in Rust's order; kept alive with this task
+    this._deps = []; // dependents, likewise
     this._callbacks = undefined;
     this._waiters = undefined;
     this._controller = undefined;
@@ -104,12 +104,12 @@ export class Task {
 
   /** Prerequisites, in the order they were required. */
   get required() {
-    return tasksOf(taskRequired(this._id));
+    return this._req.slice();
   }
 
   /** Dependents, in the order they were added. */
   get blocking() {
-    return tasksOf(taskBlocking(this._id));
+    return this._deps.slice();
   }
 
   /** Aborted when the running attempt is cancelled; a new attempt gets a new one. */
@@ -126,9 +126,15 @@ export class Task {
   /** This task may not run before `other` is completed. */
   require(other) {
     if (!(other instanceof Task)) throw new TypeError(`a task can only require a Task, got ${describe(other)}`);
-    taskRequire(this._id, other._id);
-    (this._links ??= []).push(other);
-    (other._links ??= []).push(this);
+    near([this, other]);
+    try {
+      if (taskRequire(this._id, other._id)) {
+        this._req.push(other);
+        other._deps.push(this);
+      }
+    } finally {
+      far();
+    }
   }
 
   /** `other` may not run before this task is completed. */
@@ -172,7 +178,7 @@ export class Task {
 
   /** Prerequisites not yet completed. */
   blockers() {
-    return tasksOf(taskBlockers(this._id));
+    return Array.from(taskBlockers(this._id), (id) => prerequisiteById(this, id));
   }
 
   /**
@@ -182,10 +188,13 @@ export class Task {
    * task cannot be dispatched in its state.
    */
   dispatch() {
+    near([this]);
     try {
       taskDispatch(this._id);
     } catch (error) {
       return Promise.reject(error);
+    } finally {
+      far();
     }
     changed();
     const running = runTask(this);
@@ -194,7 +203,14 @@ export class Task {
 
   /** Cancels the task: a running one cooperatively (its `signal` aborts). */
   cancel() {
-    if (taskCancel(this._id)) {
+    near([this]);
+    let requested;
+    try {
+      requested = taskCancel(this._id);
+    } finally {
+      far();
+    }
+    if (requested) {
       this._cancelRun = this._runs;
       this._controller?.abort(new CancellationError(`task '${this._name}' was cancelled`));
     }
@@ -207,7 +223,13 @@ export class Task {
     if (extra !== undefined && (extra === null || typeof extra !== 'object')) {
       throw new TypeError(`extra must be an object, got ${describe(extra)}`);
     }
-    const code = taskEvent(this._id, name);
+    near([this]);
+    let code;
+    try {
+      code = taskEvent(this._id, name);
+    } finally {
+      far();
+    }
     noteUserExtra(this, extra);
     changed();
     return STATES[code];

@@ -186,6 +186,7 @@ impl Local {
                 }
                 Step::Enqueue(task) => queued.push_back(task),
                 Step::Yield(task) => yielded.push(task),
+                Step::Discover { .. } => {}
                 Step::Finished => break Ok(yielded),
                 Step::Failed(error) => break Err(error),
                 Step::Wait => match queued.pop_front() {

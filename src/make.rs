@@ -48,6 +48,14 @@ pub enum Step {
     Enqueue(TaskId),
     /// A given task completed or was cancelled: hand it to the caller.
     Yield(TaskId),
+    /// `task` joined the make as prerequisite number `index` (in
+    /// requirement order) of `via`, a task already in it. Drivers that
+    /// keep their own objects per task use this to find them.
+    Discover {
+        task: TaskId,
+        via: TaskId,
+        index: u32,
+    },
     /// Nothing to do until a running or queued task ends.
     Wait,
     /// Every given task has been yielded, or the make was stopped.
@@ -83,13 +91,25 @@ struct Entry {
 }
 
 /// What the rules of SPEC §3 say of a PENDING task, given its
-/// prerequisites' states.
+/// prerequisites' states (the first rule that applies wins).
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {
-    Fail(Vec<TaskId>),
-    Cancel(Vec<TaskId>),
-    Wait(Vec<TaskId>),
-    NotDone(Vec<TaskId>),
+    Fail,
+    Cancel,
+    Wait,
+    NotDone,
     Ready,
+}
+
+/// Which verdict a prerequisite in `state` argues for.
+fn verdict_of(state: Result<TaskState, TaskError>) -> Verdict {
+    match state {
+        Ok(TaskState::Failed | TaskState::Abort) => Verdict::Fail,
+        Ok(TaskState::Cancelled) => Verdict::Cancel,
+        Ok(TaskState::Pending | TaskState::Running | TaskState::Queued) => Verdict::Wait,
+        Ok(TaskState::Done) => Verdict::Ready,
+        Ok(TaskState::Prepare) | Err(_) => Verdict::NotDone,
+    }
 }
 
 /// One make in progress. Lives in its graph (`Graph::make_start`).
@@ -104,6 +124,7 @@ pub struct Make {
     work: Vec<TaskId>,
     ready: VecDeque<TaskId>,
     yields: VecDeque<(TaskId, TaskState)>,
+    discovered: VecDeque<(TaskId, TaskId, u32)>,
     in_flight: usize,
     stopped: bool,
     error: Option<TaskError>,
@@ -120,6 +141,7 @@ impl Make {
             work: Vec::new(),
             ready: VecDeque::new(),
             yields: VecDeque::new(),
+            discovered: VecDeque::new(),
             in_flight: 0,
             stopped: false,
             error: None,
@@ -181,6 +203,9 @@ impl Make {
             if self.stopped {
                 return Step::Finished;
             }
+            if let Some((task, via, index)) = self.discovered.pop_front() {
+                return Step::Discover { task, via, index };
+            }
             if let Some((t, state)) = self.yields.pop_front() {
                 self.remaining -= 1;
                 if self.options.fail_fast && state != TaskState::Done {
@@ -205,7 +230,7 @@ impl Make {
                     }
                     // Things may have changed since it was found ready.
                     if g.state(t).ok() == Some(TaskState::Pending)
-                        && matches!(self.rules(g, t), Verdict::Ready)
+                        && self.rules(g, t) == Verdict::Ready
                     {
                         return self.start(g, t);
                     }
@@ -257,46 +282,46 @@ impl Make {
         }
     }
 
+    /// The rules, in order: any prerequisite failed or aborted; else any
+    /// cancelled; else any unsettled (make it first); else any not done;
+    /// else ready. One pass, no allocation.
     fn rules(&self, g: &Graph, t: TaskId) -> Verdict {
-        let (mut failed, mut cancelled, mut unsettled, mut not_done) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut seen = [false; 5];
         for &p in g.required(t).unwrap_or(&[]) {
-            match g.state(p) {
-                Ok(TaskState::Failed | TaskState::Abort) => failed.push(p),
-                Ok(TaskState::Cancelled) => cancelled.push(p),
-                Ok(TaskState::Pending | TaskState::Running | TaskState::Queued) => {
-                    unsettled.push(p)
-                }
-                Ok(TaskState::Done) => {}
-                Ok(TaskState::Prepare) | Err(_) => not_done.push(p),
-            }
+            seen[verdict_of(g.state(p)) as usize] = true;
         }
-        if !failed.is_empty() {
-            Verdict::Fail(failed)
-        } else if !cancelled.is_empty() {
-            Verdict::Cancel(cancelled)
-        } else if !unsettled.is_empty() {
-            Verdict::Wait(unsettled)
-        } else if !not_done.is_empty() {
-            Verdict::NotDone(not_done)
-        } else {
-            Verdict::Ready
-        }
+        [
+            Verdict::Fail,
+            Verdict::Cancel,
+            Verdict::Wait,
+            Verdict::NotDone,
+        ]
+        .into_iter()
+        .find(|&v| seen[v as usize])
+        .unwrap_or(Verdict::Ready)
+    }
+
+    /// The prerequisites of `t` that argue for `verdict`, with their
+    /// index in requirement order.
+    fn prerequisites(g: &Graph, t: TaskId, verdict: Verdict) -> Vec<(u32, TaskId)> {
+        g.required(t)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .filter(|&(_, &p)| verdict_of(g.state(p)) == verdict)
+            .map(|(i, &p)| (i as u32, p))
+            .collect()
     }
 
     fn evaluate_pending(&mut self, g: &mut Graph, t: TaskId) -> Option<Step> {
-        let (event, extra) = match self.rules(g, t) {
-            Verdict::Fail(tasks) => (Event::Error, Extra::because("failed prerequisites", tasks)),
-            Verdict::Cancel(tasks) => (
-                Event::Cancel,
-                Extra::because("cancelled prerequisites", tasks),
-            ),
-            Verdict::NotDone(tasks) => (
-                Event::Error,
-                Extra::because("some prerequisites are not done", tasks),
-            ),
-            Verdict::Wait(prerequisites) => {
-                self.wait_for(g, t, &prerequisites);
+        let verdict = self.rules(g, t);
+        let because = match verdict {
+            Verdict::Fail => "failed prerequisites",
+            Verdict::Cancel => "cancelled prerequisites",
+            Verdict::NotDone => "some prerequisites are not done",
+            Verdict::Wait => {
+                let unsettled = Self::prerequisites(g, t, Verdict::Wait);
+                self.wait_for(g, t, &unsettled);
                 return None;
             }
             Verdict::Ready => {
@@ -308,8 +333,17 @@ impl Make {
                 return None;
             }
         };
+        let tasks = Self::prerequisites(g, t, verdict)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let event = if verdict == Verdict::Cancel {
+            Event::Cancel
+        } else {
+            Event::Error
+        };
         // A PENDING task allows both `error` and `cancel`.
-        if g.fire(t, event, extra).is_ok() {
+        if g.fire(t, event, Extra::because(because, tasks)).is_ok() {
             self.settle(g, t);
         }
         None
@@ -317,8 +351,11 @@ impl Make {
 
     /// Makes the unsettled prerequisites first (first required, first
     /// evaluated), and has `t` wait for all of them.
-    fn wait_for(&mut self, g: &mut Graph, t: TaskId, prerequisites: &[TaskId]) {
-        for &p in prerequisites.iter().rev() {
+    fn wait_for(&mut self, g: &mut Graph, t: TaskId, prerequisites: &[(u32, TaskId)]) {
+        for &(index, p) in prerequisites.iter().rev() {
+            if !self.index.contains_key(&p) {
+                self.discovered.push_back((p, t, index));
+            }
             let e = self.entry(g, p);
             self.entries[e].waiters.push(t);
             // New, or settled earlier and since retried: (re)make it.

@@ -25,11 +25,15 @@ fn concurrency(n: usize) -> MakeOptions {
     }
 }
 
-/// Steps until the engine waits or ends, collecting what it asked for.
+/// Steps until the engine waits or ends, collecting what it asked for
+/// (but for Discover steps, which only name tasks).
 fn steps(g: &mut Graph, make: taskqueue_wasm::make::MakeId) -> Vec<Step> {
     let mut out = Vec::new();
     loop {
         let step = g.make_next(make);
+        if matches!(step, Step::Discover { .. }) {
+            continue;
+        }
         let stop = matches!(step, Step::Wait | Step::Finished | Step::Failed(_));
         out.push(step);
         if stop {
@@ -349,6 +353,7 @@ fn the_concurrency_limit_holds_exactly() {
             Step::Finished => break,
             Step::Failed(e) => panic!("{e}"),
             Step::Enqueue(_) => unreachable!(),
+            Step::Discover { .. } => {}
         }
         let now_running = tasks
             .iter()
@@ -470,4 +475,38 @@ fn tasks_released_together_start_in_the_order_they_waited() {
         .collect();
     local.make(&dependents, MakeOptions::default()).unwrap();
     assert_eq!(*out.borrow(), vec!["root", "first", "second", "third"]);
+}
+
+#[test]
+fn each_prerequisite_joining_a_make_is_discovered_through_a_task_already_in_it() {
+    let mut g = Graph::new();
+    let a = g.add_task("a", TaskOptions::default());
+    let b = g.add_task("b", TaskOptions::default());
+    let c = g.add_task("c", TaskOptions::default());
+    let t = g.add_task("t", TaskOptions::default());
+    g.require(b, a).unwrap();
+    g.require(t, c).unwrap();
+    g.require(t, b).unwrap();
+    let make = g.make_start(&[t], MakeOptions::default()).unwrap();
+    let mut known = vec![t];
+    let mut discovered = Vec::new();
+    loop {
+        match g.make_next(make) {
+            Step::Discover { task, via, index } => {
+                assert!(known.contains(&via), "found through a known task");
+                assert_eq!(g.required(via).unwrap()[index as usize], task);
+                known.push(task);
+                discovered.push(task);
+            }
+            Step::Run { task, attempt } => {
+                assert!(known.contains(&task), "discovered before it runs");
+                g.finish(task, attempt, DONE).unwrap();
+            }
+            Step::Yield(task) => assert_eq!(task, t),
+            Step::Finished => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    discovered.sort();
+    assert_eq!(discovered, vec![a, b, c]);
 }

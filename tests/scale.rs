@@ -55,6 +55,7 @@ fn a_chain_built_top_down_stays_linear() {
                 .unwrap();
             }
             Step::Yield(t) => assert_eq!(t, head),
+            Step::Discover { .. } => {}
             Step::Finished => break,
             other => panic!("{other:?}"),
         }

@@ -58,6 +58,9 @@ pub struct TaskOptions {
     pub observed: bool,
     /// Keep every transition in the task's history.
     pub history: bool,
+    /// The function never finishes synchronously (a JS `async function`),
+    /// so a driver may start more tasks before it hears of its outcome.
+    pub async_hint: bool,
 }
 
 impl Default for TaskOptions {
@@ -67,6 +70,7 @@ impl Default for TaskOptions {
             cancel_on_exception: false,
             observed: false,
             history: false,
+            async_hint: false,
         }
     }
 }
@@ -89,6 +93,7 @@ struct Node {
     cancel_requested: bool,
     cancel_on_exception: bool,
     observed: bool,
+    async_hint: bool,
     /// How many active makes care about this task's state changes.
     watchers: u32,
     history: Option<Vec<TaskTransition>>,
@@ -188,6 +193,7 @@ impl Graph {
             cancel_requested: false,
             cancel_on_exception: options.cancel_on_exception,
             observed: options.observed,
+            async_hint: options.async_hint,
             watchers: 0,
             history: options.history.then(Vec::new),
         };
@@ -300,6 +306,11 @@ impl Graph {
             .copied()
             .filter(|&p| self.node(p).is_ok_and(|p| !p.state.is_completed()))
             .collect())
+    }
+
+    /// Whether the task's function is known never to finish synchronously.
+    pub fn async_hint(&self, id: TaskId) -> Result<bool, TaskError> {
+        Ok(self.node(id)?.async_hint)
     }
 
     pub fn attempt(&self, id: TaskId) -> Result<u32, TaskError> {

@@ -13,11 +13,11 @@ use crate::error::{TaskError, TaskErrorKind};
 use crate::state::TaskState;
 
 impl Graph {
-    /// `task` may not run before `other` is completed. Adding it again is
-    /// a no-op. Rejected, leaving the graph as it was, when `task` is not
+    /// `task` may not run before `other` is completed; true when the edge
+    /// is new (adding it again is a no-op that returns false). Rejected, leaving the graph as it was, when `task` is not
     /// PREPARE or PENDING, when `other` is `task`, or when it would close a
     /// cycle (the error lists the cycle: `a -> b -> c -> a`).
-    pub fn require(&mut self, task: TaskId, other: TaskId) -> Result<(), TaskError> {
+    pub fn require(&mut self, task: TaskId, other: TaskId) -> Result<bool, TaskError> {
         let node = self.node(task)?;
         self.node(other)?;
         if !matches!(node.state, TaskState::Prepare | TaskState::Pending) {
@@ -35,7 +35,7 @@ impl Graph {
             return Err(self.cycle_error(vec![task, task]));
         }
         if self.has_edge(task, other)? {
-            return Ok(());
+            return Ok(false);
         }
         self.reorder(other, task)?;
         let other_completed = self.node(other)?.state.is_completed();
@@ -45,11 +45,11 @@ impl Graph {
             node.uncompleted += 1;
         }
         self.node_mut(other)?.blocking.push(task);
-        Ok(())
+        Ok(true)
     }
 
     /// `other` may not run before `task` is completed.
-    pub fn block(&mut self, task: TaskId, other: TaskId) -> Result<(), TaskError> {
+    pub fn block(&mut self, task: TaskId, other: TaskId) -> Result<bool, TaskError> {
         self.require(other, task)
     }
 
@@ -224,6 +224,7 @@ static DETACHED: super::Node = super::Node {
     cancel_requested: false,
     cancel_on_exception: false,
     observed: false,
+    async_hint: false,
     watchers: 0,
     history: None,
 };

@@ -33,9 +33,15 @@ pub(crate) fn raw(tasks: &[TaskId]) -> Vec<u32> {
 }
 
 /// Adds a task; `state` is the index of its state in table order
-/// (PREPARE, PENDING, QUEUED, RUNNING, CANCELLED, FAILED, DONE, ABORT).
+/// (PREPARE, PENDING, QUEUED, RUNNING, CANCELLED, FAILED, DONE, ABORT);
+/// `is_async`: its function is an `async function`.
 #[wasm_bindgen(js_name = addTask)]
-pub fn add_task(name: &str, state: u32, cancel_on_exception: bool) -> Result<u32, JsValue> {
+pub fn add_task(
+    name: &str,
+    state: u32,
+    cancel_on_exception: bool,
+    is_async: bool,
+) -> Result<u32, JsValue> {
     let state = usize::try_from(state)
         .ok()
         .and_then(|s| STATES.get(s).copied())
@@ -43,6 +49,7 @@ pub fn add_task(name: &str, state: u32, cancel_on_exception: bool) -> Result<u32
     let options = TaskOptions {
         state,
         cancel_on_exception,
+        async_hint: is_async,
         ..TaskOptions::default()
     };
     Ok(with_graph(|g| g.add_task(name, options)).0)
@@ -73,8 +80,9 @@ pub fn task_observe(task: u32, observed: bool) -> Result<(), JsValue> {
     try_graph(|g| g.set_observed(TaskId(task), observed))
 }
 
+/// True when the requirement is new.
 #[wasm_bindgen(js_name = taskRequire)]
-pub fn task_require(task: u32, other: u32) -> Result<(), JsValue> {
+pub fn task_require(task: u32, other: u32) -> Result<bool, JsValue> {
     try_graph(|g| g.require(TaskId(task), TaskId(other)))
 }
 

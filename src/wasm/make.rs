@@ -11,13 +11,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
-/// Step kinds, the low 3 bits of what `makeNext` returns.
+/// Step kinds, as `makeSteps` writes them.
 pub const WAIT: u32 = 0;
 pub const RUN: u32 = 1;
 pub const ENQUEUE: u32 = 2;
 pub const YIELD: u32 = 3;
 pub const FINISHED: u32 = 4;
 pub const FAILED: u32 = 5;
+pub const DISCOVER: u32 = 6;
 
 #[derive(Default)]
 struct Makes {
@@ -57,24 +58,44 @@ pub fn make_start(
     }))
 }
 
-/// The next step, as `task * 8 + kind`.
-#[wasm_bindgen(js_name = makeNext)]
-pub fn make_next(handle: u32) -> f64 {
+/// Up to `max` steps, four numbers each: `kind, task, via, index`
+/// (`via` and `index` only for DISCOVER). Stops early after a step that
+/// ends a batch: WAIT, FINISHED or FAILED; with `stop_at_yield` after a
+/// YIELD, so an iterator hands out one task at a time; and after starting
+/// a task whose function may finish synchronously, so that its outcome is
+/// known before anything else starts (as if one step were taken at a time).
+#[wasm_bindgen(js_name = makeSteps)]
+pub fn make_steps(handle: u32, max: u32, stop_at_yield: bool) -> Vec<u32> {
     let Some(id) = make_id(handle) else {
-        return f64::from(FINISHED);
+        return vec![FINISHED, 0, 0, 0];
     };
-    let (task, kind) = match with_graph(|g| g.make_next(id)) {
-        Step::Wait => (0, WAIT),
-        Step::Run { task, .. } => (task.0, RUN),
-        Step::Enqueue(task) => (task.0, ENQUEUE),
-        Step::Yield(task) => (task.0, YIELD),
-        Step::Finished => (0, FINISHED),
-        Step::Failed(error) => {
-            MAKES.with(|m| m.borrow_mut().errors.insert(handle, error));
-            (0, FAILED)
+    let mut out = Vec::with_capacity(4 * max.min(1024) as usize);
+    with_graph(|g| {
+        for _ in 0..max.max(1) {
+            let (kind, task, via, index) = match g.make_next(id) {
+                Step::Wait => (WAIT, 0, 0, 0),
+                Step::Run { task, .. } => (RUN, task.0, 0, 0),
+                Step::Enqueue(task) => (ENQUEUE, task.0, 0, 0),
+                Step::Yield(task) => (YIELD, task.0, 0, 0),
+                Step::Discover { task, via, index } => (DISCOVER, task.0, via.0, index),
+                Step::Finished => (FINISHED, 0, 0, 0),
+                Step::Failed(error) => {
+                    MAKES.with(|m| m.borrow_mut().errors.insert(handle, error));
+                    (FAILED, 0, 0, 0)
+                }
+            };
+            out.extend([kind, task, via, index]);
+            let may_be_sync = matches!(kind, RUN | ENQUEUE)
+                && !g.async_hint(crate::graph::TaskId(task)).unwrap_or(false);
+            if matches!(kind, WAIT | FINISHED | FAILED)
+                || (stop_at_yield && kind == YIELD)
+                || may_be_sync
+            {
+                break;
+            }
         }
-    };
-    f64::from(task) * 8.0 + f64::from(kind)
+    });
+    out
 }
 
 /// The error of a make whose step was FAILED.
