@@ -4,7 +4,7 @@
 
 import { makeAbort, makeEnd, makeError, makeStart, makeSteps, taskDispatch, taskState } from '../pkg/taskqueue_wasm.js';
 import { describe, tasksIn } from './registry.mjs';
-import { changeCount, changed, far, flush, near, nextChange, runTask, S } from './runtime.mjs';
+import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S } from './runtime.mjs';
 import { Task } from './task.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
@@ -65,7 +65,7 @@ class MakeRun {
       ids[i] = task._id;
       this._local[task._id] = task;
     }
-    near(this._tasks);
+    nearAll(this._tasks);
     try {
       this._handle = makeStart(ids, failFast, queue !== undefined, concurrency);
     } finally {
@@ -116,7 +116,7 @@ class MakeRun {
             if (stopAtYield) return YIELD;
             break;
           case FAILED: {
-            near(this._tasks);
+            nearAll(this._tasks);
             const error = makeError(this._handle);
             far();
             this._end();

@@ -22,21 +22,31 @@ export function start() {
 
 // The tasks an error from the next call into wasm may concern; errors
 // find their Task objects from these (see registry.mjs).
-const NOWHERE = [];
-let errorContext = NOWHERE;
+// One or two tasks, or a list of them (kept apart to allocate nothing).
+let nearA;
+let nearB;
+let nearList;
 
 /** Names the tasks near the next call into wasm, for its errors. */
-export function near(tasks) {
-  errorContext = tasks;
+export function near(a, b) {
+  nearA = a;
+  nearB = b;
+}
+
+/** Names a list of tasks near the next call into wasm. */
+export function nearAll(list) {
+  nearList = list;
 }
 
 /** Forgets them again (so they are not kept alive). */
 export function far() {
-  errorContext = NOWHERE;
+  nearA = undefined;
+  nearB = undefined;
+  nearList = undefined;
 }
 
 function errorFromCore(className, kind, message, taskId, taskIds) {
-  const [task, ...tasks] = resolveIds([taskId, ...taskIds], errorContext);
+  const [task, ...tasks] = resolveIds([taskId, ...taskIds], [nearA, nearB, ...(nearList ?? [])]);
   if (className === 'BlockedError') return new BlockedError(message, { task, blockingTask: tasks[0] });
   if (className === 'TaskError') return new TaskError(message, { task, cycle: kind === 'Cycle' ? tasks : undefined });
   return new FSMError(message, { fsm: task });

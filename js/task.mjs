@@ -11,6 +11,7 @@ import {
   taskRequire,
   taskSerial,
   taskState,
+  takeError,
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError, TaskError } from './errors.mjs';
 import { describe, prerequisiteById, register } from './registry.mjs';
@@ -19,6 +20,10 @@ import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 
 const AsyncFunction = (async () => {}).constructor;
+const NO_ARGS = Object.freeze([]);
+// Shared until a task gets its first neighbour: most tasks of a big graph
+// lack one side (sources have no prerequisites, sinks no dependents).
+const NONE = Object.freeze([]);
 const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track']);
 
 function trackLine(task, tr) {
@@ -46,12 +51,18 @@ export class Task {
     }
     if (typeof name !== 'string') throw new TypeError(`a task name must be a string, got ${describe(name)}`);
     if (typeof func !== 'function') throw new TypeError(`the function of task '${name}' must be a function, got ${describe(func)}`);
-    if (options === undefined || options === null) options = {};
-    else if (typeof options !== 'object') throw new TypeError(`the options of task '${name}' must be an object, got ${describe(options)}`);
-    for (const key of Object.keys(options)) {
-      if (!OPTIONS.has(key)) throw new TypeError(`unknown option '${key}' for task '${name}' (known: ${[...OPTIONS].join(', ')})`);
+    let args = NO_ARGS;
+    let state = 'PENDING';
+    let cancelOnException = false;
+    let cancelOnResult;
+    let track = false;
+    if (options !== undefined && options !== null) {
+      if (typeof options !== 'object') throw new TypeError(`the options of task '${name}' must be an object, got ${describe(options)}`);
+      for (const key in options) {
+        if (!OPTIONS.has(key)) throw new TypeError(`unknown option '${key}' for task '${name}' (known: ${[...OPTIONS].join(', ')})`);
+      }
+      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false } = options);
     }
-    const { args = [], state = 'PENDING', cancelOnException = false, cancelOnResult, track = false } = options;
     if (!Array.isArray(args)) throw new TypeError(`args of task '${name}' must be an array, got ${describe(args)}`);
     if (cancelOnResult !== undefined && typeof cancelOnResult !== 'function') {
       throw new TypeError(`cancelOnResult of task '${name}' must be a function, got ${describe(cancelOnResult)}`);
@@ -68,8 +79,8 @@ export class Task {
     this._result = undefined;
     this._error = undefined;
     this._runs = 0; // number of the current run, to tell stale outcomes
-    this._req = []; // prerequisites, in Rust's order; kept alive with this task
-    this._deps = []; // dependents, likewise
+    this._req = NONE; // prerequisites, in Rust's order; kept alive with this task
+    this._deps = NONE; // dependents, likewise
     this._callbacks = undefined;
     this._waiters = undefined;
     this._controller = undefined;
@@ -126,14 +137,17 @@ export class Task {
   /** This task may not run before `other` is completed. */
   require(other) {
     if (!(other instanceof Task)) throw new TypeError(`a task can only require a Task, got ${describe(other)}`);
-    near([this, other]);
-    try {
-      if (taskRequire(this._id, other._id)) {
-        this._req.push(other);
-        other._deps.push(this);
-      }
-    } finally {
+    const added = taskRequire(this._id, other._id);
+    if (added === 1) {
+      if (this._req === NONE) this._req = [other];
+      else this._req.push(other);
+      if (other._deps === NONE) other._deps = [this];
+      else other._deps.push(this);
+    } else if (added === 2) {
+      near(this, other);
+      const error = takeError();
       far();
+      throw error;
     }
   }
 
@@ -188,7 +202,7 @@ export class Task {
    * task cannot be dispatched in its state.
    */
   dispatch() {
-    near([this]);
+    near(this);
     try {
       taskDispatch(this._id);
     } catch (error) {
@@ -203,7 +217,7 @@ export class Task {
 
   /** Cancels the task: a running one cooperatively (its `signal` aborts). */
   cancel() {
-    near([this]);
+    near(this);
     let requested;
     try {
       requested = taskCancel(this._id);
@@ -223,7 +237,7 @@ export class Task {
     if (extra !== undefined && (extra === null || typeof extra !== 'object')) {
       throw new TypeError(`extra must be an object, got ${describe(extra)}`);
     }
-    near([this]);
+    near(this);
     let code;
     try {
       code = taskEvent(this._id, name);

@@ -162,10 +162,20 @@ impl Make {
         self.serial
     }
 
+    /// Where this make keeps `t`: in the task's node when this make owns
+    /// that slot (the usual case: one make at a time), else in its map.
+    fn slot(&self, g: &Graph, t: TaskId) -> Option<usize> {
+        let (owner, entry) = g.make_slot(t);
+        if owner == self.serial {
+            return Some(entry as usize);
+        }
+        self.index.get(&t).map(|&e| e as usize)
+    }
+
     /// The entry of `t`, made (and the task watched) on first sight.
     fn entry(&mut self, g: &mut Graph, t: TaskId) -> usize {
-        if let Some(&e) = self.index.get(&t) {
-            return e as usize;
+        if let Some(e) = self.slot(g, t) {
+            return e;
         }
         g.watch(t);
         self.entries.push(Entry {
@@ -176,17 +186,21 @@ impl Make {
             waiters: Vec::new(),
         });
         let e = self.entries.len() - 1;
-        self.index.insert(t, e as u32);
+        if g.make_slot(t).0 == 0 {
+            g.set_make_slot(t, self.serial, e as u32);
+        } else {
+            self.index.insert(t, e as u32);
+        }
         e
     }
 
-    fn mark(&self, t: TaskId) -> Option<Mark> {
-        self.index.get(&t).map(|&e| self.entries[e as usize].mark)
+    fn mark(&self, g: &Graph, t: TaskId) -> Option<Mark> {
+        self.slot(g, t).map(|e| self.entries[e].mark)
     }
 
-    fn set_mark(&mut self, t: TaskId, mark: Mark) {
-        if let Some(&e) = self.index.get(&t) {
-            self.entries[e as usize].mark = mark;
+    fn set_mark(&mut self, g: &Graph, t: TaskId, mark: Mark) {
+        if let Some(e) = self.slot(g, t) {
+            self.entries[e].mark = mark;
         }
     }
 
@@ -225,7 +239,7 @@ impl Make {
             }
             if self.can_start() {
                 if let Some(t) = self.ready.pop_front() {
-                    if self.mark(t) != Some(Mark::Ready) {
+                    if self.mark(g, t) != Some(Mark::Ready) {
                         continue;
                     }
                     // Things may have changed since it was found ready.
@@ -234,7 +248,7 @@ impl Make {
                     {
                         return self.start(g, t);
                     }
-                    self.push_work(t);
+                    self.push_work(g, t);
                     continue;
                 }
             }
@@ -242,23 +256,23 @@ impl Make {
         }
     }
 
-    fn push_work(&mut self, t: TaskId) {
-        self.set_mark(t, Mark::Seen);
+    fn push_work(&mut self, g: &Graph, t: TaskId) {
+        self.set_mark(g, t, Mark::Seen);
         self.work.push(t);
     }
 
     /// Applies the rules to a task taken from the work stack.
     fn evaluate(&mut self, g: &mut Graph, t: TaskId) -> Option<Step> {
-        if self.mark(t) != Some(Mark::Seen) {
+        if self.mark(g, t) != Some(Mark::Seen) {
             return None;
         }
         let Ok(state) = g.state(t) else {
-            self.set_mark(t, Mark::Settled);
+            self.set_mark(g, t, Mark::Settled);
             return None;
         };
         match state {
             TaskState::Prepare => {
-                let task = self.index.get(&t).map(|&e| &self.entries[e as usize]);
+                let task = self.slot(g, t).map(|e| &self.entries[e]);
                 if task.is_some_and(|e| e.given) {
                     let name = g.name(t).unwrap_or("?");
                     self.error = Some(TaskError::new(
@@ -267,11 +281,11 @@ impl Make {
                         format!("cannot make a PREPARE task: '{name}'"),
                     ));
                 }
-                self.set_mark(t, Mark::Settled);
+                self.set_mark(g, t, Mark::Settled);
                 None
             }
             TaskState::Running | TaskState::Queued => {
-                self.set_mark(t, Mark::Watching);
+                self.set_mark(g, t, Mark::Watching);
                 None
             }
             TaskState::Pending => self.evaluate_pending(g, t),
@@ -286,6 +300,15 @@ impl Make {
     /// cancelled; else any unsettled (make it first); else any not done;
     /// else ready. One pass, no allocation.
     fn rules(&self, g: &Graph, t: TaskId) -> Verdict {
+        // The graph counts failed and uncompleted prerequisites: a failed
+        // one decides at once, and none uncompleted means all are DONE.
+        let (uncompleted, failed) = g.prerequisite_counts(t);
+        if failed > 0 {
+            return Verdict::Fail;
+        }
+        if uncompleted == 0 {
+            return Verdict::Ready;
+        }
         let mut seen = [false; 5];
         for &p in g.required(t).unwrap_or(&[]) {
             seen[verdict_of(g.state(p)) as usize] = true;
@@ -328,7 +351,7 @@ impl Make {
                 if self.ready.is_empty() && self.can_start() {
                     return Some(self.start(g, t));
                 }
-                self.set_mark(t, Mark::Ready);
+                self.set_mark(g, t, Mark::Ready);
                 self.ready.push_back(t);
                 return None;
             }
@@ -353,21 +376,21 @@ impl Make {
     /// evaluated), and has `t` wait for all of them.
     fn wait_for(&mut self, g: &mut Graph, t: TaskId, prerequisites: &[(u32, TaskId)]) {
         for &(index, p) in prerequisites.iter().rev() {
-            if !self.index.contains_key(&p) {
+            if self.slot(g, p).is_none() {
                 self.discovered.push_back((p, t, index));
             }
             let e = self.entry(g, p);
             self.entries[e].waiters.push(t);
             // New, or settled earlier and since retried: (re)make it.
             if matches!(self.entries[e].mark, Mark::Settled) {
-                self.push_work(p);
+                self.push_work(g, p);
             } else if self.entries[e].mark == Mark::Seen {
                 // New to this make. A task pushed twice is evaluated once:
                 // the second pop finds its mark changed and skips it.
                 self.work.push(p);
             }
         }
-        self.set_mark(t, Mark::Waiting(prerequisites.len() as u32));
+        self.set_mark(g, t, Mark::Waiting(prerequisites.len() as u32));
     }
 
     fn start(&mut self, g: &mut Graph, t: TaskId) -> Step {
@@ -379,7 +402,7 @@ impl Make {
         };
         match step {
             Ok(step) => {
-                self.set_mark(t, Mark::Started);
+                self.set_mark(g, t, Mark::Started);
                 self.in_flight += 1;
                 step
             }
@@ -393,8 +416,8 @@ impl Make {
     /// `t` completed or was cancelled: yield it if given, and let the tasks
     /// waiting for it go on once all their prerequisites have settled.
     fn settle(&mut self, g: &Graph, t: TaskId) {
-        let Some(&e) = self.index.get(&t) else { return };
-        let entry = &mut self.entries[e as usize];
+        let Some(e) = self.slot(g, t) else { return };
+        let entry = &mut self.entries[e];
         match entry.mark {
             Mark::Settled => return,
             Mark::Started => self.in_flight -= 1,
@@ -409,24 +432,24 @@ impl Make {
         let waiters = std::mem::take(&mut entry.waiters);
         let mut released = Vec::new();
         for w in waiters {
-            if let Some(Mark::Waiting(n)) = self.mark(w) {
+            if let Some(Mark::Waiting(n)) = self.mark(g, w) {
                 if n <= 1 {
                     released.push(w);
                 } else {
-                    self.set_mark(w, Mark::Waiting(n - 1));
+                    self.set_mark(g, w, Mark::Waiting(n - 1));
                 }
             }
         }
         // The work list is a stack: push in reverse so the tasks released
         // together are evaluated in the order they started waiting.
         for &w in released.iter().rev() {
-            self.push_work(w);
+            self.push_work(g, w);
         }
     }
 
     /// The graph says `t` changed state.
     pub(crate) fn on_change(&mut self, g: &Graph, t: TaskId) {
-        let Some(mark) = self.mark(t) else { return };
+        let Some(mark) = self.mark(g, t) else { return };
         let Ok(state) = g.state(t) else { return };
         if state.is_completed() || state == TaskState::Cancelled {
             self.settle(g, t);
@@ -434,7 +457,7 @@ impl Make {
             && matches!(mark, Mark::Seen | Mark::Waiting(_) | Mark::Ready)
         {
             // Someone else started it: wait for it like any running task.
-            self.set_mark(t, Mark::Watching);
+            self.set_mark(g, t, Mark::Watching);
         }
     }
 
@@ -462,6 +485,9 @@ impl Make {
     pub(crate) fn release(self, g: &mut Graph) {
         for e in &self.entries {
             g.unwatch(e.task);
+            if g.make_slot(e.task).0 == self.serial {
+                g.set_make_slot(e.task, 0, 0);
+            }
         }
     }
 }

@@ -84,6 +84,13 @@ struct Node {
     blocking: Vec<TaskId>,
     /// How many of `required` are not completed.
     uncompleted: u32,
+    /// How many of `required` are FAILED or ABORT (so a make can tell
+    /// "all prerequisites done" without looking at each).
+    failed: u32,
+    /// The make that keeps its entry for this task here (0: none), and
+    /// the entry's index; other makes look the task up in a map.
+    make_owner: u32,
+    make_entry: u32,
     /// Position in the graph's topological order (prerequisites first).
     ord: i64,
     /// Visit mark for graph walks, compared with `Graph::epoch`.
@@ -133,7 +140,7 @@ pub struct Graph {
     outbox: Vec<(TaskId, TaskTransition)>,
     /// Watched tasks whose state changed, waiting to be told to the makes.
     changed: VecDeque<TaskId>,
-    pub(crate) makes: Vec<Option<Make>>,
+    pub(crate) makes: Vec<Option<Box<Make>>>,
     pub(crate) make_serial: u32,
 }
 
@@ -187,6 +194,9 @@ impl Graph {
             required: Vec::new(),
             blocking: Vec::new(),
             uncompleted: 0,
+            failed: 0,
+            make_owner: 0,
+            make_entry: 0,
             ord: self.next_ord,
             stamp: 0,
             attempt: 0,
@@ -215,9 +225,10 @@ impl Graph {
     /// Removes a task and its edges; its id may be reused afterwards. The
     /// binding calls this once JS can no longer reach the task.
     pub fn remove_task(&mut self, id: TaskId) -> Result<(), TaskError> {
-        let node = self.node(id)?;
-        let (required, blocking) = (node.required.clone(), node.blocking.clone());
-        let completed = node.state.is_completed();
+        let node = self.node_mut(id)?;
+        let required = std::mem::take(&mut node.required);
+        let blocking = std::mem::take(&mut node.blocking);
+        let state = node.state;
         for p in required {
             if let Ok(p) = self.node_mut(p) {
                 p.blocking.retain(|&d| d != id);
@@ -226,8 +237,11 @@ impl Graph {
         for d in blocking {
             if let Ok(d) = self.node_mut(d) {
                 d.required.retain(|&p| p != id);
-                if !completed {
+                if !state.is_completed() {
                     d.uncompleted -= 1;
+                }
+                if is_failed(state) {
+                    d.failed -= 1;
                 }
             }
         }
@@ -235,6 +249,24 @@ impl Graph {
         self.free.push(id.0);
         self.live -= 1;
         Ok(())
+    }
+
+    /// (uncompleted, failed) prerequisite counts.
+    pub(crate) fn prerequisite_counts(&self, id: TaskId) -> (u32, u32) {
+        self.node(id).map_or((0, 0), |n| (n.uncompleted, n.failed))
+    }
+
+    /// The make that keeps its entry for `id` in the node, and the entry.
+    pub(crate) fn make_slot(&self, id: TaskId) -> (u32, u32) {
+        self.node(id)
+            .map_or((u32::MAX, 0), |n| (n.make_owner, n.make_entry))
+    }
+
+    pub(crate) fn set_make_slot(&mut self, id: TaskId, owner: u32, entry: u32) {
+        if let Ok(n) = self.node_mut(id) {
+            n.make_owner = owner;
+            n.make_entry = entry;
+        }
     }
 
     fn node(&self, id: TaskId) -> Result<&Node, TaskError> {
@@ -413,15 +445,14 @@ impl Graph {
                 self.outbox.push((id, transition));
             }
         }
-        if old.is_completed() != new.is_completed() {
+        let completed = i32::from(new.is_completed()) - i32::from(old.is_completed());
+        let failed = i32::from(is_failed(new)) - i32::from(is_failed(old));
+        if completed != 0 || failed != 0 {
             let blocking = std::mem::take(&mut self.node_mut(id)?.blocking);
             for &d in &blocking {
                 if let Ok(d) = self.node_mut(d) {
-                    if new.is_completed() {
-                        d.uncompleted -= 1;
-                    } else {
-                        d.uncompleted += 1;
-                    }
+                    d.uncompleted = d.uncompleted.wrapping_add_signed(-completed);
+                    d.failed = d.failed.wrapping_add_signed(failed);
                 }
             }
             self.node_mut(id)?.blocking = blocking;
@@ -466,8 +497,9 @@ impl Graph {
         for &t in tasks {
             self.node(t)?;
         }
-        self.make_serial = self.make_serial.wrapping_add(1);
-        let make = Make::new(self, tasks, options, self.make_serial);
+        // Serial 0 means "no make" in a node's make slot.
+        self.make_serial = self.make_serial.wrapping_add(1).max(1);
+        let make = Box::new(Make::new(self, tasks, options, self.make_serial));
         let slot = match self.makes.iter().position(Option::is_none) {
             Some(slot) => {
                 self.makes[slot] = Some(make);
@@ -516,7 +548,7 @@ impl Graph {
         }
     }
 
-    fn take_make(&mut self, id: MakeId) -> Option<Make> {
+    fn take_make(&mut self, id: MakeId) -> Option<Box<Make>> {
         let slot = self.makes.get_mut(id.slot as usize)?;
         if slot.as_ref()?.serial() != id.serial {
             return None;
@@ -535,6 +567,11 @@ impl Graph {
         }
         self.epoch
     }
+}
+
+/// FAILED or ABORT: a prerequisite in this state fails its dependents.
+fn is_failed(state: TaskState) -> bool {
+    matches!(state, TaskState::Failed | TaskState::Abort)
 }
 
 fn unknown(id: TaskId) -> TaskError {

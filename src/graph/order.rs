@@ -38,11 +38,14 @@ impl Graph {
             return Ok(false);
         }
         self.reorder(other, task)?;
-        let other_completed = self.node(other)?.state.is_completed();
+        let other_state = self.node(other)?.state;
         let node = self.node_mut(task)?;
         node.required.push(other);
-        if !other_completed {
+        if !other_state.is_completed() {
             node.uncompleted += 1;
+        }
+        if matches!(other_state, TaskState::Failed | TaskState::Abort) {
+            node.failed += 1;
         }
         self.node_mut(other)?.blocking.push(task);
         Ok(true)
@@ -218,6 +221,9 @@ static DETACHED: super::Node = super::Node {
     required: Vec::new(),
     blocking: Vec::new(),
     uncompleted: 0,
+    failed: 0,
+    make_owner: 0,
+    make_entry: 0,
     ord: 0,
     stamp: u32::MAX,
     attempt: 0,

@@ -9,6 +9,25 @@ use wasm_bindgen::JsValue;
 
 thread_local! {
     static FACTORY: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+    /// The error of the last hot call that failed (see `stash`).
+    static LAST: RefCell<Option<TaskError>> = const { RefCell::new(None) };
+}
+
+/// Hot exports return plain numbers, because a `Result` return costs a
+/// detour through memory in wasm-bindgen's glue on every call. When one
+/// fails it stashes its error here and returns a failure code; JS then
+/// calls `takeError`, so only failures pay.
+pub(crate) fn stash(error: TaskError) {
+    LAST.with(|last| *last.borrow_mut() = Some(error));
+}
+
+/// The stashed error as a JS error (undefined if none).
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = takeError)]
+pub fn take_error() -> JsValue {
+    match LAST.with(|last| last.borrow_mut().take()) {
+        Some(error) => task_error(error),
+        None => JsValue::UNDEFINED,
+    }
 }
 
 pub(crate) fn set_factory(factory: js_sys::Function) {

@@ -1,6 +1,6 @@
 //! Task exports: create, link, read and move tasks, by id.
 
-use super::errors::{task_error, type_error};
+use super::errors::{stash, task_error};
 use crate::error::TaskError;
 use crate::graph::{CancelOutcome, Graph, Outcome, TaskId, TaskOptions};
 use crate::state::STATES;
@@ -34,25 +34,20 @@ pub(crate) fn raw(tasks: &[TaskId]) -> Vec<u32> {
 
 /// Adds a task; `state` is the index of its state in table order
 /// (PREPARE, PENDING, QUEUED, RUNNING, CANCELLED, FAILED, DONE, ABORT);
-/// `is_async`: its function is an `async function`.
+/// `is_async`: its function is an `async function`. Returns its id, or
+/// `u32::MAX` for a state code out of range (JS checks names first).
 #[wasm_bindgen(js_name = addTask)]
-pub fn add_task(
-    name: &str,
-    state: u32,
-    cancel_on_exception: bool,
-    is_async: bool,
-) -> Result<u32, JsValue> {
-    let state = usize::try_from(state)
-        .ok()
-        .and_then(|s| STATES.get(s).copied())
-        .ok_or_else(|| type_error("state code out of range"))?;
+pub fn add_task(name: &str, state: u32, cancel_on_exception: bool, is_async: bool) -> u32 {
+    let Some(state) = STATES.get(state as usize).copied() else {
+        return u32::MAX;
+    };
     let options = TaskOptions {
         state,
         cancel_on_exception,
         async_hint: is_async,
         ..TaskOptions::default()
     };
-    Ok(with_graph(|g| g.add_task(name, options)).0)
+    with_graph(|g| g.add_task(name, options)).0
 }
 
 /// Frees a task once JS can no longer reach it.
@@ -68,10 +63,10 @@ pub fn task_serial(task: u32) -> Result<f64, JsValue> {
     try_graph(|g| g.serial(TaskId(task))).map(|s| s as f64)
 }
 
-/// The task's state as its index in table order.
+/// The task's state as its index in table order (255: no such task).
 #[wasm_bindgen(js_name = taskState)]
-pub fn task_state(task: u32) -> Result<u32, JsValue> {
-    try_graph(|g| g.state(TaskId(task))).map(|s| s as u32)
+pub fn task_state(task: u32) -> u32 {
+    with_graph(|g| g.state(TaskId(task))).map_or(255, |s| s as u32)
 }
 
 /// Whether the task's transitions go to the outbox (`takeTransitions`).
@@ -80,10 +75,17 @@ pub fn task_observe(task: u32, observed: bool) -> Result<(), JsValue> {
     try_graph(|g| g.set_observed(TaskId(task), observed))
 }
 
-/// True when the requirement is new.
+/// 1 when the requirement is new, 0 when it was there already, 2 when
+/// it is refused (then `takeError` has the error).
 #[wasm_bindgen(js_name = taskRequire)]
-pub fn task_require(task: u32, other: u32) -> Result<bool, JsValue> {
-    try_graph(|g| g.require(TaskId(task), TaskId(other)))
+pub fn task_require(task: u32, other: u32) -> u32 {
+    match with_graph(|g| g.require(TaskId(task), TaskId(other))) {
+        Ok(added) => u32::from(added),
+        Err(error) => {
+            stash(error);
+            2
+        }
+    }
 }
 
 #[wasm_bindgen(js_name = taskRequired)]
@@ -121,24 +123,27 @@ pub fn task_dispatch(task: u32) -> Result<(), JsValue> {
 
 /// Reports how the current run ended: 0 returned, 1 returned and
 /// `cancelOnResult` said cancel, 2 threw, 3 threw a cancellation error.
-/// Returns the new state's index, or -1 if the task had left RUNNING.
+/// Returns the new state's index, or -1 if the task had left RUNNING (or
+/// is gone).
 #[wasm_bindgen(js_name = taskFinish)]
-pub fn task_finish(task: u32, how: u32) -> Result<i32, JsValue> {
+pub fn task_finish(task: u32, how: u32) -> i32 {
     let outcome = match how {
         0 | 1 => Outcome::Returned {
             cancel_on_result: how == 1,
         },
-        2 | 3 => Outcome::Threw {
+        _ => Outcome::Threw {
             cancellation: how == 3,
         },
-        _ => return Err(type_error("outcome code out of range")),
     };
-    try_graph(|g| {
+    let finished = with_graph(|g| {
         let id = TaskId(task);
         let attempt = g.attempt(id)?;
         g.finish(id, attempt, outcome)
-    })
-    .map(|state| state.map_or(-1, |s| s as i32))
+    });
+    match finished {
+        Ok(Some(state)) => state as i32,
+        _ => -1,
+    }
 }
 
 /// `cancel`: true when the task is running and cancellation was only
