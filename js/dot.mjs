@@ -1,6 +1,6 @@
 // Drawing tasks as Graphviz DOT (the Rust core writes it).
 
-import { dotOfTasks } from '../pkg/taskqueue_wasm.js';
+import { dotOfTasks, svgOfTasks } from '../pkg/taskqueue_wasm.js';
 import { describe, tasksIn } from './registry.mjs';
 import { Task } from './task.mjs';
 
@@ -22,4 +22,14 @@ export function tasksAsDot(tasks, name, options) {
   const args = readDotArgs(name, options);
   const ids = Uint32Array.from(list, (t) => t._id);
   return dotOfTasks(ids, args.name, args.followBlocking, args.sep);
+}
+
+/**
+ * The same tasks and edges as an SVG document, laid out inside the
+ * library; nodes carry `class="node"`, `data-state` and `data-task-id`.
+ */
+export function tasksAsSvg(tasks, name, options) {
+  const list = tasksIn(tasks, 'tasksAsSvg(tasks)', Task);
+  const args = readDotArgs(name, options);
+  return svgOfTasks(Uint32Array.from(list, (t) => t._id), args.name, args.followBlocking);
 }

@@ -159,6 +159,9 @@ export class TaskQueue {
 
 export function tasksAsDot(tasks: Iterable<Task>, name?: string, options?: DotOptions): string;
 export function tasksAsDot(tasks: Iterable<Task>, options: DotOptions): string;
+/** The same graph as an SVG document, laid out inside the library (no Graphviz). */
+export function tasksAsSvg(tasks: Iterable<Task>, name?: string, options?: DotOptions): string;
+export function tasksAsSvg(tasks: Iterable<Task>, options: DotOptions): string;
 
 export type TransitionTable<S extends string = string> = Record<S, Record<string, S>>;
 

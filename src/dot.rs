@@ -71,10 +71,29 @@ pub fn tasks_as_dot(
     options: &DotOptions,
 ) -> Result<String, TaskError> {
     let mut lines = vec![digraph_open(name)];
+    for (t, blocked) in drawn(g, tasks, options.follow_blocking)? {
+        lines.push(node_line(g, t)?);
+        let from = g.serial(t)?;
+        for d in blocked {
+            lines.push(format!("  {}->{};", from, g.serial(d)?));
+        }
+    }
+    lines.push("}".to_string());
+    Ok(lines.join(&options.sep))
+}
+
+/// The tasks to draw, in drawing order, each with the tasks it blocks
+/// sorted by name: the given ones first, then (with `follow_blocking`) the
+/// ones they block, breadth first; each task once.
+pub(crate) fn drawn(
+    g: &Graph,
+    tasks: &[TaskId],
+    follow_blocking: bool,
+) -> Result<Vec<(TaskId, Vec<TaskId>)>, TaskError> {
     let mut seen = HashSet::new();
     let mut queue: VecDeque<TaskId> = tasks.iter().copied().filter(|&t| seen.insert(t)).collect();
+    let mut out = Vec::new();
     while let Some(t) = queue.pop_front() {
-        lines.push(node_line(g, t)?);
         let mut blocked = g.blocking(t)?.to_vec();
         blocked.sort_by_cached_key(|&d| {
             (
@@ -82,14 +101,10 @@ pub fn tasks_as_dot(
                 g.serial(d).unwrap_or(0),
             )
         });
-        let from = g.serial(t)?;
-        for d in blocked {
-            lines.push(format!("  {}->{};", from, g.serial(d)?));
-            if options.follow_blocking && seen.insert(d) {
-                queue.push_back(d);
-            }
+        if follow_blocking {
+            queue.extend(blocked.iter().copied().filter(|&d| seen.insert(d)));
         }
+        out.push((t, blocked));
     }
-    lines.push("}".to_string());
-    Ok(lines.join(&options.sep))
+    Ok(out)
 }

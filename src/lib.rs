@@ -19,6 +19,7 @@ pub mod local;
 pub mod make;
 pub mod queue;
 pub mod state;
+pub mod svg;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

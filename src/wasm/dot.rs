@@ -18,3 +18,17 @@ pub fn dot_of_tasks(
     };
     try_graph(|g| tasks_as_dot(g, &ids(tasks), name.as_deref(), &options))
 }
+
+/// Tasks (by id, in order) as an SVG document laid out here.
+#[wasm_bindgen(js_name = svgOfTasks)]
+pub fn svg_of_tasks(
+    tasks: &[u32],
+    name: Option<String>,
+    follow_blocking: bool,
+) -> Result<String, JsValue> {
+    let options = DotOptions {
+        follow_blocking,
+        ..DotOptions::default()
+    };
+    try_graph(|g| crate::svg::tasks_as_svg(g, &ids(tasks), name.as_deref(), &options))
+}

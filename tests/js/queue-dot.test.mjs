@@ -94,3 +94,18 @@ test('TaskQueue.run is an async iterator: break stops it, nothing new is dispatc
   assert.deepEqual(ran, ['a']);
   assert.deepEqual(q.tasks, [tasks[1], tasks[2]]);
 });
+
+test('tasksAsSvg draws the same tasks and edges, coloured by state, with data attributes', async () => {
+  const { tasksAsSvg } = await import('taskqueue-wasm');
+  const a = new Task('fetch <data>', noop);
+  const b = a.then('parse', () => { throw new Error('x'); });
+  await a.dispatch();
+  await b.dispatch();
+  const svg = tasksAsSvg([a], 'g', { followBlocking: true });
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.equal(svg.match(/class="node"/g).length, 2);
+  assert.equal(svg.match(/class="edge"/g).length, 1);
+  assert.match(svg, new RegExp(`data-task-id="${a.id}" data-state="DONE"><title>fetch &lt;data&gt;</title><rect [^>]*fill="green"`));
+  assert.match(svg, new RegExp(`data-task-id="${b.id}" data-state="FAILED"><title>parse</title><rect [^>]*fill="red"`));
+  assert.equal(tasksAsSvg([a]).match(/class="node"/g).length, 1, 'without followBlocking only the given task');
+});
