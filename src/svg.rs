@@ -51,7 +51,11 @@ pub fn layout(
     tasks: &[TaskId],
     follow_blocking: bool,
 ) -> Result<Vec<NodeBox>, TaskError> {
-    let drawn = drawn(g, tasks, follow_blocking)?;
+    layout_drawn(g, &drawn(g, tasks, follow_blocking)?)
+}
+
+/// Lays out tasks already chosen by `drawn`.
+fn layout_drawn(g: &Graph, drawn: &[(TaskId, Vec<TaskId>)]) -> Result<Vec<NodeBox>, TaskError> {
     let mut index: IdMap<usize> = IdMap::default();
     for (i, (t, _)) in drawn.iter().enumerate() {
         index.insert(*t, i);
@@ -59,7 +63,7 @@ pub fn layout(
     // Longest chain of drawn prerequisites (Kahn's order; no cycles).
     let n = drawn.len();
     let mut waiting = vec![0usize; n];
-    for (_, blocked) in &drawn {
+    for (_, blocked) in drawn {
         for d in blocked {
             if let Some(&j) = index.get(d) {
                 waiting[j] += 1;
@@ -109,7 +113,8 @@ pub fn tasks_as_svg(
     name: Option<&str>,
     options: &DotOptions,
 ) -> Result<String, TaskError> {
-    let boxes = layout(g, tasks, options.follow_blocking)?;
+    let drawn = drawn(g, tasks, options.follow_blocking)?;
+    let boxes = layout_drawn(g, &drawn)?;
     let mut at: IdMap<NodeBox> = IdMap::default();
     for b in &boxes {
         at.insert(b.task, *b);
@@ -130,10 +135,10 @@ pub fn tasks_as_svg(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}pt\" height=\"{height:.0}pt\" viewBox=\"0 0 {width:.2} {height:.2}\">\n<g id=\"graph0\" class=\"graph\">\n<title>{title}</title>\n"
     );
-    for (t, blocked) in drawn(g, tasks, options.follow_blocking)? {
-        let from = at[&t];
+    for (t, blocked) in &drawn {
+        let from = at[t];
         for d in blocked {
-            let Some(to) = at.get(&d) else { continue };
+            let Some(to) = at.get(d) else { continue };
             let (x1, y1) = (from.x, from.y + from.height / 2.0);
             let (x2, y2) = (to.x, to.y - to.height / 2.0);
             let (dx, dy) = (x2 - x1, y2 - y1);
@@ -143,8 +148,8 @@ pub fn tasks_as_svg(
             let _ = writeln!(
                 svg,
                 "<g class=\"edge\"><title>{}&#45;&gt;{}</title><path fill=\"none\" stroke=\"black\" d=\"M{x1:.2},{y1:.2} L{bx:.2},{by:.2}\"/><polygon fill=\"black\" stroke=\"black\" points=\"{x2:.2},{y2:.2} {:.2},{:.2} {:.2},{:.2}\"/></g>",
-                g.serial(t)?,
-                g.serial(d)?,
+                g.serial(*t)?,
+                g.serial(*d)?,
                 bx - 4.0 * uy,
                 by + 4.0 * ux,
                 bx + 4.0 * uy,

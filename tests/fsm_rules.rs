@@ -1,7 +1,7 @@
 //! SPEC §1: the task state machine, and the general state machine.
 
 mod common;
-use common::{fail, in_state, lines, ok};
+use common::{fail, in_state, lines, ok, with_history};
 use std::rc::Rc;
 use taskqueue_wasm::fsm::{Callbacks, Fsm, On, Table};
 use taskqueue_wasm::local::Local;
@@ -79,10 +79,7 @@ fn a_throwing_function_fires_except_not_error() {
 #[test]
 fn every_transition_records_old_new_event_when_and_extra() {
     let mut local = Local::new();
-    let history = TaskOptions {
-        history: true,
-        ..TaskOptions::default()
-    };
+    let history = with_history();
     let broken = local.task_with("broken", fail("boom"), history);
     let t = local.task_with("t", ok(), history);
     local.graph.require(t, broken).unwrap();

@@ -4,7 +4,7 @@
 //! does.
 
 mod common;
-use common::{fail, in_state, lines, names, ok, say};
+use common::{fail, in_state, lines, names, ok, say, with_history};
 use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::local::Local;
 use taskqueue_wasm::{
@@ -87,10 +87,7 @@ fn a_queued_task_is_waited_for_then_yielded() {
 fn a_failed_or_aborted_prerequisite_fails_the_task() {
     for state in [TaskState::Failed, TaskState::Abort] {
         let mut local = Local::new();
-        let history = TaskOptions {
-            history: true,
-            ..TaskOptions::default()
-        };
+        let history = with_history();
         let bad = local.task_with("bad", ok(), in_state(state));
         let pending = local.task("pending", ok());
         let t = local.task_with("t", ok(), history);
@@ -112,10 +109,7 @@ fn a_failed_or_aborted_prerequisite_fails_the_task() {
 #[test]
 fn a_cancelled_prerequisite_cancels_the_task() {
     let mut local = Local::new();
-    let history = TaskOptions {
-        history: true,
-        ..TaskOptions::default()
-    };
+    let history = with_history();
     let off = local.task_with("off", ok(), in_state(TaskState::Cancelled));
     let t = local.task_with("t", ok(), history);
     local.graph.require(t, off).unwrap();
@@ -178,10 +172,7 @@ fn a_prerequisite_failing_during_the_make_fails_its_dependents() {
 #[test]
 fn a_prerequisite_not_done_fails_the_task() {
     let mut local = Local::new();
-    let history = TaskOptions {
-        history: true,
-        ..TaskOptions::default()
-    };
+    let history = with_history();
     let early = local.task_with("early", ok(), in_state(TaskState::Prepare));
     let t = local.task_with("t", ok(), history);
     local.graph.require(t, early).unwrap();
