@@ -94,13 +94,13 @@ pub(crate) fn drawn(
     let mut queue: VecDeque<TaskId> = tasks.iter().copied().filter(|&t| seen.insert(t)).collect();
     let mut out = Vec::new();
     while let Some(t) = queue.pop_front() {
-        let mut blocked = g.blocking(t)?.to_vec();
-        blocked.sort_by_cached_key(|&d| {
-            (
-                g.name(d).unwrap_or("").to_string(),
-                g.serial(d).unwrap_or(0),
-            )
-        });
+        let mut keyed: Vec<(&str, u64, TaskId)> = g
+            .blocking(t)?
+            .iter()
+            .map(|&d| (g.name(d).unwrap_or(""), g.serial(d).unwrap_or(0), d))
+            .collect();
+        keyed.sort_unstable();
+        let blocked: Vec<TaskId> = keyed.into_iter().map(|(_, _, d)| d).collect();
         if follow_blocking {
             queue.extend(blocked.iter().copied().filter(|&d| seen.insert(d)));
         }

@@ -140,8 +140,11 @@ impl TaskQueue {
 
     /// The queue's tasks in the order they joined it.
     pub fn tasks(&self) -> Vec<TaskId> {
-        let mut tasks: Vec<(u64, TaskId)> =
-            self.members.iter().map(|(&t, m)| (m.added, t)).collect();
+        let mut tasks: Vec<(i64, TaskId)> = self
+            .members
+            .iter()
+            .map(|(&t, m)| (m.added as i64, t))
+            .collect();
         tasks.sort_unstable();
         tasks.into_iter().map(|(_, t)| t).collect()
     }

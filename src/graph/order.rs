@@ -120,18 +120,17 @@ impl Graph {
         };
         // Give the backward set (which must come first) then the forward
         // set the same pool of positions, each keeping its internal order.
-        let mut slots: Vec<i64> = backward
-            .iter()
-            .chain(&forward)
-            .map(|&v| self.nodes_ref(v).ord)
-            .collect();
-        slots.sort_unstable();
-        let mut moved = backward;
-        let mut forward = forward;
-        moved.sort_unstable_by_key(|&v| self.nodes_ref(v).ord);
-        forward.sort_unstable_by_key(|&v| self.nodes_ref(v).ord);
-        moved.extend(forward);
-        for (v, ord) in moved.into_iter().zip(slots) {
+        // One kind of sort (pairs by position) for all three: each
+        // distinct sort adds kilobytes of wasm.
+        let by_ord = |set: &[TaskId]| {
+            let mut keyed: Vec<(i64, TaskId)> =
+                set.iter().map(|&v| (self.nodes_ref(v).ord, v)).collect();
+            keyed.sort_unstable();
+            keyed
+        };
+        let slots = by_ord(&[backward.as_slice(), forward.as_slice()].concat());
+        let moved = by_ord(&backward).into_iter().chain(by_ord(&forward));
+        for ((_, v), (ord, _)) in moved.zip(slots) {
             if let Ok(node) = self.node_mut(v) {
                 node.ord = ord;
             }

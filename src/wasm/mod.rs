@@ -10,6 +10,7 @@
 //! it (errors are turned into JS objects after the borrow ends), so a
 //! callback that re-enters the API cannot hit a borrowed graph.
 
+mod alloc;
 mod dot;
 mod errors;
 mod fsm;
