@@ -37,7 +37,7 @@ impl GrowAhead {
         }
         let ahead = (pages * PAGE / 2).min(MAX_AHEAD);
         if let Ok(layout) = Layout::from_size_align(ahead, 16) {
-            let block = System.alloc(layout);
+            let block = system_alloc(layout);
             if !block.is_null() {
                 System.dealloc(block, layout);
             }
@@ -45,21 +45,32 @@ impl GrowAhead {
     }
 }
 
+/// One call site of dlmalloc's malloc: inlined at each caller, it would
+/// add kilobytes of wasm per copy.
+#[inline(never)]
+unsafe fn system_alloc(layout: Layout) -> *mut u8 {
+    System.alloc(layout)
+}
+
 // Every method of System, watching the memory size around those that may
-// grow it. (wasm32-unknown-unknown has one thread, like std's allocator
+// grow it. Not inlined, like std's own entry points: inlined, dlmalloc's
+// free and malloc would be copied into every drop and push (+16 KB). (wasm32-unknown-unknown has one thread, like std's allocator
 // assumes there.)
 unsafe impl GlobalAlloc for GrowAhead {
+    #[inline(never)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let before = wasm32::memory_size(0);
-        let block = System.alloc(layout);
+        let block = system_alloc(layout);
         self.grew(before);
         block
     }
 
+    #[inline(never)]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout)
     }
 
+    #[inline(never)]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let before = wasm32::memory_size(0);
         let block = System.realloc(ptr, layout, new_size);
