@@ -68,17 +68,31 @@ export function setCallbackErrorHandler(handler) {
   onCallbackError = handler;
 }
 
+/** The rarely used parts of a task, made on first use (one shape for all). */
+export function extras(task) {
+  return (task._x ??= {
+    cancelOnResult: undefined,
+    error: undefined,
+    callbacks: undefined, // [{ state, callback }]
+    waiters: undefined, // resolve functions of join()
+    controller: undefined, // AbortController behind task.signal
+    cancelRun: 0, // the run whose cancellation was requested
+    observed: false,
+  });
+}
+
 /** Has Rust report this task's transitions. */
 export function observe(task) {
-  if (task._observed) return;
-  task._observed = true;
+  const x = extras(task);
+  if (x.observed) return;
+  x.observed = true;
   observed++;
   registerObserved(task);
   taskObserve(task._id, true);
 }
 
 export function noteUserExtra(task, extra) {
-  if (task._observed && extra !== undefined) userExtras.push([task, extra]);
+  if (task._x?.observed && extra !== undefined) userExtras.push([task, extra]);
 }
 
 /**
@@ -120,7 +134,8 @@ export function flush() {
 }
 
 function deliver(task, transition) {
-  const callbacks = task._callbacks;
+  const x = task._x;
+  const callbacks = x?.callbacks;
   if (callbacks !== undefined) {
     for (const entry of callbacks.slice()) {
       if (entry.state !== '*' && entry.state !== transition.newState) continue;
@@ -135,9 +150,9 @@ function deliver(task, transition) {
       }
     }
   }
-  if (task._waiters !== undefined && isSettled(S[transition.newState])) {
-    const waiters = task._waiters;
-    task._waiters = undefined;
+  if (x?.waiters !== undefined && isSettled(S[transition.newState])) {
+    const waiters = x.waiters;
+    x.waiters = undefined;
     for (const resolve of waiters) resolve(task);
   }
 }
@@ -181,7 +196,8 @@ export function changed() {
  */
 export function runTask(task) {
   const run = ++task._runs;
-  if (task._controller?.signal.aborted) task._controller = undefined; // a fresh signal per attempt
+  const x = task._x;
+  if (x?.controller?.signal.aborted) x.controller = undefined; // a fresh signal per attempt
   let value;
   let then;
   try {
@@ -204,9 +220,10 @@ export function runTask(task) {
 function finishReturned(task, run, value) {
   if (run !== task._runs) return; // a later attempt has started: stale
   let how = 0;
-  if (task._cancelOnResult !== undefined) {
+  const cancelOnResult = task._x?.cancelOnResult;
+  if (cancelOnResult !== undefined) {
     try {
-      if (task._cancelOnResult(value)) how = 1;
+      if (cancelOnResult(value)) how = 1;
     } catch (error) {
       finishThrew(task, run, error);
       return;
@@ -219,6 +236,6 @@ function finishReturned(task, run, value) {
 function finishThrew(task, run, error) {
   if (run !== task._runs) return;
   const how = error instanceof CancellationError ? 3 : 2;
-  if (taskFinish(task._id, how) === S.FAILED) task._error = error;
+  if (taskFinish(task._id, how) === S.FAILED) extras(task).error = error;
   changed();
 }

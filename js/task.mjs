@@ -15,7 +15,7 @@ import {
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError, TaskError } from './errors.mjs';
 import { describe, prerequisiteById, register } from './registry.mjs';
-import { changed, far, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
+import { changed, extras, far, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 
@@ -96,17 +96,14 @@ export class Task {
     this._name = name;
     this._func = func;
     this._args = args;
-    this._cancelOnResult = cancelOnResult;
     this._result = undefined;
-    this._error = undefined;
     this._runs = 0; // number of the current run, to tell stale outcomes
     this._req = NONE; // prerequisites, in Rust's order; kept alive with this task
     this._deps = NONE; // dependents, likewise
-    this._callbacks = undefined;
-    this._waiters = undefined;
-    this._controller = undefined;
-    this._cancelRun = 0; // the run whose cancellation was requested
-    this._observed = false;
+    // What few tasks use (callbacks, joiners, a signal, an error, ...),
+    // kept apart: a million tasks then take 56 MB less, and GC less.
+    this._x = undefined;
+    if (cancelOnResult !== undefined) extras(this).cancelOnResult = cancelOnResult;
     register(this, this._id);
     if (track) this.onTransition('*', track === true ? trackLine : track);
   }
@@ -131,7 +128,7 @@ export class Task {
 
   /** What the attempt that ended FAILED threw, as it was thrown. */
   get error() {
-    return this._error;
+    return this._x?.error;
   }
 
   /** Prerequisites, in the order they were required. */
@@ -146,13 +143,14 @@ export class Task {
 
   /** Aborted when the running attempt is cancelled; a new attempt gets a new one. */
   get signal() {
-    if (this._controller === undefined) {
-      this._controller = new AbortController();
-      if (this._cancelRun === this._runs && this._runs > 0 && taskState(this._id) === S.RUNNING) {
-        this._controller.abort(new CancellationError(`task '${this._name}' was cancelled`));
+    const x = extras(this);
+    if (x.controller === undefined) {
+      x.controller = new AbortController();
+      if (x.cancelRun === this._runs && this._runs > 0 && taskState(this._id) === S.RUNNING) {
+        x.controller.abort(new CancellationError(`task '${this._name}' was cancelled`));
       }
     }
-    return this._controller.signal;
+    return x.controller.signal;
   }
 
   /** This task may not run before `other` is completed. */
@@ -244,8 +242,9 @@ export class Task {
       far();
     }
     if (requested) {
-      this._cancelRun = this._runs;
-      this._controller?.abort(new CancellationError(`task '${this._name}' was cancelled`));
+      const x = extras(this);
+      x.cancelRun = this._runs;
+      x.controller?.abort(new CancellationError(`task '${this._name}' was cancelled`));
     }
     changed();
   }
@@ -277,10 +276,11 @@ export class Task {
     if (typeof callback !== 'function') throw new TypeError(`a transition callback must be a function, got ${describe(callback)}`);
     observe(this);
     const entry = { state, callback };
-    (this._callbacks ??= []).push(entry);
+    const x = extras(this);
+    (x.callbacks ??= []).push(entry);
     return () => {
-      const i = this._callbacks.indexOf(entry);
-      if (i >= 0) this._callbacks.splice(i, 1);
+      const i = x.callbacks.indexOf(entry);
+      if (i >= 0) x.callbacks.splice(i, 1);
     };
   }
 
@@ -288,7 +288,8 @@ export class Task {
   join() {
     if (isSettled(taskState(this._id))) return Promise.resolve(this);
     observe(this);
-    return new Promise((resolve) => (this._waiters ??= []).push(resolve));
+    const x = extras(this);
+    return new Promise((resolve) => (x.waiters ??= []).push(resolve));
   }
 
   /** Makes this task; resolves to whether it is completed (DONE, FAILED or ABORT). */
