@@ -1,7 +1,7 @@
 //! Make exports: start a make, step it, stop it.
 //!
-//! A step comes back as one number, `task * 8 + kind`, so stepping costs
-//! one call and no allocation.
+//! Steps come back in batches, four numbers per step, so a make past
+//! async functions crosses into wasm once per batch, not once per task.
 
 use super::errors::task_error;
 use super::graph::{ids, raw, try_graph, with_graph};
