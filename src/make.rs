@@ -86,8 +86,20 @@ struct Entry {
     mark: Mark,
     given: bool,
     yielded: bool,
-    /// Tasks of this make waiting for this one to settle.
-    waiters: Vec<TaskId>,
+    /// Tasks of this make waiting for this one to settle: a list in
+    /// `Make::waits`, newest first (NONE: empty).
+    waiters: u32,
+}
+
+/// No waiter: the end of a list in `Make::waits`.
+const NONE: u32 = u32::MAX;
+
+/// One "task waits for an entry" link. All lists of a make share one
+/// vector, so waiting allocates nothing per task.
+#[derive(Debug)]
+struct Waiter {
+    task: TaskId,
+    next: u32,
 }
 
 /// What the rules of SPEC §3 say of a PENDING task, given its
@@ -125,6 +137,9 @@ pub struct Make {
     ready: VecDeque<TaskId>,
     yields: VecDeque<(TaskId, TaskState)>,
     discovered: VecDeque<(TaskId, TaskId, u32)>,
+    waits: Vec<Waiter>,
+    /// Reused for the unsettled prerequisites of the task evaluated.
+    unsettled: Vec<(u32, TaskId)>,
     in_flight: usize,
     stopped: bool,
     error: Option<TaskError>,
@@ -142,6 +157,8 @@ impl Make {
             ready: VecDeque::new(),
             yields: VecDeque::new(),
             discovered: VecDeque::new(),
+            waits: Vec::new(),
+            unsettled: Vec::new(),
             in_flight: 0,
             stopped: false,
             error: None,
@@ -183,7 +200,7 @@ impl Make {
             mark: Mark::Seen,
             given: false,
             yielded: false,
-            waiters: Vec::new(),
+            waiters: NONE,
         });
         let e = self.entries.len() - 1;
         if g.make_slot(t).0 == 0 {
@@ -324,16 +341,15 @@ impl Make {
         .unwrap_or(Verdict::Ready)
     }
 
-    /// The prerequisites of `t` that argue for `verdict`, with their
-    /// index in requirement order.
-    fn prerequisites(g: &Graph, t: TaskId, verdict: Verdict) -> Vec<(u32, TaskId)> {
-        g.required(t)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-            .filter(|&(_, &p)| verdict_of(g.state(p)) == verdict)
-            .map(|(i, &p)| (i as u32, p))
-            .collect()
+    /// Adds the prerequisites of `t` that argue for `verdict` to `out`,
+    /// with their index in requirement order.
+    fn prerequisites(g: &Graph, t: TaskId, verdict: Verdict, out: &mut Vec<(u32, TaskId)>) {
+        let required = g.required(t).unwrap_or(&[]);
+        for (i, &p) in required.iter().enumerate() {
+            if verdict_of(g.state(p)) == verdict {
+                out.push((i as u32, p));
+            }
+        }
     }
 
     fn evaluate_pending(&mut self, g: &mut Graph, t: TaskId) -> Option<Step> {
@@ -343,8 +359,11 @@ impl Make {
             Verdict::Cancel => "cancelled prerequisites",
             Verdict::NotDone => "some prerequisites are not done",
             Verdict::Wait => {
-                let unsettled = Self::prerequisites(g, t, Verdict::Wait);
+                let mut unsettled = std::mem::take(&mut self.unsettled);
+                unsettled.clear();
+                Self::prerequisites(g, t, Verdict::Wait, &mut unsettled);
                 self.wait_for(g, t, &unsettled);
+                self.unsettled = unsettled;
                 return None;
             }
             Verdict::Ready => {
@@ -356,10 +375,9 @@ impl Make {
                 return None;
             }
         };
-        let tasks = Self::prerequisites(g, t, verdict)
-            .into_iter()
-            .map(|(_, p)| p)
-            .collect();
+        let mut found = Vec::new();
+        Self::prerequisites(g, t, verdict, &mut found);
+        let tasks = found.into_iter().map(|(_, p)| p).collect();
         let event = if verdict == Verdict::Cancel {
             Event::Cancel
         } else {
@@ -380,7 +398,11 @@ impl Make {
                 self.discovered.push_back((p, t, index));
             }
             let e = self.entry(g, p);
-            self.entries[e].waiters.push(t);
+            self.waits.push(Waiter {
+                task: t,
+                next: self.entries[e].waiters,
+            });
+            self.entries[e].waiters = (self.waits.len() - 1) as u32;
             // New, or settled earlier and since retried: (re)make it.
             if matches!(self.entries[e].mark, Mark::Settled) {
                 self.push_work(g, p);
@@ -429,21 +451,19 @@ impl Make {
             let state = g.state(t).unwrap_or(TaskState::Failed);
             self.yields.push_back((t, state));
         }
-        let waiters = std::mem::take(&mut entry.waiters);
-        let mut released = Vec::new();
-        for w in waiters {
+        // Newest waiter first: the work list is a stack, so the tasks
+        // released together are evaluated in the order they started waiting.
+        let mut next = std::mem::replace(&mut entry.waiters, NONE);
+        while let Some(link) = self.waits.get(next as usize) {
+            let w = link.task;
+            next = link.next;
             if let Some(Mark::Waiting(n)) = self.mark(g, w) {
                 if n <= 1 {
-                    released.push(w);
+                    self.push_work(g, w);
                 } else {
                     self.set_mark(g, w, Mark::Waiting(n - 1));
                 }
             }
-        }
-        // The work list is a stack: push in reverse so the tasks released
-        // together are evaluated in the order they started waiting.
-        for &w in released.iter().rev() {
-            self.push_work(g, w);
         }
     }
 
