@@ -1,6 +1,7 @@
 // One case of the layout benchmark for our renderer, in a fresh process:
 // `node layout-case.mjs CASE RUNS OUTDIR`. Builds the case's graph as real
-// tasks, times `tasksAsSvg(tasks)` (layout + SVG string) RUNS times,
+// tasks, times `tasksAsSvg(tasks)` (layout + SVG string) RUNS times, or
+// fewer once BUDGET_MS have gone by (at least once),
 // writes the last SVG to OUTDIR/CASE.ours.svg and `tasksAsDot(tasks)` to
 // OUTDIR/CASE.dot, and prints JSON: ms of each run, the process's peak
 // RSS, and its RSS once the tasks were built (before any layout).
@@ -10,6 +11,7 @@ import { Task, tasksAsDot, tasksAsSvg } from '../js/node.mjs';
 import { caseNamed } from './layout-graphs.mjs';
 
 const [name, runs, outDir] = process.argv.slice(2);
+const BUDGET_MS = 5000;
 const graph = caseNamed(name).make();
 
 function tasksOf({ nodes, edges }) {
@@ -27,7 +29,8 @@ const tasks = tasksOf(graph);
 const builtRSS = process.memoryUsage.rss();
 const times = [];
 let svg = '';
-for (let r = 0; r < Number(runs); r++) {
+const began = Date.now();
+for (let r = 0; r < Number(runs) && (r === 0 || Date.now() - began < BUDGET_MS); r++) {
   svg = '';
   const start = process.hrtime.bigint();
   svg = tasksAsSvg(tasks);

@@ -4,9 +4,9 @@
 //   straight segments between the centres of their end nodes cross (a
 //   measure of the node order alone, whatever the edges' routing);
 // - curve crossings: pairs of edges, not sharing an end node, whose drawn
-//   paths (Béziers flattened into PIECES_PER_CURVE pieces; arrowheads left
-//   out) cross at least once: each pair counts once however often its
-//   curves cross;
+//   paths (Béziers flattened to within 0.1 unit; arrowheads left out)
+//   cross at least once: each pair counts once however often its curves
+//   cross;
 // - width × height: the bounding box of every node and edge drawn
 //   (margins and viewBox padding left out, so both renderers compare);
 // - edges through nodes: (edge, node) pairs where the edge's drawn path
@@ -15,9 +15,10 @@
 //   both across and down.
 //
 // Crossings are proper: segments meeting at an end point or lying on one
-// line do not count. Pairs are found by a sweep over x (sorted by left
-// end, scanning while the next one starts before this one ends), so the
-// cost follows how much the drawing overlaps, not the square of its size.
+// line do not count. Pairs are found by a sweep along the drawing's
+// roomier axis (sorted by start, scanning while the next one starts
+// before this one ends), so the cost follows how much the pieces overlap,
+// not the square of their number.
 import { parseSvg } from './svg-parse.mjs';
 
 export { flattenPath, parseSvg, parseTransform } from './svg-parse.mjs';
@@ -52,16 +53,67 @@ export function curveSegments({ edges }) {
   return segmentArrays(list);
 }
 
-/** Calls visit(i, j) for each pair of boxes that touch or overlap. */
-function sweepPairs(n, x0, y0, x1, y1, visit) {
-  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => x0[i] - x0[j]);
+/**
+ * The axis to sweep along: the one where boxes cover the least of the
+ * drawing's extent on average (a chain sweeps down, a fan across).
+ * Returns [lo, hi, otherLo, otherHi] arrays for that axis first.
+ */
+function sweepAxis(...sets) {
+  const share = (lo, hi) => {
+    let [min, max, sum, n] = [Infinity, -Infinity, 0, 0];
+    for (const [a, b] of lo.map((l, k) => [l, hi[k]])) {
+      for (let i = 0; i < a.length; i++) {
+        min = Math.min(min, a[i]);
+        max = Math.max(max, b[i]);
+        sum += b[i] - a[i];
+      }
+      n += a.length;
+    }
+    return n === 0 || max <= min ? 0 : sum / n / (max - min);
+  };
+  const alongX = share(sets.map((s) => s[0]), sets.map((s) => s[2])) <= share(sets.map((s) => s[1]), sets.map((s) => s[3]));
+  return sets.map(([x0, y0, x1, y1]) => (alongX ? [x0, x1, y0, y1] : [y0, y1, x0, x1]));
+}
+
+/**
+ * Calls visit(i, j) for each pair of boxes [x0, y0, x1, y1] that overlap
+ * (not merely touch: a proper crossing or an overlap needs more).
+ */
+function sweepPairs(boxes, visit) {
+  const [[lo, hi, plo, phi]] = sweepAxis(boxes);
+  const n = lo.length;
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((i, j) => lo[i] - lo[j]);
   for (let a = 0; a < n; a++) {
     const i = order[a];
-    const [right, top, bottom] = [x1[i], y0[i], y1[i]];
+    const end = hi[i];
+    const [top, bottom] = [plo[i], phi[i]];
     for (let b = a + 1; b < n; b++) {
       const j = order[b];
-      if (x0[j] > right) break;
-      if (y0[j] <= bottom && y1[j] >= top) visit(i, j);
+      if (lo[j] >= end) break;
+      if (plo[j] < bottom && phi[j] > top) visit(i, j);
+    }
+  }
+}
+
+/** Calls visit(i, j) for each box i of `first` and j of `second` that touch or overlap. */
+function sweepBetween(first, second, visit) {
+  const [[lo, hi, plo, phi], [lo2, hi2, plo2, phi2]] = sweepAxis(first, second);
+  // Second's boxes by start; a box of first meets those starting after
+  // its start minus the longest of second, up to its end.
+  const order = Uint32Array.from({ length: lo2.length }, (_, i) => i).sort((i, j) => lo2[i] - lo2[j]);
+  const starts = Float64Array.from(order, (j) => lo2[j]);
+  let longest = 0;
+  for (let j = 0; j < lo2.length; j++) longest = Math.max(longest, hi2[j] - lo2[j]);
+  for (let i = 0; i < lo.length; i++) {
+    let [from, to] = [0, starts.length];
+    while (from < to) {
+      const mid = (from + to) >> 1;
+      if (starts[mid] < lo[i] - longest) from = mid + 1;
+      else to = mid;
+    }
+    for (let o = from; o < starts.length && starts[o] <= hi[i]; o++) {
+      const j = order[o];
+      if (hi2[j] >= lo[i] && plo2[j] <= phi[i] && phi2[j] >= plo[i]) visit(i, j);
     }
   }
 }
@@ -88,18 +140,54 @@ function cross(s, i, j) {
   return orient(ax, ay, bx, by, cx, cy) * orient(ax, ay, bx, by, dx, dy) < 0 && orient(cx, cy, dx, dy, ax, ay) * orient(cx, cy, dx, dy, bx, by) < 0;
 }
 
-/** Pairs of edges, not sharing an end node, with at least one crossing segment pair. */
+/**
+ * Pairs of edges, not sharing an end node, with at least one crossing
+ * segment pair. Edges are paired first by their bounding boxes, then only
+ * their segments inside the common part are tried: where many edges meet
+ * at one node (a fan), their pieces crowd together but are never tried.
+ */
 export function crossings(s, edges) {
-  const crossed = new Set();
-  const m = edges.length;
-  sweepPairs(s.n, ...segmentBoxes(s), (i, j) => {
-    const [e, f] = [s.edge[i], s.edge[j]];
-    if (e === f) return;
-    const [a, b] = [edges[e], edges[f]];
+  const [sx0, sy0, sx1, sy1] = segmentBoxes(s);
+  // Segments of one edge are contiguous (curveSegments writes them so).
+  const ids = [];
+  const first = [];
+  for (let k = 0; k < s.n; k++) {
+    if (k === 0 || s.edge[k] !== s.edge[k - 1]) {
+      ids.push(s.edge[k]);
+      first.push(k);
+    }
+  }
+  first.push(s.n);
+  const m = ids.length;
+  const [x0, y0] = [new Float64Array(m).fill(Infinity), new Float64Array(m).fill(Infinity)];
+  const [x1, y1] = [new Float64Array(m).fill(-Infinity), new Float64Array(m).fill(-Infinity)];
+  for (let i = 0; i < m; i++) {
+    for (let k = first[i]; k < first[i + 1]; k++) {
+      x0[i] = Math.min(x0[i], sx0[k]);
+      y0[i] = Math.min(y0[i], sy0[k]);
+      x1[i] = Math.max(x1[i], sx1[k]);
+      y1[i] = Math.max(y1[i], sy1[k]);
+    }
+  }
+  const within = (k, left, top, right, bottom) => sx0[k] <= right && sx1[k] >= left && sy0[k] <= bottom && sy1[k] >= top;
+  let count = 0;
+  sweepPairs([x0, y0, x1, y1], (i, j) => {
+    const [a, b] = [edges[ids[i]], edges[ids[j]]];
     if (a.tail === b.tail || a.tail === b.head || a.head === b.tail || a.head === b.head) return;
-    if (cross(s, i, j)) crossed.add(Math.min(e, f) * m + Math.max(e, f));
+    const [left, top, right, bottom] = [Math.max(x0[i], x0[j]), Math.max(y0[i], y0[j]), Math.min(x1[i], x1[j]), Math.min(y1[i], y1[j])];
+    const near = [];
+    for (let k = first[j]; k < first[j + 1]; k++) if (within(k, left, top, right, bottom)) near.push(k);
+    for (let k = first[i]; k < first[i + 1]; k++) {
+      if (!within(k, left, top, right, bottom)) continue;
+      for (const l of near) {
+        if (sx0[l] <= sx1[k] && sx1[l] >= sx0[k] && sy0[l] <= sy1[k] && sy1[l] >= sy0[k] && cross(s, k, l)) {
+          count++;
+          return;
+        }
+      }
+    }
   });
-  return crossed.size;
+  return count;
 }
 
 /** Whether the segment reaches into the box (Liang–Barsky clipping). */
@@ -123,30 +211,18 @@ export function segmentHitsBox(ax, ay, bx, by, x0, y0, x1, y1) {
   return t0 <= t1;
 }
 
-/** (edge, node) pairs where the edge's path enters a box not its own end's. */
+/** (edge, node) pairs where the edge's path enters a box (shrunk by TOLERANCE) not its own end's. */
 export function edgesThroughNodes({ nodes, edges }, s = curveSegments({ edges })) {
-  const order = Array.from(nodes.keys()).sort((i, j) => nodes[i].x0 - nodes[j].x0);
-  const lefts = order.map((i) => nodes[i].x0);
-  const widest = nodes.reduce((w, n) => Math.max(w, n.x1 - n.x0), 0);
+  const shrunk = nodes.map((n) => [n.x0 + TOLERANCE, n.y0 + TOLERANCE, n.x1 - TOLERANCE, n.y1 - TOLERANCE]);
+  const pick = (k) => Float64Array.from(shrunk, (b) => b[k]);
+  const boxes = [pick(0), pick(1), pick(2), pick(3)];
+  const [x0, y0, x1, y1] = boxes;
   const hits = new Set();
-  for (let k = 0; k < s.n; k++) {
-    const [ax, ay, bx, by, e] = [s.ax[k], s.ay[k], s.bx[k], s.by[k], s.edge[k]];
-    const [left, right, top, bottom] = [Math.min(ax, bx), Math.max(ax, bx), Math.min(ay, by), Math.max(ay, by)];
-    // First node whose left side may reach this segment: binary search.
-    let [lo, hi] = [0, order.length];
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (lefts[mid] < left - widest) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let o = lo; o < order.length && lefts[o] <= right; o++) {
-      const v = order[o];
-      const n = nodes[v];
-      if (v === edges[e].tail || v === edges[e].head || n.y0 > bottom || n.y1 < top || n.x1 < left) continue;
-      const [x0, y0, x1, y1] = [n.x0 + TOLERANCE, n.y0 + TOLERANCE, n.x1 - TOLERANCE, n.y1 - TOLERANCE];
-      if (x0 < x1 && y0 < y1 && segmentHitsBox(ax, ay, bx, by, x0, y0, x1, y1)) hits.add(e * nodes.length + v);
-    }
-  }
+  sweepBetween(segmentBoxes(s), boxes, (k, v) => {
+    const e = s.edge[k];
+    if (v === edges[e].tail || v === edges[e].head || x0[v] >= x1[v] || y0[v] >= y1[v]) return;
+    if (segmentHitsBox(s.ax[k], s.ay[k], s.bx[k], s.by[k], x0[v], y0[v], x1[v], y1[v])) hits.add(e * nodes.length + v);
+  });
   return hits.size;
 }
 
@@ -155,7 +231,7 @@ export function nodeOverlaps({ nodes }) {
   const pick = (f) => Float64Array.from(nodes, f);
   const [x0, y0, x1, y1] = [pick((n) => n.x0), pick((n) => n.y0), pick((n) => n.x1), pick((n) => n.y1)];
   let count = 0;
-  sweepPairs(nodes.length, x0, y0, x1, y1, (i, j) => {
+  sweepPairs([x0, y0, x1, y1], (i, j) => {
     const across = Math.min(x1[i], x1[j]) - Math.max(x0[i], x0[j]);
     const down = Math.min(y1[i], y1[j]) - Math.max(y0[i], y0[j]);
     if (across > TOLERANCE && down > TOLERANCE) count++;
@@ -165,7 +241,11 @@ export function nodeOverlaps({ nodes }) {
 
 /** Every measure of one SVG drawing. */
 export function measureSvg(svg) {
-  const drawing = parseSvg(svg);
+  return measureDrawing(parseSvg(svg));
+}
+
+/** Every measure of a drawing parseSvg read. */
+export function measureDrawing(drawing) {
   const curves = curveSegments(drawing);
   return {
     nodes: drawing.nodes.length,

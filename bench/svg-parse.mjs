@@ -10,8 +10,13 @@
 // `transform` attributes on any `<g>` or shape are applied, so dot's
 // `translate(4 112)` with negative y, and scaling, land in one frame.
 
-/** Straight pieces per Bézier curve when flattening a path. */
-export const PIECES_PER_CURVE = 8;
+/**
+ * How far (SVG units) a flattened curve may stray from the true one: well
+ * under the metrics' 1-unit tolerance, so a chord never cuts a box corner
+ * that the curve itself passes by.
+ */
+export const FLATNESS = 0.1;
+const MAX_DEPTH = 18;
 
 const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -66,21 +71,36 @@ function apply([a, b, c, d, e, f], x, y) {
   return [a * x + c * y + e, b * x + d * y + f];
 }
 
-/** The point at t of a Bézier curve given as flat control points (de Casteljau). */
-function bezier(p, t) {
-  let pts = p;
-  while (pts.length > 2) {
-    const next = [];
-    for (let i = 0; i + 3 < pts.length; i += 2) next.push(pts[i] + (pts[i + 2] - pts[i]) * t, pts[i + 1] + (pts[i + 3] - pts[i + 1]) * t);
-    pts = next;
+/** Whether the cubic's control points lie within FLATNESS of its chord. */
+function flatEnough([x0, y0, x1, y1, x2, y2, x3, y3]) {
+  const [dx, dy] = [x3 - x0, y3 - y0];
+  const length = Math.hypot(dx, dy);
+  const off = (x, y) => (length < 1e-9 ? Math.hypot(x - x0, y - y0) : Math.abs((x - x0) * dy - (y - y0) * dx) / length);
+  return Math.max(off(x1, y1), off(x2, y2)) <= FLATNESS;
+}
+
+/** The end points of a cubic's flattened pieces, in order (split in halves until flat; a stack, not recursion). */
+function flattenCubic(curve, push) {
+  const stack = [[...curve, 0]];
+  while (stack.length > 0) {
+    const c = stack.pop();
+    if (c[8] >= MAX_DEPTH || flatEnough(c)) {
+      push(c[6], c[7]);
+      continue;
+    }
+    const [x0, y0, x1, y1, x2, y2, x3, y3, depth] = c;
+    const mid = (a, b) => (a + b) / 2;
+    const [ax, ay, bx, by, cx, cy] = [mid(x0, x1), mid(y0, y1), mid(x1, x2), mid(y1, y2), mid(x2, x3), mid(y2, y3)];
+    const [dx, dy, ex, ey] = [mid(ax, bx), mid(ay, by), mid(bx, cx), mid(by, cy)];
+    const [fx, fy] = [mid(dx, ex), mid(dy, ey)];
+    stack.push([fx, fy, ex, ey, cx, cy, x3, y3, depth + 1], [x0, y0, ax, ay, dx, dy, fx, fy, depth + 1]);
   }
-  return pts;
 }
 
 /**
  * A path's `d` flattened into polylines (flat [x, y, x, y, …] arrays, one
- * per subpath): lines as they are, each Bézier as PIECES_PER_CURVE
- * straight pieces; arcs as a line to their end point.
+ * per subpath): lines as they are, Béziers as straight pieces within
+ * FLATNESS of the curve; arcs as a line to their end point.
  */
 export function flattenPath(d) {
   const tokens = d.match(/[MmLlHhVvCcSsQqTtAaZz]|[-+]?(?:\d*\.\d+|\d+\.?)(?:[eE][-+]?\d+)?/g) ?? [];
@@ -96,12 +116,10 @@ export function flattenPath(d) {
     line.push(nx, ny);
     [x, y] = [nx, ny];
   };
-  const curveTo = (ctrl) => {
-    const p = [x, y, ...ctrl];
-    for (let k = 1; k <= PIECES_PER_CURVE; k++) {
-      const [px, py] = bezier(p, k / PIECES_PER_CURVE);
-      lineTo(px, py);
-    }
+  const curveTo = (c1x, c1y, c2x, c2y, endX, endY) => {
+    if (!line) lines.push((line = [x, y]));
+    flattenCubic([x, y, c1x, c1y, c2x, c2y, endX, endY], (px, py) => line.push(px, py));
+    [x, y] = [endX, endY];
   };
   while (i < tokens.length) {
     if (/[a-z]/i.test(tokens[i])) cmd = tokens[i++];
@@ -125,12 +143,13 @@ export function flattenPath(d) {
       const c1 = upper === 'C' ? [ox + num(), oy + num()] : /[CS]/i.test(lastCmd) ? [2 * x - lastCtrlX, 2 * y - lastCtrlY] : [x, y];
       const c2 = [ox + num(), oy + num()];
       const end = [ox + num(), oy + num()];
-      curveTo([...c1, ...c2, ...end]);
+      curveTo(...c1, ...c2, ...end);
       [lastCtrlX, lastCtrlY] = c2;
     } else if (upper === 'Q' || upper === 'T') {
       const c = upper === 'Q' ? [ox + num(), oy + num()] : /[QT]/i.test(lastCmd) ? [2 * x - lastCtrlX, 2 * y - lastCtrlY] : [x, y];
       const end = [ox + num(), oy + num()];
-      curveTo([...c, ...end]);
+      // A quadratic is the cubic with controls 2/3 of the way to its one control.
+      curveTo(x + (2 / 3) * (c[0] - x), y + (2 / 3) * (c[1] - y), end[0] + (2 / 3) * (c[0] - end[0]), end[1] + (2 / 3) * (c[1] - end[1]), ...end);
       [lastCtrlX, lastCtrlY] = c;
     } else if (upper === 'A') {
       i += 5; // radii, rotation, flags: the arc is taken as its chord
