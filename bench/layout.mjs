@@ -56,7 +56,7 @@ function runGraphviz(name, runs, ours, dotText) {
     results.push(one);
   }
   const rss = results.map((x) => x.maxRSS).filter((x) => x !== null);
-  return { ms: median(results.map((x) => x.ms)), maxRSS: rss.length ? Math.max(...rss) : null, drawing: parseSvg(readFileSync(output, 'utf8')), sized: Boolean(boxes) };
+  return { ms: median(results.map((x) => x.ms)), maxRSS: rss.length ? Math.max(...rss) : null, drawing: parseSvg(readFileSync(output, 'utf8')) };
 }
 
 /** The DOT text of the case, made by our package (tasksAsDot) when our run could not. */
@@ -117,7 +117,7 @@ for (const c of cases) {
   process.stderr.write('done\n');
   const head = `| ${c.name} | ${fmt(nodes)} | ${fmt(edges)}`;
   console.log(`${head} | ours | ${cells(ours, ours.metrics, dot).join(' | ')} | ${goalsMissed(c.name, ours, dot)} |`);
-  if (dot) console.log(`${head} | dot${dot.sized === false ? ' (own sizes)' : ''} | ${cells(dot, dot.metrics).join(' | ')} | |`);
+  if (dot) console.log(`${head} | dot${ours.drawing ? '' : ' (own sizes)'} | ${cells(dot, dot.metrics).join(' | ')} | |`);
 }
 console.log(`\nTimes: median of up to 15 runs (≤ 300 nodes), 7 (≤ 1,000) or 3, fewer once 5 s have gone by. ours: tasksAsSvg in a fresh Node process after a warm-up; peak RSS of that process (+ what it grew during the layouts). dot: \`dot -Tsvg\`, process start included, box nodes fixed at our sizes.`);
 process.stderr.write(`layout bench: ${((Date.now() - started) / 1000).toFixed(0)} s${keep ? `, drawings in ${outDir}` : ''}\n`);
