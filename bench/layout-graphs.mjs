@@ -21,11 +21,11 @@ function taskNodes(n) {
 }
 
 /**
- * A random layered DAG: n nodes in ceil(sqrt(n)) layers of equal size,
- * numbered layer by layer; 2n distinct edges, each from a random node of
+ * A random layered DAG: n nodes in ceil(sqrt(n)) layers of near-equal
+ * size (`layerStarts`), numbered layer by layer; 2n distinct edges, each from a random node of
  * any layer but the last to a random node 1 layer later (60%), 2 layers
- * later (25%) or 3 (15%), capped at the last layer. So the average node
- * has 2 edges out and 2 in, most edges join neighbouring layers, and some
+ * later (25%) or 3 (15%), capped at the last layer. So nodes have 2 edges
+ * out and 2 in on average, most edges join neighbouring layers, and some
  * are long (the layout must route them through the layers between).
  */
 export function randomLayered(n, seed = n) {
@@ -49,7 +49,7 @@ export function randomLayered(n, seed = n) {
     seen.add(u * n + v);
     edges.push([u, v]);
   }
-  return { name: `random-${n}`, nodes: taskNodes(n), edges };
+  return { name: `random-${n}`, nodes: taskNodes(n), edges, layerStarts: start };
 }
 
 /** 1 -> N -> 1: a source, n - 2 middles, a sink (n nodes in all). */

@@ -17,8 +17,8 @@
 // Crossings are proper: segments meeting at an end point or lying on one
 // line do not count. Pairs are found by a sweep along the drawing's
 // roomier axis (sorted by start, scanning while the next one starts
-// before this one ends), so the cost follows how much the pieces overlap,
-// not the square of their number.
+// before this one ends), edges before their pieces for crossings, so the
+// cost follows how much the drawing overlaps, not the square of its size.
 import { parseSvg } from './svg-parse.mjs';
 
 export { flattenPath, parseSvg, parseTransform } from './svg-parse.mjs';
