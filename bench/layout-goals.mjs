@@ -19,13 +19,17 @@ export const SIZE_GOAL = 1.5;
 
 /**
  * "✓", or "✗" and the goals missed; goals that need dot's figures are
- * left out (and said so) when dot did not draw the case.
+ * left out (and said so) when dot did not draw the case. A drawing that
+ * lacks nodes or edges of the graph, or whose edges name no drawn node,
+ * fails: its measures would flatter it.
  */
-export function goalsMissed(name, ours, dot) {
+export function goalsMissed({ name, nodes, edges }, ours, dot) {
   if (ours.timeout) return '✗ timeout';
   if (ours.failed) return '✗ failed';
   const m = ours.metrics;
   const missed = [];
+  if (m.nodes !== nodes || m.edges !== edges) missed.push(`drew ${m.nodes} nodes and ${m.edges} edges`);
+  if (m.unmatchedEdges > 0) missed.push(`${m.unmatchedEdges} edges name no drawn node`);
   const limit = TIME_GOALS[name] ?? ANY_TIME;
   if (ours.ms > limit) missed.push(`time > ${limit} ms`);
   if (m.nodeOverlaps > 0) missed.push('overlaps');
