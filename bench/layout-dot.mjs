@@ -42,15 +42,19 @@ export function dotVersion() {
 /**
  * Runs `dot -Tsvg input -o output` once: wall time in ms (process start
  * included, as a user of dot pays it), peak RSS in bytes (null without
- * GNU time), or `{ timeout: true }`.
+ * GNU time), or `{ timeout: true }`. coreutils' `timeout` does the
+ * killing: it kills its whole process group, so no dot is left running
+ * behind a killed GNU time.
  */
 export function runDot(input, output, timeoutMs) {
   const withTime = existsSync(TIME);
-  const [command, args] = withTime ? [TIME, ['-f', '%M', 'dot', '-Tsvg', input, '-o', output]] : ['dot', ['-Tsvg', input, '-o', output]];
+  const dot = ['dot', '-Tsvg', input, '-o', output];
+  const measured = withTime ? [TIME, '-f', '%M', ...dot] : dot;
+  const [command, ...args] = found('timeout') ? ['timeout', '-s', 'KILL', String(timeoutMs / 1000), ...measured] : measured;
   const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs + 5000, killSignal: 'SIGKILL' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGKILL') return { timeout: true };
+  if (r.error?.code === 'ETIMEDOUT' || r.signal === 'SIGKILL' || r.status === 137) return { timeout: true };
   if (r.status !== 0) return { failed: (r.stderr || String(r.error)).trim().split('\n').pop() };
   // GNU time writes its figure (KB) as the last line of stderr.
   const kb = withTime ? Number(r.stderr.trim().split('\n').pop()) : NaN;
