@@ -117,7 +117,8 @@ for (const c of cases) {
   process.stderr.write('done\n');
   const head = `| ${c.name} | ${fmt(nodes)} | ${fmt(edges)}`;
   console.log(`${head} | ours | ${cells(ours, ours.metrics, dot).join(' | ')} | ${goalsMissed({ name: c.name, nodes, edges }, ours, dot)} |`);
-  if (dot) console.log(`${head} | dot${ours.drawing ? '' : ' (own sizes)'} | ${cells(dot, dot.metrics).join(' | ')} | |`);
+  const dotCells = dot ? cells(dot, dot.metrics) : Array(11).fill('—');
+  console.log(`${head} | dot${dot && !ours.drawing ? ' (own sizes)' : ''} | ${dotCells.join(' | ')} | |`);
 }
 console.log(`\nTimes: median of up to 15 runs (≤ 300 nodes), 7 (≤ 1,000) or 3, fewer once 5 s have gone by. ours: tasksAsSvg in a fresh Node process after a warm-up; peak RSS of that process (+ what it grew during the layouts). dot: \`dot -Tsvg\`, process start included, box nodes fixed at our sizes.`);
 process.stderr.write(`layout bench: ${((Date.now() - started) / 1000).toFixed(0)} s${keep ? `, drawings in ${outDir}` : ''}\n`);
