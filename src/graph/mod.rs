@@ -75,13 +75,18 @@ impl Default for TaskOptions {
     }
 }
 
+/// A task's prerequisites or dependents. Most tasks have a few, kept
+/// inline: a separate allocation per list made building a graph slow
+/// (two mallocs per task) and scattered it in memory.
+type Neighbours = smallvec::SmallVec<[TaskId; 4]>;
+
 #[derive(Debug)]
 struct Node {
     name: String,
     serial: u64,
     state: TaskState,
-    required: Vec<TaskId>,
-    blocking: Vec<TaskId>,
+    required: Neighbours,
+    blocking: Neighbours,
     /// How many of `required` are not completed.
     uncompleted: u32,
     /// How many of `required` are FAILED or ABORT (so a make can tell
@@ -191,8 +196,8 @@ impl Graph {
             name: name.to_string(),
             serial: self.next_serial,
             state: options.state,
-            required: Vec::new(),
-            blocking: Vec::new(),
+            required: Neighbours::new(),
+            blocking: Neighbours::new(),
             uncompleted: 0,
             failed: 0,
             make_owner: 0,
@@ -231,12 +236,12 @@ impl Graph {
         let state = node.state;
         for p in required {
             if let Ok(p) = self.node_mut(p) {
-                p.blocking.retain(|&d| d != id);
+                p.blocking.retain(|d| *d != id);
             }
         }
         for d in blocking {
             if let Ok(d) = self.node_mut(d) {
-                d.required.retain(|&p| p != id);
+                d.required.retain(|p| *p != id);
                 if !state.is_completed() {
                     d.uncompleted -= 1;
                 }

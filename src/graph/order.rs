@@ -144,7 +144,7 @@ impl Graph {
     fn walk(
         &mut self,
         start: TaskId,
-        edges: impl Fn(&Graph, TaskId) -> &Vec<TaskId>,
+        edges: impl Fn(&Graph, TaskId) -> &[TaskId],
         inside: impl Fn(i64) -> bool,
         target: Option<TaskId>,
     ) -> Walk {
@@ -217,8 +217,8 @@ static DETACHED: super::Node = super::Node {
     name: String::new(),
     serial: 0,
     state: TaskState::Prepare,
-    required: Vec::new(),
-    blocking: Vec::new(),
+    required: super::Neighbours::new_const(),
+    blocking: super::Neighbours::new_const(),
     uncompleted: 0,
     failed: 0,
     make_owner: 0,
