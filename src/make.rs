@@ -98,7 +98,8 @@ const NONE: u32 = u32::MAX;
 /// vector, so waiting allocates nothing per task.
 #[derive(Debug)]
 struct Waiter {
-    task: TaskId,
+    /// The waiting task's entry (not its id: no lookup when released).
+    entry: u32,
     next: u32,
 }
 
@@ -393,13 +394,14 @@ impl Make {
     /// Makes the unsettled prerequisites first (first required, first
     /// evaluated), and has `t` wait for all of them.
     fn wait_for(&mut self, g: &mut Graph, t: TaskId, prerequisites: &[(u32, TaskId)]) {
+        let waiting = self.entry(g, t);
         for &(index, p) in prerequisites.iter().rev() {
             if self.slot(g, p).is_none() {
                 self.discovered.push_back((p, t, index));
             }
             let e = self.entry(g, p);
             self.waits.push(Waiter {
-                task: t,
+                entry: waiting as u32,
                 next: self.entries[e].waiters,
             });
             self.entries[e].waiters = (self.waits.len() - 1) as u32;
@@ -412,7 +414,7 @@ impl Make {
                 self.work.push(p);
             }
         }
-        self.set_mark(g, t, Mark::Waiting(prerequisites.len() as u32));
+        self.entries[waiting].mark = Mark::Waiting(prerequisites.len() as u32);
     }
 
     fn start(&mut self, g: &mut Graph, t: TaskId) -> Step {
@@ -455,13 +457,14 @@ impl Make {
         // released together are evaluated in the order they started waiting.
         let mut next = std::mem::replace(&mut entry.waiters, NONE);
         while let Some(link) = self.waits.get(next as usize) {
-            let w = link.task;
             next = link.next;
-            if let Some(Mark::Waiting(n)) = self.mark(g, w) {
+            let waiter = &mut self.entries[link.entry as usize];
+            if let Mark::Waiting(n) = waiter.mark {
                 if n <= 1 {
-                    self.push_work(g, w);
+                    waiter.mark = Mark::Seen;
+                    self.work.push(waiter.task);
                 } else {
-                    self.set_mark(g, w, Mark::Waiting(n - 1));
+                    waiter.mark = Mark::Waiting(n - 1);
                 }
             }
         }
