@@ -6,7 +6,8 @@
 //! run. After every step the core and the model agree on every task, and
 //! every transition the make engine makes is the one SPEC §3 asks for.
 //!
-//! 11,000 cases in all per run (see `CASES`).
+//! 11,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
+//! times as many.
 
 mod common;
 mod model;
@@ -23,8 +24,9 @@ use taskqueue_wasm::MakeOptions;
 const CASES: [u32; 4] = [3_000, 2_500, 2_500, 3_000];
 
 fn config(cases: u32) -> Config {
+    let long = std::env::var_os("TASKQUEUE_LONG").is_some_and(|v| v == "1");
     Config {
-        cases,
+        cases: if long { cases * 10 } else { cases },
         // Failing seeds are printed; files would only clutter the tree.
         failure_persistence: None,
         ..Config::default()

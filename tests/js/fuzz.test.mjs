@@ -12,7 +12,8 @@ import {
 } from 'taskqueue-wasm';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
+// TASKQUEUE_LONG=1 runs ten times as many.
+const RUNS = Number(process.env.FUZZ_RUNS ?? (process.env.TASKQUEUE_LONG === '1' ? 30000 : 3000));
 const BOUND_MS = 2000;
 const STATES = ['PREPARE', 'PENDING', 'QUEUED', 'RUNNING', 'DONE', 'FAILED', 'CANCELLED', 'ABORT'];
 const EVENTS = ['prepared', 'dispatch', 'queue', 'cancel', 'error', 'abort', 'done', 'except', 'retry'];
