@@ -3,6 +3,8 @@
 // throw (or reject with) and a pattern its message must match.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   BlockedError, FSM, FSMError, Later, Task, TaskError, TaskQueue, make, makeLater, makeNow, setCallbackErrorHandler, tasksAsDot, tasksAsSvg,
 } from 'taskqueue-wasm';
@@ -109,6 +111,11 @@ const CASES = [
   ['FSM callback not a function', () => new FSM('A', { A: {} }).onTransition('*', 5), TypeError, /a callback must be a function, got number 5/],
   ['FSM dot name not a string', () => FSM.transitionsAsDot({ A: {} }, 3), TypeError, /a graph name must be a string, got number 3/],
   ['FSM dot of a number', () => FSM.transitionsAsDot(5), TypeError, /transitions must be an object of objects/],
+  // Methods called on what is not a Task (an unbound method as a callback)
+  ['cancel called on a plain object', () => Task.prototype.cancel.call({}), TypeError, /Task#cancel called on Object, not on a Task/],
+  ['event called on a plain object', () => Task.prototype.event.call({}, 'abort'), TypeError, /Task#event called on Object, not on a Task/],
+  ['require called on a plain object', () => Task.prototype.require.call({}, t()), TypeError, /Task#require called on Object, not on a Task/],
+  ['onTransition called on a prototype-made object', () => Task.prototype.onTransition.call(Object.create(Task.prototype), '*', noop), TypeError, /Task#onTransition called on Task, not on a Task/],
   // Odds and ends
   ['callback error handler not a function', () => setCallbackErrorHandler(5), TypeError, /the callback error handler must be a function/],
 ];
@@ -124,6 +131,8 @@ const ASYNC_CASES = [
   ['dispatch of a blocked task', () => t().then('b', noop).dispatch(), BlockedError, /^task 'b' is blocked by 't', which is PENDING$/],
   ['a task run twice at once', () => { const a = new Task('a', () => new Promise(noop)); a.dispatch(); return a.dispatch(); }, TaskError, /^invalid event 'dispatch' for state 'RUNNING'$/],
   ['a task run again once DONE', async () => { const a = t(); await a.dispatch(); return a.dispatch(); }, TaskError, /^invalid event 'dispatch' for state 'DONE'$/],
+  ['dispatch called on a plain object', () => Task.prototype.dispatch.call({}), TypeError, /Task#dispatch called on Object, not on a Task/],
+  ['join called on a plain object', () => Task.prototype.join.call({}), TypeError, /Task#join called on Object, not on a Task/],
   ['TaskQueue.run signal not an AbortSignal', async () => { for await (const _ of new TaskQueue([]).run({ signal: 5 })); }, TypeError, /signal must be an AbortSignal, got number 5/], // eslint-disable-line no-unused-vars
 ];
 
@@ -153,6 +162,24 @@ test(`a catalogue of ${CASES.length + ASYNC_CASES.length} bad inputs, each a cle
     await assert.rejects(call(), (e) => checkError(e, what, kind, pattern), what);
     await stillWorks(what);
   }
+});
+
+test('a Task method called on something else changes no task', () => {
+  // In a fresh process, so that the first task made has the id 0 that a
+  // missing id would read as.
+  const script = `
+    import { Task } from 'taskqueue-wasm';
+    const victim = new Task('victim', () => {});
+    const other = new Task('other', () => {});
+    const thrown = [];
+    for (const [method, args] of [['cancel', []], ['event', ['abort']], ['require', [other]], ['onTransition', ['*', () => {}]]]) {
+      try { Task.prototype[method].call({}, ...args); } catch (e) { thrown.push(e.name); }
+    }
+    console.log(JSON.stringify({ thrown, state: victim.state, required: victim.required.length }));
+  `;
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }));
+  assert.deepEqual(out, { thrown: ['TypeError', 'TypeError', 'TypeError', 'TypeError'], state: 'PENDING', required: 0 });
 });
 
 test('a refused requirement leaves both tasks as they were', () => {
