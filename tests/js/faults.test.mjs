@@ -4,7 +4,7 @@
 // Promise involved settles within a bound.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CancellationError, Task, make, makeNow, setCallbackErrorHandler } from 'taskqueue-wasm';
+import { CancellationError, Task, make, makeNow, setCallbackErrorHandler, tasksAsDot } from 'taskqueue-wasm';
 import { deferred, sleep } from './helpers.mjs';
 
 const noop = () => {};
@@ -396,4 +396,73 @@ test('a running prerequisite cancelled by hand and retried: the late outcome is 
   assert.deepEqual(await within(again), [dependent]);
   assert.equal(pre.result, 'second');
   assert.equal(dependent.result, 'second');
+});
+
+// ---- re-entrant callbacks and iterators --------------------------------
+
+test('a callback that retries its task on FAILED: the make runs it again until it succeeds', async () => {
+  let runs = 0;
+  const flaky = new Task('flaky', () => { if (++runs < 3) throw new Error('not yet'); return 'ok'; });
+  flaky.onTransition('FAILED', (task) => task.event('retry'));
+  const dependent = flaky.then('dependent', () => flaky.result);
+  assert.deepEqual(await within(makeNow([dependent])), [dependent]);
+  assert.equal(runs, 3);
+  assert.deepEqual([flaky.state, dependent.state, dependent.result], ['DONE', 'DONE', 'ok']);
+});
+
+test('a callback that starts another make, draws and queues while a make runs', async () => {
+  const a = new Task('a', noop);
+  const b = new Task('b', noop);
+  let inner;
+  a.onTransition('RUNNING', () => {
+    inner = makeNow([b]);
+    assert.match(tasksAsDot([a, b]), /label="a\\nRUNNING"/);
+  });
+  assert.deepEqual(await within(makeNow([a])), [a]);
+  assert.deepEqual(await within(inner), [b]);
+  assert.deepEqual([a.state, b.state], ['DONE', 'DONE']);
+});
+
+test('a callback that dispatches its running task again gets a TaskError; the run is unharmed', async () => {
+  let refused;
+  const t = new Task('t', () => 'once');
+  t.onTransition('RUNNING', (task) => task.dispatch().catch((error) => { refused = error; }));
+  await within(makeNow([t]));
+  await sleep(0);
+  assert.equal(refused?.name, 'TaskError');
+  assert.equal(refused.message, "invalid event 'dispatch' for state 'RUNNING'");
+  assert.deepEqual([t.state, t.result], ['DONE', 'once']);
+});
+
+test('a callback that adds a requirement to a waiting dependent and cancels another given task', async () => {
+  const d = new Task('d', () => sleep(2));
+  const e = new Task('e', noop);
+  const f = d.then('f', noop);
+  const g = new Task('g', () => sleep(20));
+  d.onTransition('DONE', () => {
+    f.require(e);
+    g.cancel();
+  });
+  assert.deepEqual(await within(makeNow([f, g])), [f, g]);
+  assert.deepEqual([e.state, f.state, g.state], ['DONE', 'DONE', 'CANCELLED']);
+});
+
+test('next() called several times at once: each given task once, then done', async () => {
+  const a = new Task('a', async () => 1);
+  const b = new Task('b', async () => 2);
+  const it = make([a, b]);
+  const results = await within(Promise.all([it.next(), it.next(), it.next(), it.next()]));
+  assert.deepEqual(new Set(results.slice(0, 2).map((r) => r.value)), new Set([a, b]));
+  assert.deepEqual(results.slice(2), [{ value: undefined, done: true }, { value: undefined, done: true }]);
+});
+
+test('return() while a next() waits: both settle, the running task finishes', async () => {
+  const t = new Task('t', () => sleep(20));
+  const it = make([t]);
+  const waiting = it.next();
+  await sleep(1);
+  assert.deepEqual(await within(it.return()), { value: undefined, done: true });
+  assert.deepEqual(await within(waiting), { value: undefined, done: true });
+  await within(t.join());
+  assert.equal(t.state, 'DONE');
 });
