@@ -227,6 +227,11 @@ impl Harness {
             .filter(|&t| self.m.state(t) == "RUNNING")
             .collect();
         assert_eq!(running, expected, "make {k} abort: its running tasks");
+        // Tasks it queued but did not start are cancelled (and so settled).
+        assert!(
+            mk.started.iter().all(|&t| self.m.state(t) == "RUNNING"),
+            "make {k} abort left a task it queued QUEUED"
+        );
         self.makes[k].aborted = true;
         for t in running {
             self.cancel(t);
