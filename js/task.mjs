@@ -275,12 +275,18 @@ export class Task {
     if (extra !== undefined && (extra === null || typeof extra !== 'object')) {
       throw new TypeError(`extra must be an object, got ${describe(extra)}`);
     }
+    const wasRunning = taskState(this._id) === S.RUNNING;
     near(this);
     let code;
     try {
       code = taskEvent(this._id, name);
     } finally {
       far();
+    }
+    if (wasRunning && code !== S.RUNNING) {
+      // The run was ended by hand and its outcome will be ignored: tell
+      // the function, which may otherwise wait for ever for its signal.
+      (this._controller ??= new AbortController()).abort(new CancellationError(`the run of task '${this._name}' was ended by event '${name}'`));
     }
     noteUserExtra(this, extra);
     changed();

@@ -466,3 +466,33 @@ test('return() while a next() waits: both settle, the running task finishes', as
   await within(t.join());
   assert.equal(t.state, 'DONE');
 });
+
+test('a run ended by hand (event cancel or done while RUNNING) aborts its signal, so a function waiting on it ends', async () => {
+  for (const event of ['cancel', 'done', 'except']) {
+    const t = new Task('t', function () {
+      return new Promise((_, reject) => this.signal.addEventListener('abort', () => reject(this.signal.reason)));
+    });
+    const dispatched = t.dispatch();
+    t.event(event);
+    assert.equal(await within(dispatched, 2000, `dispatch after event '${event}'`), t);
+    assert.equal(t.state, { cancel: 'CANCELLED', done: 'DONE', except: 'FAILED' }[event]);
+    assert.equal(t.error, undefined, 'the late rejection changes nothing');
+  }
+});
+
+test('a function that reads its signal only after its run was ended by hand sees it aborted; a retry gets a fresh one', async () => {
+  const gate = deferred();
+  const seen = [];
+  const t = new Task('t', async function () {
+    await gate.promise;
+    seen.push(this.signal.aborted);
+  });
+  const first = t.dispatch();
+  t.event('cancel');
+  gate.resolve();
+  await within(first);
+  t.event('retry');
+  await within(t.dispatch());
+  assert.deepEqual(seen, [true, false]);
+  assert.equal(t.state, 'DONE');
+});
