@@ -38,6 +38,10 @@ const FUNCS = {
   throwsOdd: () => { throw 'odd'; }, // eslint-disable-line no-throw-literal
   rejects: () => Promise.reject(undefined), // eslint-disable-line prefer-promise-reject-errors
   selfCancel() { this.cancel(); },
+  // Runs until cancelled: the end of each sequence cancels what runs.
+  untilCancelled() {
+    return new Promise((_, reject) => this.signal.addEventListener('abort', () => reject(this.signal.reason)));
+  },
 };
 const weird = fc.oneof(fc.anything(), fc.constantFrom(undefined, null, NaN, -1, 0, 1.5, 2 ** 40, '', 'x', [], {}, Symbol('s'), 10n));
 const index = fc.nat(20);
@@ -222,6 +226,7 @@ class Run {
   async settle() {
     await sleep0();
     this.controller.abort();
+    for (const t of this.pool) if (t.state === 'RUNNING') t.cancel();
     for (const [what, promise] of this.pending) {
       let timer;
       const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not settle within ${BOUND_MS} ms`)), BOUND_MS); });
