@@ -42,7 +42,26 @@ const FUNCS = {
   untilCancelled() {
     return new Promise((_, reject) => this.signal.addEventListener('abort', () => reject(this.signal.reason)));
   },
+  // Re-entrant: retries a failed or cancelled task of the run.
+  retriesAnother() {
+    current.pool.find((t) => t !== this && (t.state === 'FAILED' || t.state === 'CANCELLED'))?.event('retry');
+  },
+  // Re-entrant: makes two pending tasks of the run (which may wait for
+  // this one: then only the end of the sequence, aborting, ends it).
+  async makesOthers() {
+    const others = current.pool.filter((t) => t !== this && t.state === 'PENDING').slice(0, 2);
+    return (await makeNow(others, { signal: current.controller.signal })).length;
+  },
+  // Re-entrant: gives a pending task of the run a new prerequisite.
+  addsARequirement() {
+    const pending = current.pool.find((t) => t !== this && t.state === 'PENDING');
+    if (pending === undefined) return;
+    const late = new Task('late', () => 0);
+    current.pool.push(late);
+    pending.require(late);
+  },
 };
+let current; // the Run whose sequence is running (one at a time)
 const weird = fc.oneof(fc.anything(), fc.constantFrom(undefined, null, NaN, -1, 0, 1.5, 2 ** 40, '', 'x', [], {}, Symbol('s'), 10n));
 const index = fc.nat(20);
 /** Mostly `good`, now and then something of the wrong type. */
@@ -73,7 +92,7 @@ const action = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('event'), a: index, name: eventName, extra: fc.oneof(fc.constant(undefined), weird) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel'), a: index }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('dispatch'), a: index }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('onTransition'), a: index, state: fc.oneof(fc.constant('*'), stateName), throws: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('onTransition'), a: index, state: fc.oneof(fc.constant('*'), stateName), effect: fc.constantFrom('none', 'throws', 'retriesOnce', 'cancelsAnother') }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('make'), tasks: taskList, options: makeOptions, breakAfter: fc.option(fc.nat(2)) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('taskMake'), a: index, options: makeOptions }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('queue'), tasks: taskList, options: fc.oneof(fc.record({ runDependentTasks: fc.boolean() }), weird), once: fc.boolean() }) },
@@ -87,6 +106,7 @@ const action = fc.oneof(
 class Run {
   constructor() {
     this.pool = [];
+    this.problems = []; // assertion failures inside callbacks
     this.pending = []; // [what, promise]: each must settle within the bound
     this.controller = new AbortController(); // ends makes waiting on tasks nobody runs
   }
@@ -130,13 +150,25 @@ class Run {
       case 'dispatch':
         if (t) this.pending.push(['dispatch', t.dispatch().then((x) => this.ours(x, 'dispatch'), (e) => checkThrown(e, 'dispatch'))]);
         return;
-      case 'onTransition':
+      case 'onTransition': {
+        let retried = false;
         if (t) t.onTransition(a.state, (task, tr) => {
-          this.ours(task, 'a callback');
-          assert.ok(STATES.includes(tr.oldState) && STATES.includes(tr.newState), 'transition states');
-          if (a.throws) throw new Error('callback broke');
+          try {
+            this.ours(task, 'a callback');
+            assert.ok(STATES.includes(tr.oldState) && STATES.includes(tr.newState), 'transition states');
+          } catch (error) {
+            this.problems.push(error); // thrown here, it would go to the callback error handler
+          }
+          if (a.effect === 'throws') throw new Error('callback broke');
+          // Once only: a task that always fails, retried on every failure, never ends.
+          if (a.effect === 'retriesOnce' && !retried && (task.state === 'FAILED' || task.state === 'CANCELLED')) {
+            retried = true;
+            task.event('retry');
+          }
+          if (a.effect === 'cancelsAnother') this.pool.find((x) => x !== task && x.state === 'PENDING')?.cancel();
         });
         return;
+      }
       case 'make':
         return this.make(a);
       case 'taskMake':
@@ -213,7 +245,9 @@ class Run {
   }
 
   checkTasks() {
+    if (this.problems.length > 0) throw this.problems[0];
     for (const t of this.pool) {
+      if (t.error instanceof Error) assert.doesNotMatch(t.error.message, PANIC, `${t}: its error shows a panic`);
       assert.ok(STATES.includes(t.state), `state ${t.state}`);
       assert.equal(String(t), `Task:${t.name}:${t.state}`);
       for (const x of [...t.required, ...t.blocking, ...t.blockers()]) this.ours(x, 'required/blocking/blockers');
@@ -253,6 +287,7 @@ test(`fuzzing the public API: ${RUNS} random call sequences (seed ${SEED})`, asy
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 40 }), async (actions) => {
         const run = new Run();
+        current = run;
         for (const a of actions) {
           try {
             await run.do(a);
