@@ -25,6 +25,7 @@ const graph = fc.record({
   concurrency: fc.option(fc.integer({ min: 1, max: 3 })),
   queue: fc.boolean(),
   iterate: fc.boolean(),
+  failFast: fc.boolean(),
 });
 
 /** Builds the tasks; requirements that would close a cycle are refused and skipped. */
@@ -89,6 +90,7 @@ test(`random DAGs made through the JS driver: ${RUNS} cases (seed ${SEED})`, asy
       const options = {};
       if (g.concurrency !== null) options.concurrency = g.concurrency;
       if (g.queue) options.queue = (run) => wait(0).then(run);
+      if (g.failFast) options.failFast = true;
       let yielded;
       if (g.iterate) {
         yielded = [];
@@ -96,9 +98,17 @@ test(`random DAGs made through the JS driver: ${RUNS} cases (seed ${SEED})`, asy
       } else {
         yielded = await makeNow(given, options);
       }
-      assert.equal(yielded.length, given.length, 'each given task yielded');
-      assert.equal(new Set(yielded).size, given.length, 'none twice');
+      assert.equal(new Set(yielded).size, yielded.length, 'none twice');
       assert.ok(yielded.every((t) => given.includes(t)));
+      if (g.failFast) {
+        // Stopped after the first given task that did not end DONE, if any.
+        const firstBad = yielded.findIndex((t) => t.state !== 'DONE');
+        assert.equal(yielded.length, firstBad < 0 ? given.length : firstBad + 1, 'failFast stops after the first not DONE');
+        await Promise.all(tasks.map((t) => (t.state === 'RUNNING' ? t.join() : undefined)));
+        assert.equal(log.early, false, 'a task ran before its prerequisites were DONE');
+        return;
+      }
+      assert.equal(yielded.length, given.length, 'each given task yielded');
       assert.equal(log.early, false, 'a task ran before its prerequisites were DONE');
       assert.equal(log.inFlight, 0);
       if (g.concurrency !== null) assert.ok(log.maxInFlight <= g.concurrency, `${log.maxInFlight} ran at once, limit ${g.concurrency}`);
