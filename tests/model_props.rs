@@ -1,9 +1,9 @@
 //! Property tests of the core against the reference model of SPEC §§1–4
 //! (`tests/model/`): random DAGs built by `require` in random order, with
 //! attempted cycles; random makes with outcomes arriving in random order
-//! and several in flight; concurrency limits, failFast, `queue`; and
-//! random cancels, retries, aborts, events and requirements while makes
-//! run. After every step the core and the model agree on every task, and
+//! and several in flight; concurrency limits, failFast, `queue`; task
+//! queues; and random cancels, retries, aborts, events and requirements
+//! while makes run. After every step the core and the model agree on every task, and
 //! every transition the make engine makes is the one SPEC §3 asks for.
 //!
 //! 11,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
@@ -189,6 +189,13 @@ enum Op {
     Step(u8, u8),
     /// A make is stopped (`break`, or its signal aborts).
     Abort(u8),
+    QueueNew {
+        mask: u32,
+        run_dependent_tasks: bool,
+    },
+    QueueAdd(u8, u8),
+    /// One round of a queue's `run`, the function ending so.
+    QueueRun(u8, usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -210,6 +217,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<u32>(), any::<bool>(), 0u8..4, any::<bool>()).prop_map(|(mask, queue, concurrency, fail_fast)| Op::Start { mask, queue, concurrency, fail_fast }),
         5 => (any::<u8>(), 1u8..6).prop_map(|(m, n)| Op::Step(m, n)),
         1 => any::<u8>().prop_map(Op::Abort),
+        1 => (any::<u32>(), any::<bool>()).prop_map(|(mask, r)| Op::QueueNew { mask, run_dependent_tasks: r }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(q, t)| Op::QueueAdd(q, t)),
+        2 => (any::<u8>(), 0..ENDINGS.len()).prop_map(|(q, e)| Op::QueueRun(q, e)),
     ]
 }
 
@@ -249,6 +259,16 @@ fn apply(h: &mut Harness, op: &Op) {
             }
         }
         Op::Abort(m) if !h.makes.is_empty() => h.abort(pick(m, h.makes.len())),
+        Op::QueueNew {
+            mask,
+            run_dependent_tasks,
+        } => h.queue_new(&given(n, mask), run_dependent_tasks),
+        Op::QueueAdd(q, t) if h.queue_count() > 0 => {
+            h.queue_add(pick(q, h.queue_count()), pick(t, n))
+        }
+        Op::QueueRun(q, e) if h.queue_count() > 0 => {
+            h.queue_run_once(pick(q, h.queue_count()), ENDINGS[e])
+        }
         _ => {}
     }
     h.check_all();
@@ -261,7 +281,9 @@ proptest! {
     /// end: only transitions of the table happen, the core agrees with
     /// the model after every step, every make's transitions follow SPEC
     /// §3, each given task is yielded at most once, and a make ends by
-    /// yielding them all, by failFast, by being stopped, or with an error.
+    /// yielding them all, by failFast, by being stopped, or with an error;
+    /// task queues hold the tasks the spec says and `get` takes the kind
+    /// of task it says.
     #[test]
     fn random_operations_while_makes_run_keep_every_rule(
         n in 1usize..8,

@@ -8,8 +8,10 @@
 //! own are checked against the rules of SPEC §3 at the moment they happen.
 
 mod makes;
+mod queues;
 
 pub use makes::MakeSeen;
+use queues::QueueSeen;
 
 use super::{completed, settled, Ending, Model, NoDispatch, Refusal};
 use std::collections::{HashMap, VecDeque};
@@ -37,6 +39,7 @@ pub struct Harness {
     pub held: Vec<(usize, u32)>,
     /// Tasks handed to the executor by makes with `queue`.
     pub queued: VecDeque<usize>,
+    queues: Vec<QueueSeen>,
 }
 
 fn outcome(ending: Ending) -> Outcome {

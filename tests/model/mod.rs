@@ -306,3 +306,55 @@ pub enum MakeRule {
     /// Dispatch (or queue) the task.
     Dispatch,
 }
+
+/// SPEC §4: a `TaskQueue`, as far as the spec fixes it: which tasks are
+/// in it, and which kind of task `get` must take.
+#[derive(Clone, Debug, Default)]
+pub struct ModelQueue {
+    pub members: Vec<usize>,
+    pub run_dependent_tasks: bool,
+}
+
+/// What `get` may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Take {
+    Completed,
+    UnblockedPending,
+    Nothing,
+}
+
+impl ModelQueue {
+    /// "`get()` takes a completed task if any, else an unblocked pending
+    /// one, else returns nothing."
+    pub fn take(&self, m: &Model) -> Take {
+        if self.members.iter().any(|&t| completed(m.state(t))) {
+            Take::Completed
+        } else if self
+            .members
+            .iter()
+            .any(|&t| m.state(t) == "PENDING" && m.blockers(t).is_empty())
+        {
+            Take::UnblockedPending
+        } else {
+            Take::Nothing
+        }
+    }
+
+    pub fn add(&mut self, t: usize) {
+        if !self.members.contains(&t) {
+            self.members.push(t);
+        }
+    }
+
+    /// After `t` ran: "with `runDependentTasks` the tasks it blocks join
+    /// the queue".
+    pub fn after_run(&mut self, m: &Model, t: usize) {
+        if self.run_dependent_tasks {
+            for d in 0..m.tasks.len() {
+                if m.tasks[d].required.contains(&t) {
+                    self.add(d);
+                }
+            }
+        }
+    }
+}
