@@ -11,6 +11,7 @@ export function readDotArgs(name, options) {
     name = undefined;
   }
   if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
+  if (options !== undefined && options !== null && typeof options !== 'object') throw new TypeError(`drawing options must be an object, got ${describe(options)}`);
   const { followBlocking = false, sep = '\n' } = options ?? {};
   if (typeof sep !== 'string') throw new TypeError(`sep must be a string, got ${describe(sep)}`);
   return { name: name ?? undefined, followBlocking: Boolean(followBlocking), sep };

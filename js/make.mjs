@@ -266,6 +266,10 @@ export class Later {
  */
 export function makeLater(later, tasks, options) {
   if (!(later instanceof Later)) throw new TypeError(`makeLater needs a Later, got ${describe(later)}`);
+  // The Later is the queue and sets the concurrency; say so rather than ignore them.
+  for (const key of options !== null && typeof options === 'object' ? Object.keys(options) : []) {
+    if (key !== 'failFast') throw new TypeError(`unknown makeLater option '${key}' (known: failFast)`);
+  }
   const { failFast } = readOptions(options);
   const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)', Task), { failFast, queue: (job) => later.defer(job), concurrency: 0 });
   run._start();

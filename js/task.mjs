@@ -51,6 +51,17 @@ function append(list, item) {
   }
 }
 
+/**
+ * Refuses a method called on something that is not a Task (an unbound
+ * `task.cancel` passed as an event handler, say): in the core a missing
+ * id reads as 0, and the call would change whichever task has that id.
+ */
+function checkThis(task, method) {
+  if (!(task instanceof Task) || task._id === undefined) {
+    throw new TypeError(`Task#${method} called on ${describe(task)}, not on a Task (pass task.${method}.bind(task) as a callback)`);
+  }
+}
+
 export function stateCode(state, task) {
   const code = typeof state === 'string' ? S[state] : undefined;
   if (code === undefined) {
@@ -155,6 +166,7 @@ export class Task {
 
   /** This task may not run before `other` is completed. */
   require(other) {
+    checkThis(this, 'require');
     if (!(other instanceof Task)) throw new TypeError(`a task can only require a Task, got ${describe(other)}`);
     const added = taskRequire(this._id, other._id);
     if (added === 1) {
@@ -219,6 +231,11 @@ export class Task {
    * task cannot be dispatched in its state.
    */
   dispatch() {
+    try {
+      checkThis(this, 'dispatch');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     near(this);
     try {
       taskDispatch(this._id);
@@ -234,6 +251,7 @@ export class Task {
 
   /** Cancels the task: a running one cooperatively (its `signal` aborts). */
   cancel() {
+    checkThis(this, 'cancel');
     near(this);
     let requested;
     try {
@@ -251,16 +269,24 @@ export class Task {
 
   /** Fires any event of the table, e.g. 'retry'; returns the new state. */
   event(name, extra) {
+    checkThis(this, 'event');
     if (typeof name !== 'string') throw new TypeError(`an event name must be a string, got ${describe(name)}`);
     if (extra !== undefined && (extra === null || typeof extra !== 'object')) {
       throw new TypeError(`extra must be an object, got ${describe(extra)}`);
     }
+    const wasRunning = taskState(this._id) === S.RUNNING;
     near(this);
     let code;
     try {
       code = taskEvent(this._id, name);
     } finally {
       far();
+    }
+    if (wasRunning && code !== S.RUNNING) {
+      // The run was ended by hand and its outcome will be ignored: tell
+      // the function, which may otherwise wait for ever for its signal.
+      const x = extras(this);
+      (x.controller ??= new AbortController()).abort(new CancellationError(`the run of task '${this._name}' was ended by event '${name}'`));
     }
     noteUserExtra(this, extra);
     changed();
@@ -272,6 +298,7 @@ export class Task {
    * ('*': any). Returns a function that removes the callback.
    */
   onTransition(state, callback) {
+    checkThis(this, 'onTransition');
     if (state !== '*') stateCode(state, this);
     if (typeof callback !== 'function') throw new TypeError(`a transition callback must be a function, got ${describe(callback)}`);
     observe(this);
@@ -286,6 +313,11 @@ export class Task {
 
   /** Settles with the task when it next completes or is cancelled (now, if it is). */
   join() {
+    try {
+      checkThis(this, 'join');
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (isSettled(taskState(this._id))) return Promise.resolve(this);
     observe(this);
     const x = extras(this);

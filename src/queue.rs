@@ -96,20 +96,38 @@ impl TaskQueue {
 
     /// Takes a completed task if any, else an unblocked pending one; the
     /// task leaves the queue. A task whose state changed behind the
-    /// queue's back is refiled first, so what `get` returns is current.
+    /// queue's back (a make or another queue ran it, a prerequisite
+    /// completed elsewhere) is refiled when `get` comes to it, so what
+    /// `get` returns is current; and before saying there is nothing, `get`
+    /// looks through the rest once, so no such task is left behind.
     pub fn get(&mut self, g: &Graph) -> Option<TaskId> {
-        for set in [Set::Completed, Set::Unblocked] {
-            while let Some((&seq, &t)) = self.sets[set as usize].first_key_value() {
-                if Self::classify(g, t) != set {
-                    self.refile(g, t);
-                    continue;
-                }
+        if let Some(t) = self.take(g) {
+            return Some(t);
+        }
+        let rest: Vec<TaskId> = self.sets[Set::Rest as usize].values().copied().collect();
+        for t in rest {
+            self.refile(g, t);
+        }
+        self.take(g)
+    }
+
+    /// The first current member of the completed set, else of the
+    /// unblocked one, refiling stale members on the way.
+    fn take(&mut self, g: &Graph) -> Option<TaskId> {
+        loop {
+            let front = [Set::Completed, Set::Unblocked]
+                .into_iter()
+                .find_map(|set| Some((set, self.sets[set as usize].first_key_value()?)));
+            let (set, (&seq, &t)) = front?;
+            if Self::classify(g, t) == set {
                 self.sets[set as usize].remove(&seq);
                 self.members.remove(&t);
                 return Some(t);
             }
+            // Stale: refile it (it may have completed, so the completed
+            // set is looked at again first).
+            self.refile(g, t);
         }
-        None
     }
 
     /// After `t` ran (or was taken completed): refile the tasks it blocks

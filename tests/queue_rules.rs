@@ -5,7 +5,7 @@ mod common;
 use common::{in_state, lines, names, ok, say};
 use taskqueue_wasm::dot::DotOptions;
 use taskqueue_wasm::local::Local;
-use taskqueue_wasm::{dot, Event, Extra, TaskQueue, TaskState};
+use taskqueue_wasm::{dot, Event, Extra, MakeOptions, TaskQueue, TaskState};
 
 #[test]
 fn get_takes_a_completed_task_first_then_an_unblocked_pending_one() {
@@ -83,9 +83,37 @@ fn a_task_changed_behind_the_queues_back_is_refiled_before_it_is_taken() {
         .graph
         .event(a, Event::Retry, Extra::default())
         .unwrap();
-    assert_eq!(q.get(&local.graph), None, "still filed with the rest");
-    q.add(&local.graph, a); // adding again refiles it
+    assert_eq!(
+        q.get(&local.graph),
+        Some(a),
+        "PENDING again: get finds it in the rest"
+    );
+}
+
+#[test]
+fn a_task_unblocked_elsewhere_is_taken_not_left_behind() {
+    let mut local = Local::new();
+    let a = local.task("a", ok());
+    let b = local.then(a, "b", ok()).unwrap();
+    let mut q = TaskQueue::new(false);
+    q.add(&local.graph, b);
+    assert_eq!(q.get(&local.graph), None, "b is blocked");
+    local.make(&[a], MakeOptions::default()).unwrap(); // not through the queue
+    assert_eq!(q.get(&local.graph), Some(b));
+    assert!(q.is_empty());
+}
+
+#[test]
+fn a_task_completed_elsewhere_is_taken_before_the_next_unblocked_one() {
+    let mut local = Local::new();
+    let a = local.task("a", ok());
+    let b = local.task("b", ok());
+    let mut q = TaskQueue::new(false);
+    q.add(&local.graph, a);
+    q.add(&local.graph, b);
+    local.dispatch(a).unwrap(); // a is DONE, filed as unblocked pending
     assert_eq!(q.get(&local.graph), Some(a));
+    assert_eq!(q.get(&local.graph), Some(b));
 }
 
 #[test]

@@ -1,9 +1,11 @@
-// Run with --expose-gc by memory.test.mjs: makes 200,000 tasks in
-// batches, dropping each batch, and prints the memory after each one.
+// Run with --expose-gc by memory.test.mjs (200,000 tasks) and
+// scale.test.mjs (1,000,000): makes BATCHES batches of PER_BATCH tasks
+// (the two arguments), dropping each batch, and prints the memory after
+// each one.
 import { Task, makeNow, stats } from 'taskqueue-wasm';
 
-const BATCHES = 20;
-const PER_BATCH = 10_000;
+const BATCHES = Number(process.argv[2] ?? 20);
+const PER_BATCH = Number(process.argv[3] ?? 10_000);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 // Collects until the core has freed every dropped task: finalizers run

@@ -1,0 +1,304 @@
+//! Property tests of the core against the reference model of SPEC §§1–4
+//! (`tests/model/`): random DAGs built by `require` in random order, with
+//! attempted cycles; random makes with outcomes arriving in random order
+//! and several in flight; concurrency limits, failFast, `queue`; task
+//! queues; and random cancels, retries, aborts, events and requirements
+//! while makes run. After every step the core and the model agree on every task, and
+//! every transition the make engine makes is the one SPEC §3 asks for.
+//!
+//! 11,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
+//! times as many.
+
+mod common;
+mod model;
+
+use common::Lcg;
+use model::harness::Harness;
+use model::{Ending, ENDINGS, EVENTS, STATES};
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use taskqueue_wasm::MakeOptions;
+
+/// Cases per property; their sum is what a CI run checks.
+const CASES: [u32; 4] = [3_000, 2_500, 2_500, 3_000];
+
+fn config(cases: u32) -> Config {
+    let long = std::env::var_os("TASKQUEUE_LONG").is_some_and(|v| v == "1");
+    Config {
+        cases: if long { cases * 10 } else { cases },
+        // Failing seeds are printed; files would only clutter the tree.
+        failure_persistence: None,
+        ..Config::default()
+    }
+}
+
+/// A harness with `n` PENDING tasks and the requirements `pairs` asks for
+/// (task indices taken modulo `n`), refused ones included.
+fn dag(n: usize, pairs: &[(u8, u8)]) -> Harness {
+    let mut h = Harness::default();
+    for _ in 0..n {
+        h.add("PENDING", false);
+    }
+    for &(a, b) in pairs {
+        h.require(usize::from(a) % n, usize::from(b) % n);
+        h.check_all();
+    }
+    h
+}
+
+/// The given tasks: those whose bit is set in `mask` (at least one).
+fn given(n: usize, mask: u32) -> Vec<usize> {
+    let picked: Vec<usize> = (0..n).filter(|&t| mask & (1 << (t % 32)) != 0).collect();
+    if picked.is_empty() {
+        vec![(mask as usize) % n]
+    } else {
+        picked
+    }
+}
+
+fn make_options(queue: bool, concurrency: u8, fail_fast: bool) -> MakeOptions {
+    MakeOptions {
+        fail_fast,
+        queue,
+        concurrency: usize::from(concurrency),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES[0]))]
+
+    /// SPEC §2: a requirement that closes a cycle (or is on the task
+    /// itself, or on a task no longer PENDING) is refused with the cycle
+    /// named in order, and the graph is left as it was.
+    #[test]
+    fn requirements_in_random_order_refuse_cycles_and_keep_the_graph(
+        n in 1usize..12,
+        states in vec(0usize..STATES.len(), 12),
+        pairs in vec((any::<u8>(), any::<u8>()), 0..48),
+    ) {
+        let mut h = Harness::default();
+        for &s in &states[..n] {
+            // Mostly PENDING, so that most requirements are allowed.
+            h.add(if s < 4 { "PENDING" } else { STATES[s] }, false);
+        }
+        for (a, b) in pairs {
+            h.require(usize::from(a) % n, usize::from(b) % n);
+            h.check_all();
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES[1]))]
+
+    /// With every function succeeding, a make runs each task it needs
+    /// exactly once, prerequisites first, within the concurrency limit,
+    /// in any completion order, and yields each given task once.
+    #[test]
+    fn a_make_runs_every_needed_task_once_in_any_completion_order(
+        n in 1usize..14,
+        pairs in vec((any::<u8>(), any::<u8>()), 0..40),
+        mask in any::<u32>(),
+        queue in any::<bool>(),
+        concurrency in 0u8..4,
+        seed in any::<u64>(),
+    ) {
+        let mut h = dag(n, &pairs);
+        let given = given(n, mask);
+        let k = h.start(&given, make_options(queue, concurrency, false));
+        let mut rng = Lcg(seed);
+        h.drain(&mut |n| rng.below(n), &mut |_| Ending::Returned);
+        let needed = h.m.closure(&given);
+        for (t, &needed) in needed.iter().enumerate() {
+            let (state, runs) = (h.state(t), h.m.tasks[t].attempt);
+            if needed {
+                prop_assert_eq!((state, runs), ("DONE", 1), "t{}", t);
+            } else {
+                prop_assert_eq!((state, runs), ("PENDING", 0), "t{}", t);
+            }
+        }
+        prop_assert_eq!(h.makes[k].yielded.len(), h.makes[k].given.len());
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES[2]))]
+
+    /// SPEC §3: when one task fails (or is cancelled), every given task
+    /// that requires it, directly or not, ends FAILED (CANCELLED); every
+    /// other given task ends DONE; no task that requires it is DONE.
+    #[test]
+    fn dependents_of_a_failure_end_as_the_rules_say(
+        n in 1usize..14,
+        pairs in vec((any::<u8>(), any::<u8>()), 0..40),
+        mask in any::<u32>(),
+        bad in any::<u8>(),
+        cancelled in any::<bool>(),
+        queue in any::<bool>(),
+        concurrency in 0u8..4,
+        seed in any::<u64>(),
+    ) {
+        let mut h = dag(n, &pairs);
+        let bad = usize::from(bad) % n;
+        let given = given(n, mask);
+        h.start(&given, make_options(queue, concurrency, false));
+        let mut rng = Lcg(seed);
+        let (ending, end) = if cancelled {
+            (Ending::ThrewCancellation, "CANCELLED")
+        } else {
+            (Ending::Threw, "FAILED")
+        };
+        h.drain(&mut |n| rng.below(n), &mut |t| if t == bad { ending } else { Ending::Returned });
+        let needed = h.m.closure(&given);
+        for t in (0..n).filter(|&t| needed[t]) {
+            let state = h.state(t);
+            let hit = h.m.reaches(t, bad);
+            match (given.contains(&t), hit) {
+                (true, true) => prop_assert_eq!(state, end, "given t{} requires t{}", t, bad),
+                (true, false) => prop_assert_eq!(state, "DONE", "given t{}", t),
+                (false, true) => prop_assert!(state == end || state == "PENDING", "t{} is {}", t, state),
+                (false, false) => prop_assert!(state == "DONE" || state == "PENDING", "t{} is {}", t, state),
+            }
+        }
+    }
+}
+
+/// One thing a user (or a function, or an executor) does.
+#[derive(Clone, Debug)]
+enum Op {
+    Add {
+        state: usize,
+        cancel_on_exception: bool,
+    },
+    Require(u8, u8),
+    Event(u8, usize),
+    Cancel(u8),
+    Dispatch(u8),
+    /// A held run's function ends.
+    Finish(u8, usize),
+    /// The executor gets to a queued task.
+    RunQueued(u8),
+    Start {
+        mask: u32,
+        queue: bool,
+        concurrency: u8,
+        fail_fast: bool,
+    },
+    /// Steps of a make.
+    Step(u8, u8),
+    /// A make is stopped (`break`, or its signal aborts).
+    Abort(u8),
+    QueueNew {
+        mask: u32,
+        run_dependent_tasks: bool,
+    },
+    QueueAdd(u8, u8),
+    /// One round of a queue's `run`, the function ending so.
+    QueueRun(u8, usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let event = prop_oneof![
+        // retry, cancel and abort most; any event, unknown ones too.
+        Just(8usize),
+        Just(3usize),
+        Just(5usize),
+        0..EVENTS.len(),
+    ];
+    prop_oneof![
+        2 => (0..STATES.len() * 2, any::<bool>()).prop_map(|(state, c)| Op::Add { state, cancel_on_exception: c }),
+        4 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::Require(a, b)),
+        3 => (any::<u8>(), event).prop_map(|(t, e)| Op::Event(t, e)),
+        2 => any::<u8>().prop_map(Op::Cancel),
+        1 => any::<u8>().prop_map(Op::Dispatch),
+        4 => (any::<u8>(), 0..ENDINGS.len()).prop_map(|(h, e)| Op::Finish(h, e)),
+        2 => any::<u8>().prop_map(Op::RunQueued),
+        2 => (any::<u32>(), any::<bool>(), 0u8..4, any::<bool>()).prop_map(|(mask, queue, concurrency, fail_fast)| Op::Start { mask, queue, concurrency, fail_fast }),
+        5 => (any::<u8>(), 1u8..6).prop_map(|(m, n)| Op::Step(m, n)),
+        1 => any::<u8>().prop_map(Op::Abort),
+        1 => (any::<u32>(), any::<bool>()).prop_map(|(mask, r)| Op::QueueNew { mask, run_dependent_tasks: r }),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(q, t)| Op::QueueAdd(q, t)),
+        2 => (any::<u8>(), 0..ENDINGS.len()).prop_map(|(q, e)| Op::QueueRun(q, e)),
+    ]
+}
+
+fn apply(h: &mut Harness, op: &Op) {
+    let n = h.len();
+    let pick = |x: u8, n: usize| usize::from(x) % n;
+    match *op {
+        Op::Add {
+            state,
+            cancel_on_exception,
+        } => {
+            // Half of them PENDING, the rest any state of the table.
+            let state = STATES.get(state).copied().unwrap_or("PENDING");
+            h.add(state, cancel_on_exception);
+        }
+        Op::Require(a, b) => h.require(pick(a, n), pick(b, n)),
+        Op::Event(t, e) => h.event(pick(t, n), EVENTS[e]),
+        Op::Cancel(t) => h.cancel(pick(t, n)),
+        Op::Dispatch(t) => h.dispatch(pick(t, n)),
+        Op::Finish(x, e) if !h.held.is_empty() => {
+            let held = pick(x, h.held.len());
+            h.finish(held, ENDINGS[e]);
+        }
+        Op::RunQueued(x) if !h.queued.is_empty() => h.run_queued(pick(x, h.queued.len())),
+        Op::Start {
+            mask,
+            queue,
+            concurrency,
+            fail_fast,
+        } => {
+            h.start(&given(n, mask), make_options(queue, concurrency, fail_fast));
+        }
+        Op::Step(m, steps) if !h.makes.is_empty() => {
+            let k = pick(m, h.makes.len());
+            for _ in 0..steps {
+                h.step(k);
+            }
+        }
+        Op::Abort(m) if !h.makes.is_empty() => h.abort(pick(m, h.makes.len())),
+        Op::QueueNew {
+            mask,
+            run_dependent_tasks,
+        } => h.queue_new(&given(n, mask), run_dependent_tasks),
+        Op::QueueAdd(q, t) if h.queue_count() > 0 => {
+            h.queue_add(pick(q, h.queue_count()), pick(t, n))
+        }
+        Op::QueueRun(q, e) if h.queue_count() > 0 => {
+            h.queue_run_once(pick(q, h.queue_count()), ENDINGS[e])
+        }
+        _ => {}
+    }
+    h.check_all();
+}
+
+proptest! {
+    #![proptest_config(config(CASES[3]))]
+
+    /// Random operations, makes among them, then every make run to its
+    /// end: only transitions of the table happen, the core agrees with
+    /// the model after every step, every make's transitions follow SPEC
+    /// §3, each given task is yielded at most once, and a make ends by
+    /// yielding them all, by failFast, by being stopped, or with an error;
+    /// task queues hold the tasks the spec says and `get` takes the kind
+    /// of task it says.
+    #[test]
+    fn random_operations_while_makes_run_keep_every_rule(
+        n in 1usize..8,
+        ops in vec(op(), 1..60),
+        seed in any::<u64>(),
+    ) {
+        let mut h = Harness::default();
+        for _ in 0..n {
+            h.add("PENDING", false);
+        }
+        for op in &ops {
+            apply(&mut h, op);
+        }
+        let mut rng = Lcg(seed);
+        let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
+        h.drain(&mut |n| rng.below(n), &mut |_| ENDINGS[endings.below(ENDINGS.len())]);
+    }
+}
