@@ -58,6 +58,20 @@ for (const workload of ['chain', 'fan', 'random']) {
   }
 }
 
+// Linearity: total time at 1,000,000 tasks over total time at 100,000.
+if (SIZES.includes(1_000_000)) {
+  console.log('\nLinearity of taskqueue-wasm (total time at 1,000,000 over 100,000; linear = 10×):\n');
+  for (const workload of ['chain', 'fan', 'random']) {
+    for (const kind of ['sync', 'async']) {
+      const at = (n) => rows.find((r) => r.contender === 'taskqueue-wasm' && r.workload === workload && r.kind === kind && r.n === n);
+      const big = at(1_000_000);
+      const small = at(100_000);
+      const ratio = big?.median && small?.median ? `${((10 * big.median) / small.median).toFixed(1)}×` : '–';
+      console.log(`- ${workload} ${kind}: ${ratio}`);
+    }
+  }
+}
+
 const wasm = readFileSync(new URL('../pkg/taskqueue_wasm_bg.wasm', here));
 console.log(`\n.wasm: ${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
 
