@@ -3,17 +3,7 @@
 // index, an edge u -> v meaning u blocks v (v requires u), as DOT draws
 // it. Every generator is seeded, so a case is the same graph on every run.
 
-/** A small deterministic PRNG (mulberry32): floats in [0, 1). */
-export function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './rng.mjs';
 
 /** Nodes named `task0` … `task{n-1}`, as the issue's labels `taskN\nSTATE`. */
 function taskNodes(n) {

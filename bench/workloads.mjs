@@ -1,16 +1,7 @@
 // The benchmark's graphs, identical for every contender: task i's
 // prerequisites are `prereqs[i]`, all with smaller indices.
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './rng.mjs';
 
 export const WORKLOADS = {
   /** 0 <- 1 <- 2 <- ... */
