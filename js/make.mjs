@@ -2,7 +2,7 @@
 // runs and what is yielded; this drives it: it runs functions, hands
 // tasks to a queue, and sleeps until some task changes.
 
-import { makeAbort, makeEnd, makeError, makeStart, makeSteps, taskDispatch, taskState } from '../pkg/taskqueue_wasm.js';
+import { makeAbort, makeEnd, makeError, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { describe, tasksIn } from './registry.mjs';
 import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S } from './runtime.mjs';
 import { Task } from './task.mjs';
@@ -17,6 +17,8 @@ const FAILED = 5;
 const DISCOVER = 6;
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
+
+let memory; // the instance's WebAssembly.Memory
 
 const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal']);
 const noop = () => {};
@@ -42,7 +44,8 @@ const forgotten = new FinalizationRegistry((handle) => makeEnd(handle));
 
 /** One run of make: an async iterator of the given tasks as they settle. */
 class MakeRun {
-  constructor(tasks, options) {
+  /** `iterator`: one step per call into wasm (see `_batch`). */
+  constructor(tasks, options, iterator = false) {
     this._tasks = tasks;
     this._options = options;
     this._handle = 0;
@@ -51,6 +54,12 @@ class MakeRun {
     this._local = []; // id -> Task: the given tasks and every prerequisite discovered
     this._chain = Promise.resolve();
     this._onAbort = undefined;
+    // Steps per call into wasm: an iterator takes one step per call, so
+    // that it stops at each yield and nothing starts behind a `break`;
+    // makeNow takes them in batches, sized to the make (each make keeps
+    // a buffer of this many steps in wasm memory while it runs).
+    this._batch = iterator ? 1 : Math.min(BATCH, Math.max(64, 2 * tasks.length));
+    this._steps = undefined; // a view of the make's step buffer in wasm memory
   }
 
   [Symbol.asyncIterator]() {
@@ -60,14 +69,18 @@ class MakeRun {
   _start() {
     const { failFast, queue, concurrency, signal } = this._options;
     const ids = new Uint32Array(this._tasks.length);
+    let top = 0;
     for (let i = 0; i < ids.length; i++) {
-      const task = this._tasks[i];
-      ids[i] = task._id;
-      this._local[task._id] = task;
+      const id = this._tasks[i]._id;
+      ids[i] = id;
+      if (id > top) top = id;
     }
+    // Sized at once: growing it an index at a time cost 3x as much.
+    this._local = new Array(top + 1);
+    for (let i = 0; i < ids.length; i++) this._local[ids[i]] = this._tasks[i];
     nearAll(this._tasks);
     try {
-      this._handle = makeStart(ids, failFast, queue !== undefined, concurrency);
+      this._handle = makeStart(ids, failFast, queue !== undefined, concurrency, this._batch);
     } finally {
       far();
     }
@@ -80,22 +93,38 @@ class MakeRun {
   }
 
   /**
+   * The make's step buffer in wasm memory. Made again after the memory
+   * grows (which detaches the old view: its length becomes 0).
+   */
+  _view() {
+    if (this._steps === undefined || this._steps.length === 0) {
+      memory ??= wasmMemory();
+      this._steps = new Uint32Array(memory.buffer, makeStepsAt(this._handle), 4 * this._batch);
+    }
+    return this._steps;
+  }
+
+  /**
    * Carries out steps until the engine waits, ends, or (with
-   * `stopAtYield`) yields. Returns the last step kind. An iterator takes
-   * one step per call, so that it stops at each yield and nothing starts
-   * behind a `break`; makeNow takes them in batches.
+   * `stopAtYield`) yields. Returns the last step kind.
    */
   _pump(stopAtYield) {
     const queue = this._options.queue;
     const local = this._local;
-    const max = stopAtYield ? 1 : BATCH;
     for (;;) {
       const before = changeCount();
-      const steps = makeSteps(this._handle, max, stopAtYield);
+      const count = makeSteps(this._handle, stopAtYield);
       // Tell the transitions of these steps (dispatches, tasks failed for
       // their prerequisites) before running anything or yielding.
       flush();
-      for (let i = 0; i < steps.length; i += 4) {
+      if (count === 0) {
+        this._end();
+        return FINISHED;
+      }
+      for (let i = 0; i < count; i += 4) {
+        // Read in place; a function or callback run meanwhile may have
+        // grown the memory, so the view is checked at every step.
+        const steps = this._view();
         const kind = steps[i];
         const id = steps[i + 1];
         switch (kind) {
@@ -210,7 +239,7 @@ function runQueued(task) {
  * given tasks as each completes or is cancelled.
  */
 export function make(tasks, options) {
-  return new MakeRun(tasksIn(tasks, 'make(tasks)', Task), readOptions(options));
+  return new MakeRun(tasksIn(tasks, 'make(tasks)', Task), readOptions(options), true);
 }
 
 /** Runs make to the end; resolves to the yielded tasks in order. */

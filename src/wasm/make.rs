@@ -2,6 +2,9 @@
 //!
 //! Steps come back in batches, four numbers per step, so a make past
 //! async functions crosses into wasm once per batch, not once per task.
+//! Each make writes its steps into its own buffer in wasm memory, which
+//! JS reads in place (`makeStepsAt`): a step costs no allocation on
+//! either side and no second call to free it.
 
 use super::errors::task_error;
 use super::graph::{ids, raw, try_graph, with_graph};
@@ -20,10 +23,18 @@ pub const FINISHED: u32 = 4;
 pub const FAILED: u32 = 5;
 pub const DISCOVER: u32 = 6;
 
+/// An active make and the buffer its steps are written to. The buffer is
+/// never reallocated (JS holds a view of it): its capacity is fixed when
+/// the make starts.
+struct Active {
+    id: MakeId,
+    steps: Vec<u32>,
+}
+
 #[derive(Default)]
 struct Makes {
     next: u32,
-    active: HashMap<u32, MakeId>,
+    active: HashMap<u32, Active>,
     errors: HashMap<u32, TaskError>,
 }
 
@@ -32,16 +43,18 @@ thread_local! {
 }
 
 fn make_id(handle: u32) -> Option<MakeId> {
-    MAKES.with(|m| m.borrow().active.get(&handle).copied())
+    MAKES.with(|m| m.borrow().active.get(&handle).map(|a| a.id))
 }
 
-/// Starts a make of `tasks`; `concurrency` 0 means no limit.
+/// Starts a make of `tasks`; `concurrency` 0 means no limit; `batch` is
+/// the most steps one `makeSteps` call hands out.
 #[wasm_bindgen(js_name = makeStart)]
 pub fn make_start(
     tasks: &[u32],
     fail_fast: bool,
     queue: bool,
     concurrency: u32,
+    batch: u32,
 ) -> Result<u32, JsValue> {
     let options = MakeOptions {
         fail_fast,
@@ -53,25 +66,33 @@ pub fn make_start(
         let mut m = m.borrow_mut();
         m.next = m.next.wrapping_add(1);
         let handle = m.next;
-        m.active.insert(handle, id);
+        let steps = Vec::with_capacity(4 * batch.clamp(1, 1 << 16) as usize);
+        m.active.insert(handle, Active { id, steps });
         handle
     }))
 }
 
-/// Up to `max` steps, four numbers each: `kind, task, via, index`
-/// (`via` and `index` only for DISCOVER). Stops early after a step that
-/// ends a batch: WAIT, FINISHED or FAILED; with `stop_at_yield` after a
-/// YIELD, so an iterator hands out one task at a time; and after starting
-/// a task whose function may finish synchronously, so that its outcome is
-/// known before anything else starts (as if one step were taken at a time).
+/// Writes up to a batch of steps to the make's buffer, four numbers
+/// each: `kind, task, via, index` (`via` and `index` only for DISCOVER);
+/// returns how many numbers it wrote, 0 for a make that is gone. Stops
+/// early after a step that ends a batch: WAIT, FINISHED or FAILED; with
+/// `stop_at_yield` after a YIELD, so an iterator hands out one task at a
+/// time; and after starting a task whose function may finish
+/// synchronously, so that its outcome is known before anything else
+/// starts (as if one step were taken at a time).
 #[wasm_bindgen(js_name = makeSteps)]
-pub fn make_steps(handle: u32, max: u32, stop_at_yield: bool) -> Vec<u32> {
-    let Some(id) = make_id(handle) else {
-        return vec![FINISHED, 0, 0, 0];
+pub fn make_steps(handle: u32, stop_at_yield: bool) -> u32 {
+    let Some((id, mut out)) = MAKES.with(|m| {
+        let mut m = m.borrow_mut();
+        let active = m.active.get_mut(&handle)?;
+        Some((active.id, std::mem::take(&mut active.steps)))
+    }) else {
+        return 0;
     };
-    let mut out = Vec::with_capacity(4 * max.min(1024) as usize);
+    out.clear();
+    let max = out.capacity() / 4;
     with_graph(|g| {
-        for _ in 0..max.max(1) {
+        for _ in 0..max {
             let (kind, task, via, index) = match g.make_next(id) {
                 Step::Wait => (WAIT, 0, 0, 0),
                 Step::Run { task, .. } => (RUN, task.0, 0, 0),
@@ -84,7 +105,7 @@ pub fn make_steps(handle: u32, max: u32, stop_at_yield: bool) -> Vec<u32> {
                     (FAILED, 0, 0, 0)
                 }
             };
-            out.extend([kind, task, via, index]);
+            out.extend_from_slice(&[kind, task, via, index]);
             let may_be_sync = matches!(kind, RUN | ENQUEUE)
                 && !g.async_hint(crate::graph::TaskId(task)).unwrap_or(false);
             if matches!(kind, WAIT | FINISHED | FAILED)
@@ -95,7 +116,26 @@ pub fn make_steps(handle: u32, max: u32, stop_at_yield: bool) -> Vec<u32> {
             }
         }
     });
-    out
+    let written = out.len() as u32;
+    // Back in place: the Vec moved, its buffer (which JS reads) did not.
+    MAKES.with(|m| {
+        if let Some(active) = m.borrow_mut().active.get_mut(&handle) {
+            active.steps = out;
+        }
+    });
+    written
+}
+
+/// Where the make's step buffer is in wasm memory (a byte address), for
+/// JS to read `makeSteps`' output in place; 0 for a make that is gone.
+#[wasm_bindgen(js_name = makeStepsAt)]
+pub fn make_steps_at(handle: u32) -> u32 {
+    MAKES.with(|m| {
+        m.borrow()
+            .active
+            .get(&handle)
+            .map_or(0, |a| a.steps.as_ptr() as u32)
+    })
 }
 
 /// The error of a make whose step was FAILED.
@@ -122,7 +162,7 @@ pub fn make_end(handle: u32) {
     let id = MAKES.with(|m| {
         let mut m = m.borrow_mut();
         m.errors.remove(&handle);
-        m.active.remove(&handle)
+        m.active.remove(&handle).map(|a| a.id)
     });
     if let Some(id) = id {
         with_graph(|g| g.make_end(id));

@@ -32,6 +32,12 @@ pub fn init_core(error_factory: js_sys::Function) {
     errors::set_factory(error_factory);
 }
 
+/// The instance's `WebAssembly.Memory`, for JS to read buffers in place.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// The package version.
 #[wasm_bindgen]
 pub fn version() -> String {
