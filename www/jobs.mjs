@@ -52,18 +52,18 @@ export function buildTasks(spec, { speed, onTransition }) {
       onTransition(t, tr);
     });
   }
-  for (const job of spec.jobs) {
-    const task = byName.get(job.name);
-    job.requires.forEach((name, i) => {
-      const other = byName.get(name);
-      if (other === undefined) throw new Error(`'${job.name}' requires '${name}', which is not a task`);
-      try {
-        task.require(other);
-      } catch (error) {
-        if (error instanceof TaskError && job.lines) throw new GraphSyntaxError(job.lines[i], error.message);
-        throw error;
-      }
-    });
+  // In the order they were written, so a cycle is blamed on the line that closed it.
+  const edges = spec.jobs.flatMap((job) => job.requires.map((name, i) => ({ job, name, line: job.lines?.[i] })));
+  edges.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  for (const { job, name, line } of edges) {
+    const other = byName.get(name);
+    if (other === undefined) throw new Error(`'${job.name}' requires '${name}', which is not a task`);
+    try {
+      byName.get(job.name).require(other);
+    } catch (error) {
+      if (error instanceof TaskError && line !== undefined) throw new GraphSyntaxError(line, error.message);
+      throw error;
+    }
   }
   const tasks = [...byName.values()];
   return { tasks, byId: new Map(tasks.map((t) => [t.id, t])), history };

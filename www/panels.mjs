@@ -69,7 +69,9 @@ export class Log {
     for (const { at, task, tr } of entries.slice(-LOG_LIMIT)) {
       const line = el('li');
       line.dataset.taskId = task.id;
-      line.append(el('span', 'at', `+${seconds(at)}`), ` ${task.name} ${tr.oldState}->${tr.event}->`, stateWord(tr.newState));
+      const change = el('span', 'change', `${tr.oldState}->${tr.event}->`);
+      change.append(stateWord(tr.newState));
+      line.append(el('span', 'at', `+${seconds(at)}`), ` ${task.name} `, change);
       if (tr.extra?.because) line.append(el('span', 'because', ` (${tr.extra.because})`));
       lines.append(line);
     }
