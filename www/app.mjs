@@ -28,7 +28,7 @@ const details = new Details($('details'), { onSelect: select });
 
 function status(text, kind = '') {
   $('status').textContent = text;
-  $('status').className = `status ${kind}`;
+  $('status').className = `panel status ${kind}`;
 }
 
 // Transitions arrive many per frame with a big graph; the page redraws

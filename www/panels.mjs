@@ -5,7 +5,8 @@ import { STATES } from './render.mjs';
 const COMPLETED = new Set(['DONE', 'FAILED', 'ABORT']);
 // Stacked in the progress bar, in this order.
 const BAR = ['DONE', 'FAILED', 'ABORT', 'CANCELLED', 'RUNNING', 'QUEUED'];
-const LOG_LIMIT = 2500;
+// Lines kept on screen; every transition stays in the tasks' histories.
+const LOG_LIMIT = 400;
 
 export const seconds = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 const el = (tag, className, text) => {
@@ -55,18 +56,23 @@ export class Counts {
   }
 }
 
-/** The transitions, in the seed's `NAME OLD->EVENT->NEW` form, oldest first. */
+/**
+ * The transitions, in the seed's `NAME OLD->EVENT->NEW` form. The list is
+ * laid out bottom-up (CSS column-reverse) with the newest line first in
+ * the DOM, so it stays scrolled to the end as lines come in without
+ * reading the layout, which with a big graph on the page costs a frame.
+ */
 export class Log {
   constructor(list) {
     this.list = list;
   }
 
-  /** Appends lines `{ at, task, tr }` in one go, keeping the view at the end if it was. */
+  /** Adds lines `{ at, task, tr }`, oldest first; keeps the newest LOG_LIMIT. */
   append(entries) {
     if (entries.length === 0) return;
-    const atEnd = this.list.scrollTop + this.list.clientHeight >= this.list.scrollHeight - 4;
     const lines = document.createDocumentFragment();
-    for (const { at, task, tr } of entries.slice(-LOG_LIMIT)) {
+    for (let i = entries.length - 1; i >= Math.max(0, entries.length - LOG_LIMIT); i--) {
+      const { at, task, tr } = entries[i];
       const line = el('li');
       line.dataset.taskId = task.id;
       const change = el('span', 'change', `${tr.oldState}->${tr.event}->`);
@@ -75,10 +81,9 @@ export class Log {
       if (tr.extra?.because) line.append(el('span', 'because', ` (${tr.extra.because})`));
       lines.append(line);
     }
-    this.list.append(lines);
+    this.list.prepend(lines);
     let extra = this.list.childElementCount - LOG_LIMIT;
-    while (extra-- > 0) this.list.firstElementChild.remove();
-    if (atEnd) this.list.scrollTop = this.list.scrollHeight;
+    while (extra-- > 0) this.list.lastElementChild.remove();
   }
 
   clear() {

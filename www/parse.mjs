@@ -4,11 +4,11 @@
 // starts a comment. Cycles are left to the library, which refuses them
 // with the cycle spelled out (see jobs.mjs).
 
-export const EXAMPLE = `# one "a -> b" per line: b requires a
-checkout -> build -> test -> deploy
+export const EXAMPLE = `# b requires a: "a -> b"
+checkout -> build -> test
 build -> docs
-test -> upload!    # "!" fails on the first attempt
-upload -> deploy
+test -> upload! -> deploy
+# "!": fails its first attempt
 `;
 
 const MAX_NAME = 60;

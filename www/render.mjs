@@ -105,7 +105,7 @@ export class GraphView {
 
   _fitScale() {
     const { clientWidth: cw, clientHeight: ch } = this.viewport;
-    return Math.min((cw - 16) / this.bounds.w, (ch - 16) / this.bounds.h, 1.5);
+    return Math.min((cw - 16) / this.bounds.w, (ch - 16) / this.bounds.h, 1.2);
   }
 
   /** Zooms by `factor` keeping the point under client (px, py), or the centre. */
