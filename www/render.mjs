@@ -1,7 +1,10 @@
 // The graph on the page: the SVG that tasksAsSvg writes, put in once per
 // graph, then updated node by node (data-state, fill, state label) as
 // tasks change, found by data-task-id. Pan by dragging, zoom with the
-// wheel, pinch or the toolbar; a click on a node selects it.
+// wheel or the toolbar; a click on a node selects it. Pan and zoom move
+// the <svg> with a CSS transform and leave its viewBox alone: a new
+// viewBox makes Chromium lay out every label again, which with hundreds
+// of tasks costs more than a frame.
 
 export const STATES = ['PREPARE', 'PENDING', 'QUEUED', 'RUNNING', 'DONE', 'FAILED', 'CANCELLED', 'ABORT'];
 // SPEC §5: the fill attribute keeps the spec's colours (as in a
@@ -39,10 +42,10 @@ export class GraphView {
     this.nodes = new Map();
     this.edges = new Map(); // task id -> edges touching it
     this.bounds = { x: 0, y: 0, w: 1, h: 1 };
-    this.view = { x: 0, y: 0, w: 1, h: 1 };
+    // A graph point (x, y) shows at viewport pixel (tx + scale * (x - bounds.x), …).
+    this.view = { scale: 1, tx: 0, ty: 0 };
     this.selected = undefined;
     this._listen();
-    new ResizeObserver(() => this._keepAspect()).observe(viewport);
   }
 
   /** Puts in a new drawing (a whole SVG document as text). */
@@ -50,11 +53,12 @@ export class GraphView {
     const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
     const svg = doc.documentElement;
     if (svg.nodeName !== 'svg') throw new Error('tasksAsSvg did not return an SVG document');
-    const [x, y, w, h] = (svg.getAttribute('viewBox') ?? '0 0 100 100').split(/[\s,]+/).map(Number);
+    const size = (name) => parseFloat(svg.getAttribute(name)) || 100;
+    const [x, y, w, h] = (svg.getAttribute('viewBox') ?? `0 0 ${size('width')} ${size('height')}`).split(/[\s,]+/).map(Number);
+    if (!svg.hasAttribute('viewBox')) svg.setAttribute('viewBox', `${x} ${y} ${w} ${h}`);
     this.bounds = { x, y, w: Math.max(w, 1), h: Math.max(h, 1) };
-    svg.removeAttribute('width');
-    svg.removeAttribute('height');
-    svg.setAttribute('preserveAspectRatio', 'xMidYMid meet');
+    svg.setAttribute('width', String(this.bounds.w));
+    svg.setAttribute('height', String(this.bounds.h));
     this.svg = document.importNode(svg, true);
     this.viewport.replaceChildren(this.svg);
     this.nodes.clear();
@@ -112,41 +116,29 @@ export class GraphView {
   zoom(factor, px, py) {
     const rect = this.viewport.getBoundingClientRect();
     const [cx, cy] = px === undefined ? [rect.width / 2, rect.height / 2] : [px - rect.left, py - rect.top];
-    const scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, this._scale() * factor));
-    const ax = this.view.x + (cx / rect.width) * this.view.w;
-    const ay = this.view.y + (cy / rect.height) * this.view.h;
-    const w = rect.width / scale;
-    const h = rect.height / scale;
-    this._apply({ x: ax - (cx / rect.width) * w, y: ay - (cy / rect.height) * h, w, h });
+    const { scale, tx, ty } = this.view;
+    const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale * factor));
+    this._apply({ scale: next, tx: cx - ((cx - tx) / scale) * next, ty: cy - ((cy - ty) / scale) * next });
   }
 
   /** Centres the view on a node. */
   reveal(id) {
     const box = this.nodes.get(id)?.g.getBBox?.();
-    if (box) this._setScale(Math.max(this._scale(), READABLE_SCALE), box.x + box.width / 2, box.y + box.height / 2);
+    if (box) this._setScale(Math.max(this.view.scale, READABLE_SCALE), box.x + box.width / 2, box.y + box.height / 2);
   }
 
-  _scale() {
-    return this.viewport.clientWidth / this.view.w;
-  }
-
+  /** Shows graph point (cx, cy) at the viewport's centre, at `scale`. */
   _setScale(scale, cx, cy) {
-    const w = Math.max(this.viewport.clientWidth, 1) / scale;
-    const h = Math.max(this.viewport.clientHeight, 1) / scale;
-    this._apply({ x: cx - w / 2, y: cy - h / 2, w, h });
-  }
-
-  // The view keeps the viewport's aspect ratio, so client pixels map to
-  // graph units by one factor and panning and zooming stay exact.
-  _keepAspect() {
-    if (this.svg === undefined || this.viewport.clientWidth === 0) return;
-    const scale = this._scale();
-    this._apply({ ...this.view, w: this.viewport.clientWidth / scale, h: this.viewport.clientHeight / scale });
+    this._apply({
+      scale,
+      tx: this.viewport.clientWidth / 2 - scale * (cx - this.bounds.x),
+      ty: this.viewport.clientHeight / 2 - scale * (cy - this.bounds.y),
+    });
   }
 
   _apply(view) {
     this.view = view;
-    this.svg?.setAttribute('viewBox', `${view.x} ${view.y} ${view.w} ${view.h}`);
+    if (this.svg) this.svg.style.transform = `translate(${view.tx}px, ${view.ty}px) scale(${view.scale})`;
   }
 
   _listen() {
@@ -154,7 +146,7 @@ export class GraphView {
     let drag;
     vp.addEventListener('pointerdown', (e) => {
       if (e.button !== 0) return;
-      drag = { id: e.pointerId, x: e.clientX, y: e.clientY, view: { ...this.view }, moved: false };
+      drag = { id: e.pointerId, x: e.clientX, y: e.clientY, view: this.view, moved: false };
     });
     vp.addEventListener('pointermove', (e) => {
       if (drag === undefined || e.pointerId !== drag.id) return;
@@ -164,8 +156,7 @@ export class GraphView {
       if (!drag.moved) vp.setPointerCapture(e.pointerId);
       drag.moved = true;
       vp.classList.add('panning');
-      const k = drag.view.w / vp.clientWidth;
-      this._apply({ ...drag.view, x: drag.view.x - dx * k, y: drag.view.y - dy * k });
+      this._apply({ ...drag.view, tx: drag.view.tx + dx, ty: drag.view.ty + dy });
     });
     const end = (e) => {
       if (drag === undefined || e.pointerId !== drag.id) return;
