@@ -93,6 +93,7 @@ async function run(tasks) {
   } finally {
     makes.delete(controller);
     if (shown === graph) finished(controller.signal.aborted);
+    else buttons();
   }
 }
 
@@ -122,10 +123,30 @@ function retryFailed() {
   run(graph.tasks);
 }
 
-function retryTask() {
-  const task = details.task;
+function retryTask(task) {
   if (task.state === 'FAILED' || task.state === 'CANCELLED') task.event('retry');
   run([task]);
+}
+
+/**
+ * A click handler that reports what goes wrong in the status line: a
+ * task can change state between drawing a button and clicking it.
+ */
+function guarded(action) {
+  return () => {
+    try {
+      action();
+    } catch (error) {
+      status(error.message, 'bad');
+    }
+  };
+}
+
+/** The selected task, for its buttons. */
+function onSelected(action) {
+  return guarded(() => {
+    if (details.task) action(details.task);
+  });
 }
 
 // ---- the job graph chooser
@@ -184,10 +205,11 @@ function wire() {
   });
   $('run').addEventListener('click', () => run(graph.tasks));
   $('cancel').addEventListener('click', () => { for (const c of makes) c.abort(); });
-  $('retry').addEventListener('click', retryFailed);
+  $('retry').addEventListener('click', guarded(retryFailed));
   $('reset').addEventListener('click', loadChosen);
-  $('d-cancel').addEventListener('click', () => details.task?.cancel());
-  $('d-retry').addEventListener('click', retryTask);
+  $('d-cancel').addEventListener('click', onSelected((task) => task.cancel()));
+  $('d-retry').addEventListener('click', onSelected(retryTask));
+  $('d-abort').addEventListener('click', onSelected((task) => task.event('abort')));
   $('log-clear').addEventListener('click', () => log.clear());
   $('log').addEventListener('click', (e) => {
     const id = Number(e.target.closest('li')?.dataset.taskId);

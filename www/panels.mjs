@@ -130,6 +130,7 @@ export class Details {
     outcome.classList.toggle('bad', label === 'error');
     this.$('d-cancel').disabled = !['PENDING', 'QUEUED', 'RUNNING'].includes(task.state);
     this.$('d-retry').disabled = !['FAILED', 'CANCELLED'].includes(task.state);
+    this.$('d-abort').disabled = !['PENDING', 'FAILED', 'CANCELLED'].includes(task.state);
     const rows = history.map((tr) => {
       const row = el('tr');
       const cell = el('td');

@@ -172,7 +172,7 @@ test('a graph typed in the text format runs; a cycle is refused with its line', 
   await page.close();
 });
 
-test('Cancel ends the make: running tasks are cancelled, nothing new starts', async () => {
+test('Cancel ends the make: running tasks are cancelled, nothing new starts; a cancelled task can be aborted', async () => {
   const { page, problems } = await openDemo('preset=pipeline&speed=4&concurrency=4');
   await page.click('#run');
   await page.waitForFunction(() => window.demo.tasks.some((t) => t.name === 'install deps' && t.state === 'RUNNING'));
@@ -186,6 +186,16 @@ test('Cancel ends the make: running tasks are cancelled, nothing new starts', as
   assertDrawnAsTasks(nodes);
   assert.match(await page.locator('#status').textContent(), /^cancelled/);
   assert.equal(await page.locator('#run').isEnabled(), true);
+
+  // A cancelled task can be given up for good from its details: ABORT, dark red.
+  const install = nodes.find((n) => n.name === 'install deps');
+  await page.click(`#viewport g.node[data-task-id="${install.id}"]`);
+  assert.equal(await page.locator('#d-retry').isEnabled(), true);
+  await page.click('#d-abort');
+  await page.waitForFunction((id) => document.querySelector(`#viewport g.node[data-task-id="${id}"]`).dataset.state === 'ABORT', install.id);
+  assertDrawnAsTasks(await drawn(page));
+  assert.equal(await page.locator('#d-state').textContent(), 'ABORT');
+  assert.equal(await page.locator('#d-retry').isDisabled(), true);
   assert.deepEqual(problems, []);
   await page.close();
 });
