@@ -41,6 +41,7 @@ function onTransition(task, tr) {
 }
 
 function flush() {
+  cancelAnimationFrame(frame);
   frame = 0;
   for (const task of dirty) view.setState(task.id, task.state);
   if (details.task && dirty.has(details.task)) details.show(details.task, graph.history.get(details.task), epoch);
@@ -102,7 +103,7 @@ function finished(aborted) {
   if (makes.size > 0) return;
   flush();
   const c = counts.show(graph.tasks);
-  const parts = ['DONE', 'FAILED', 'CANCELLED', 'PENDING'].filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
+  const parts = ['DONE', 'FAILED', 'ABORT', 'CANCELLED', 'PENDING'].filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
   const took = seconds(Date.now() - runStart);
   if (aborted) status(`cancelled after ${took}: ${parts.join(', ')}`, 'warn');
   else status(`finished in ${took}: ${parts.join(', ')}${c.FAILED + c.CANCELLED ? ' — click a red node, or Retry failed' : ''}`, c.FAILED ? 'bad' : 'good');
@@ -112,8 +113,12 @@ function buttons() {
   const busy = makes.size > 0;
   $('run').disabled = busy;
   $('cancel').disabled = !busy;
-  $('reset').disabled = false;
-  document.body.classList.toggle('busy', busy);
+}
+
+/** Makes every task; once all are completed, a fresh set of the same graph. */
+function runAll() {
+  if (graph.tasks.every((t) => t.isCompleted())) loadChosen();
+  run(graph.tasks);
 }
 
 /** Retries what failed or was cancelled, then makes again. */
@@ -203,7 +208,7 @@ function wire() {
     speed = 2 ** Number($('speed').value);
     $('speed-out').value = speedLabel();
   });
-  $('run').addEventListener('click', () => run(graph.tasks));
+  $('run').addEventListener('click', guarded(runAll));
   $('cancel').addEventListener('click', () => { for (const c of makes) c.abort(); });
   $('retry').addEventListener('click', guarded(retryFailed));
   $('reset').addEventListener('click', loadChosen);
@@ -225,8 +230,18 @@ function wire() {
     $('dot-text').textContent = tasksAsDot(graph.tasks, 'jobs');
     $('dot-dialog').showModal();
   });
-  $('dot-copy').addEventListener('click', () => navigator.clipboard?.writeText($('dot-text').textContent));
+  $('dot-copy').addEventListener('click', copyDot);
   $('download-svg').addEventListener('click', downloadSvg);
+}
+
+function copyDot() {
+  const button = $('dot-copy');
+  const say = (text) => {
+    button.textContent = text;
+    setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  };
+  if (!navigator.clipboard) say('select and copy');
+  else navigator.clipboard.writeText($('dot-text').textContent).then(() => say('Copied'), () => say('select and copy'));
 }
 
 function downloadSvg() {

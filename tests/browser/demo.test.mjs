@@ -125,7 +125,7 @@ test('the pipeline runs to the end, drawn as its tasks; the failed task is retri
   await page.close();
 });
 
-test('Retry failed makes the failed tasks again; DOT and the SVG download show the same states', async () => {
+test('Retry failed makes the failed tasks again; DOT and the SVG download show the same states; Run starts over', async () => {
   const { page, problems } = await openDemo('preset=pipeline&speed=40&concurrency=8');
   await page.click('#run');
   await settled(page);
@@ -144,6 +144,15 @@ test('Retry failed makes the failed tasks again; DOT and the SVG download show t
   const svg = readFileSync(await download.path(), 'utf8');
   assert.match(svg, /^<svg/);
   assert.equal(svg.match(/data-state="DONE"/g)?.length, nodes.length);
+
+  // Run once everything is completed: a fresh set of the same tasks, run again.
+  await page.click('#run');
+  await settled(page);
+  const again = await drawn(page);
+  assert.deepEqual(again.map((n) => n.name), nodes.map((n) => n.name));
+  assert.ok(again.every((n, i) => n.id !== nodes[i].id), 'new tasks');
+  assert.equal(again.filter((n) => n.state === 'FAILED').length, 5, 'the e2e tests fail once again');
+  assertDrawnAsTasks(again);
   assert.deepEqual(problems, []);
   await page.close();
 });
