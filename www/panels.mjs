@@ -101,6 +101,15 @@ function describeValue(value) {
   }
 }
 
+/** What to show of a task's outcome: `[label, text]`. */
+function outcome(task, history) {
+  if (task.state === 'DONE') return ['result', describeValue(task.result)];
+  if (task.state !== 'FAILED') return ['result', '—'];
+  // Failed by make for its prerequisites: nothing was thrown, make says why.
+  const because = history.at(-1)?.extra?.because;
+  return ['error', because && task.error === undefined ? because : describeValue(task.error)];
+}
+
 /** The selected task: state, neighbours, outcome, history, and its buttons. */
 export class Details {
   constructor(root, { onSelect }) {
@@ -120,14 +129,11 @@ export class Details {
     badge.dataset.state = task.state;
     this._links(this.$('d-requires'), task.required);
     this._links(this.$('d-blocks'), task.blocking);
-    const failed = task.state === 'FAILED' && history.at(-1)?.extra?.because === undefined;
-    const [label, value] = failed ? ['error', describeValue(task.error)]
-      : task.state === 'FAILED' ? ['error', history.at(-1).extra.because]
-        : task.state === 'DONE' ? ['result', describeValue(task.result)] : ['result', '—'];
+    const [label, value] = outcome(task, history);
     this.$('d-outcome-label').textContent = label;
-    const outcome = this.$('d-outcome');
-    outcome.textContent = value;
-    outcome.classList.toggle('bad', label === 'error');
+    const shown = this.$('d-outcome');
+    shown.textContent = value;
+    shown.classList.toggle('bad', label === 'error');
     this.$('d-cancel').disabled = !['PENDING', 'QUEUED', 'RUNNING'].includes(task.state);
     this.$('d-retry').disabled = !['FAILED', 'CANCELLED'].includes(task.state);
     this.$('d-abort').disabled = !['PENDING', 'FAILED', 'CANCELLED'].includes(task.state);
