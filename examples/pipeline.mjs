@@ -1,54 +1,78 @@
-// A build-and-deploy pipeline run with taskqueue-wasm: stages with
-// simulated async work, a concurrency limit, an upload that fails once,
-// a retry, every transition printed, and the graph written as DOT.
+// Releasing a web app with taskqueue-wasm, the way a Node program would:
+// fetch-like async stages (a stand-in for fetch that runs offline), at
+// most three at a time, an upload that fails with a 503, a retry of what
+// failed, live progress in the terminal, and the graph written as SVG
+// and DOT at the end.
 //
-//   npm run example
+//   npm run example                    # EXAMPLE_SPEED=10 runs it faster
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { Task, make, tasksAsDot } from 'taskqueue-wasm';
+import { join } from 'node:path';
+import { Task, make, tasksAsDot, tasksAsSvg } from 'taskqueue-wasm';
+import { failNext, fakeFetch } from './fake-fetch.mjs';
+import { Status } from './status.mjs';
 
-const work = (ms, value) => new Promise((resolve) => setTimeout(() => resolve(value), ms));
-const started = Date.now();
-const stamp = () => `${String(Date.now() - started).padStart(5)} ms`;
-const track = (task, tr) => console.log(`${stamp()}  ${task.name} ${tr.oldState}->${tr.event}->${tr.newState}`);
-const task = (name, func, options = {}) => new Task(name, func, { track, ...options });
+const API = 'https://registry.example';
+const PACKAGES = [['core', 260], ['router', 180], ['ui-kit', 420], ['charts', 340], ['i18n', 150]];
+const outDir = process.env.EXAMPLE_OUT ?? 'examples/out';
 
-const checkout = task('checkout', () => work(40, 'rev 3f2a9c1'));
-const install = checkout.then(task('install', () => work(80, 212)));
-const modules = ['core', 'ui', 'cli'].map((name, i) =>
-  install.then(task(`compile ${name}`, () => work(60 + 30 * i, `${name}.o`))));
-const lint = install.then(task('lint', () => work(50, 0)));
-const test = task('test', () => work(70, { passed: 148, failed: 0 }));
-for (const m of modules) test.require(m);
-const bundle = task('bundle', () => work(40, 'app.tgz'));
-bundle.require(test);
-bundle.require(lint);
-let uploads = 0;
-const upload = bundle.then(task('upload', async () => {
-  uploads++;
-  await work(30);
-  if (uploads === 1) throw new Error('network blip while uploading');
-  return 'https://artifacts.example/app.tgz';
+/** GETs a URL like fetch, throwing on an HTTP error as most clients do. */
+async function get(url, signal, ms, body) {
+  const response = await fakeFetch(url, { signal, ms, body });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// Each stage is a Task; `this.signal` aborts if the task is cancelled.
+const manifest = new Task('fetch manifest', function () {
+  return get(`${API}/app/manifest.json`, this.signal, 220, { packages: PACKAGES.map(([name]) => name) });
+});
+const downloads = PACKAGES.map(([name, ms]) => manifest.then(`download ${name}`, function () {
+  return get(`${API}/pkg/${name}.tgz`, this.signal, ms, { name, bytes: ms * 1024 });
 }));
-const deploy = upload.then(task('deploy', () => work(30, 'live')));
-const all = [checkout, install, ...modules, lint, test, bundle, upload, deploy];
+const verifies = PACKAGES.map(([name], i) => downloads[i].then(`verify ${name}`, function () {
+  return get(`${API}/sums/${name}.sha256`, this.signal, 90, { ok: true });
+}));
+const bundle = new Task('bundle', async function () {
+  const bytes = downloads.reduce((sum, d) => sum + d.result.bytes, 0);
+  return get(`${API}/bundle`, this.signal, 300, { bytes });
+});
+for (const verify of verifies) bundle.require(verify);
+const upload = bundle.then('upload bundle', function () {
+  return get(`${API}/upload`, this.signal, 250, { url: 'https://cdn.example/app.tgz' });
+});
+const purge = upload.then('purge cdn cache', function () {
+  return get(`${API}/cdn/purge`, this.signal, 120, { purged: 42 });
+});
+const announce = purge.then('announce release', function () {
+  return get(`${API}/chat/post`, this.signal, 80, { posted: true });
+});
+const tasks = [manifest, ...downloads, ...verifies, bundle, upload, purge, announce];
 
-async function run(label) {
-  console.log(`\n== ${label}`);
-  for await (const t of make([deploy], { concurrency: 3 })) {
-    console.log(`${stamp()}  made ${t}${t.error ? ` (${t.error.message})` : ''}`);
+failNext(`${API}/upload`, 1); // the storage service has a bad moment
+
+const status = new Status(tasks);
+
+/** Makes the release; prints each given task as make hands it back. */
+async function release(label) {
+  status.say(`== ${label}`);
+  for await (const task of make([announce], { concurrency: 3 })) {
+    const why = task.state === 'FAILED' ? ` (${task.error?.message ?? 'a prerequisite failed'})` : '';
+    status.say(`made ${task}${why}`);
   }
 }
 
-await run('first run (concurrency 3)');
-const failed = all.filter((t) => t.state === 'FAILED');
-console.log(`failed: ${failed.map((t) => `${t.name}${t.error ? `: ${t.error.message}` : ''}`).join(', ')}`);
+status.start();
+await release('release, at most 3 stages at a time');
+const failed = tasks.filter((t) => t.state === 'FAILED');
+status.say(`failed: ${failed.map((t) => (t.error ? `${t.name} (${t.error.message})` : t.name)).join(', ')}`);
 
-// Repair and retry: the failed tasks go back to PENDING and are made again;
-// what already succeeded is not run twice.
-for (const t of failed) t.event('retry', { reason: 'transient failure' });
-await run('retry');
+// Repair and retry: the failed stages go back to PENDING and are made
+// again; the stages that succeeded are not run twice.
+for (const task of failed) task.event('retry');
+await release('retry');
+status.finish();
 
-console.log(`\ndeploy: ${deploy.state}, result ${JSON.stringify(deploy.result)}; upload attempts: ${uploads}`);
-mkdirSync('examples/out', { recursive: true });
-writeFileSync('examples/out/pipeline.dot', `${tasksAsDot(all, 'pipeline')}\n`);
-console.log('graph written to examples/out/pipeline.dot');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'graph.dot'), `${tasksAsDot(tasks, 'release')}\n`);
+writeFileSync(join(outDir, 'graph.svg'), `${tasksAsSvg(tasks, 'release')}\n`);
+status.say(`${announce.name}: ${announce.state}; the graph is in ${join(outDir, 'graph.svg')} and ${join(outDir, 'graph.dot')}`);

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# The main job: build the package, then run the Node example (a
-# build-and-deploy pipeline with a failure and a retry). The demo page
-# takes this place once it exists.
+# The main job: build the package, then serve the demo page (www/) and
+# print its URL. PORT picks the port (default 8080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
-node examples/pipeline.mjs
+exec node scripts/serve.mjs

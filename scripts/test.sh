@@ -15,4 +15,4 @@ cargo test
 echo "== build"
 bash scripts/build.sh
 echo "== JS tests"
-node --test tests/js/ tests/packaging/
+node --test tests/js/ tests/packaging/ tests/browser/

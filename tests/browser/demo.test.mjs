@@ -1,0 +1,224 @@
+// The demo page (www/) in headless Chromium, served by scripts/serve.mjs
+// as `npm start` serves it: run the pipeline to the end and check the
+// drawing against the tasks, retry the failed task from its details,
+// the text format, Cancel, and a random graph of 500 tasks.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+import { launchChromium } from '../packaging/browser.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const outDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(root);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the page; `problems` collects console errors and warnings, page errors and failed requests. */
+async function openDemo(query) {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.goto(`${server.url}/www/?${query}`);
+  await page.waitForFunction(() => window.demo !== undefined);
+  return { page, problems };
+}
+
+/** Waits until no make runs and every node shows its task's state. */
+function settled(page) {
+  return page.waitForFunction(() => !window.demo.busy && window.demo.tasks.every(
+    (t) => document.querySelector(`#viewport g.node[data-task-id="${t.id}"]`)?.dataset.state === t.state,
+  ), undefined, { timeout: 20_000 });
+}
+
+/** Each task with what its node shows: state attribute, label, computed fill. */
+function drawn(page) {
+  return page.evaluate(() => window.demo.tasks.map((t) => {
+    const g = document.querySelector(`#viewport g.node[data-task-id="${t.id}"]`);
+    const shape = g?.querySelector('rect, ellipse, polygon, path, circle');
+    return {
+      name: t.name,
+      id: t.id,
+      state: t.state,
+      drawnState: g?.dataset.state,
+      text: g?.textContent ?? '',
+      fill: shape ? getComputedStyle(shape).fill : '',
+    };
+  }));
+}
+
+/** The colour family of an `rgb(r, g, b)` fill, as SPEC §5 names them. */
+function family(fill) {
+  const [r, g, b] = (fill.match(/\d+/g) ?? []).map(Number);
+  if (r === undefined) return `unparsed ${fill}`;
+  if (r > 235 && g > 235 && b > 235) return 'white';
+  if (Math.max(r, g, b) - Math.min(r, g, b) < 30) return 'gray';
+  if (r > 200 && g > 170 && b < 140) return 'yellow';
+  if (g > r + 40 && g > b + 40) return 'green';
+  if (r > g + 60 && r > b + 60) return r < 170 ? 'darkred' : 'red';
+  return `other ${fill}`;
+}
+const EXPECTED = { RUNNING: 'yellow', DONE: 'green', FAILED: 'red', CANCELLED: 'gray', ABORT: 'darkred' };
+const expectedFamily = (state) => EXPECTED[state] ?? 'white';
+
+function assertDrawnAsTasks(nodes) {
+  for (const n of nodes) {
+    assert.equal(n.drawnState, n.state, `data-state of ${n.name}`);
+    assert.ok(n.text.includes(n.name) && n.text.includes(n.state), `label of ${n.name}: ${n.text}`);
+    assert.equal(family(n.fill), expectedFamily(n.state), `fill of ${n.name} (${n.state}): ${n.fill}`);
+  }
+}
+
+const legendCount = (page, state) => page.locator(`#legend li[data-state="${state}"] .count`).textContent();
+
+test('the pipeline runs to the end, drawn as its tasks; the failed task is retried from its details and turns green', async () => {
+  const { page, problems } = await openDemo('preset=pipeline&speed=40&concurrency=8');
+  await page.click('#run');
+  await settled(page);
+  const nodes = await drawn(page);
+  assert.ok(nodes.length >= 24, `a few dozen tasks, got ${nodes.length}`);
+  assertDrawnAsTasks(nodes);
+  const failed = nodes.filter((n) => n.state === 'FAILED');
+  assert.deepEqual(failed.map((n) => n.name).sort(), ['deploy production', 'e2e tests', 'notify team', 'publish docs', 'smoke tests']);
+  assert.ok(nodes.filter((n) => n.state !== 'FAILED').every((n) => n.state === 'DONE'));
+  assert.equal(await legendCount(page, 'FAILED'), '5');
+  assert.equal(await legendCount(page, 'DONE'), String(nodes.length - 5));
+  const log = await page.locator('#log').textContent();
+  assert.match(log, /e2e tests RUNNING->except->FAILED/);
+  assert.match(log, /smoke tests PENDING->error->FAILED/);
+
+  const e2e = failed.find((n) => n.name === 'e2e tests');
+  await page.click(`#viewport g.node[data-task-id="${e2e.id}"]`);
+  assert.equal(await page.locator('#d-name').textContent(), 'e2e tests');
+  assert.equal(await page.locator('#d-state').textContent(), 'FAILED');
+  assert.match(await page.locator('#d-outcome').textContent(), /timed out/);
+  assert.match(await page.locator('#d-history').textContent(), /RUNNING->except->FAILED/);
+  await page.click('#d-retry');
+  await page.waitForFunction((id) => window.demo.tasks.find((t) => t.id === id).state === 'DONE', e2e.id);
+  await settled(page);
+  const after = (await drawn(page)).find((n) => n.id === e2e.id);
+  assert.equal(after.drawnState, 'DONE');
+  assert.equal(family(after.fill), 'green');
+  assert.equal(await page.locator('#d-state').textContent(), 'DONE');
+  assert.match(await page.locator('#d-history').textContent(), /FAILED->retry->PENDING.*PENDING->dispatch->RUNNING.*RUNNING->done->DONE/);
+
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: `${outDir}demo.png` });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Retry failed makes the failed tasks again; DOT and the SVG download show the same states; Run starts over', async () => {
+  const { page, problems } = await openDemo('preset=pipeline&speed=40&concurrency=8');
+  await page.click('#run');
+  await settled(page);
+  await page.click('#retry');
+  await settled(page);
+  const nodes = await drawn(page);
+  assert.ok(nodes.every((n) => n.state === 'DONE'), nodes.filter((n) => n.state !== 'DONE').map((n) => n.name).join(', '));
+  assertDrawnAsTasks(nodes);
+
+  await page.click('#show-dot');
+  const dot = await page.locator('#dot-text').textContent();
+  assert.match(dot, /^digraph jobs \{/);
+  assert.equal(dot.match(/fillcolor=green/g)?.length, nodes.length);
+  await page.click('#dot-dialog button[value="close"]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-svg')]);
+  const svg = readFileSync(await download.path(), 'utf8');
+  assert.match(svg, /^<svg/);
+  assert.equal(svg.match(/data-state="DONE"/g)?.length, nodes.length);
+
+  // Run once everything is completed: a fresh set of the same tasks, run again.
+  await page.click('#run');
+  await settled(page);
+  const again = await drawn(page);
+  assert.deepEqual(again.map((n) => n.name), nodes.map((n) => n.name));
+  assert.ok(again.every((n, i) => n.id !== nodes[i].id), 'new tasks');
+  assert.equal(again.filter((n) => n.state === 'FAILED').length, 5, 'the e2e tests fail once again');
+  assertDrawnAsTasks(again);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a graph typed in the text format runs; a cycle is refused with its line', async () => {
+  const { page, problems } = await openDemo('speed=40');
+  await page.check('input[name="preset"][value="custom"]');
+  await page.fill('#custom-text', 'fetch -> parse -> render\nfetch -> thumbnails!\n# a comment\nthumbnails -> render\n');
+  await page.click('#custom-load');
+  assert.equal(await page.locator('#custom-error').isHidden(), true);
+  assert.deepEqual((await drawn(page)).map((n) => n.name), ['fetch', 'parse', 'render', 'thumbnails']);
+  await page.click('#run');
+  await settled(page);
+  const states = Object.fromEntries((await drawn(page)).map((n) => [n.name, n.state]));
+  assert.deepEqual(states, { fetch: 'DONE', parse: 'DONE', thumbnails: 'FAILED', render: 'FAILED' });
+  assertDrawnAsTasks(await drawn(page));
+
+  await page.fill('#custom-text', 'a -> b\nb -> c\n\nc -> a\n');
+  await page.click('#custom-load');
+  const error = await page.locator('#custom-error').textContent();
+  assert.match(error, /^line 4: requirement would close a cycle: /);
+  await page.fill('#custom-text', 'a -> -> b\n');
+  await page.click('#custom-load');
+  assert.match(await page.locator('#custom-error').textContent(), /^line 1: a task name is missing/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('Cancel ends the make: running tasks are cancelled, nothing new starts; a cancelled task can be aborted', async () => {
+  const { page, problems } = await openDemo('preset=pipeline&speed=4&concurrency=4');
+  await page.click('#run');
+  await page.waitForFunction(() => window.demo.tasks.some((t) => t.name === 'install deps' && t.state === 'RUNNING'));
+  await page.click('#cancel');
+  await settled(page);
+  const nodes = await drawn(page);
+  const by = (state) => nodes.filter((n) => n.state === state).map((n) => n.name);
+  assert.deepEqual(by('CANCELLED'), ['install deps']);
+  assert.deepEqual(by('DONE'), ['checkout']);
+  assert.deepEqual(by('RUNNING'), []);
+  assertDrawnAsTasks(nodes);
+  assert.match(await page.locator('#status').textContent(), /^cancelled/);
+  assert.equal(await page.locator('#run').isEnabled(), true);
+
+  // A cancelled task can be given up for good from its details: ABORT, dark red.
+  const install = nodes.find((n) => n.name === 'install deps');
+  await page.click(`#viewport g.node[data-task-id="${install.id}"]`);
+  assert.equal(await page.locator('#d-retry').isEnabled(), true);
+  await page.click('#d-abort');
+  await page.waitForFunction((id) => document.querySelector(`#viewport g.node[data-task-id="${id}"]`).dataset.state === 'ABORT', install.id);
+  assertDrawnAsTasks(await drawn(page));
+  assert.equal(await page.locator('#d-state').textContent(), 'ABORT');
+  assert.equal(await page.locator('#d-retry').isDisabled(), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a random graph of 500 tasks runs to the end', async () => {
+  const { page, problems } = await openDemo('preset=random&n=500&seed=7&speed=200&concurrency=32');
+  assert.equal(await page.locator('#viewport g.node').count(), 500);
+  await page.click('#run');
+  await settled(page);
+  const nodes = await drawn(page);
+  assert.equal(nodes.length, 500);
+  assert.ok(nodes.every((n) => ['DONE', 'FAILED'].includes(n.state)), 'every task completed');
+  assertDrawnAsTasks(nodes);
+  assert.equal(await page.locator('#progress-text').textContent(), '500 of 500 completed');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
