@@ -1,0 +1,232 @@
+//! A layered (Sugiyama) layout of a directed graph, independent of tasks:
+//! node sizes and edges in, boxes and edge curves out. The stages, one
+//! file each: [`acyclic`] (turn back edges around), [`rank`] (rows),
+//! [`order`] (dummy nodes for long edges, crossing reduction), [`position`]
+//! (x coordinates), [`route`] (curves through the dummy slots, arrowheads).
+//! Every walk is iterative and every loop has a budget, so a chain of a
+//! million nodes or a fan of thousands stays linear-ish; nothing depends on
+//! hash order or time, so the same input gives the same drawing.
+
+mod acyclic;
+mod order;
+mod position;
+mod rank;
+mod route;
+mod simplex;
+pub mod text;
+
+/// Horizontal gap between boxes on a row (Graphviz's `nodesep`, 0.25in).
+pub const NODE_SEP: f64 = 18.0;
+/// Vertical gap between rows (Graphviz's `ranksep`, 0.5in).
+pub const RANK_SEP: f64 = 36.0;
+/// Blank border around the drawing.
+pub const MARGIN: f64 = 8.0;
+/// Length of an arrowhead, along the edge.
+pub const ARROW: f64 = 10.0;
+/// How far a self-loop reaches out of the right side of its box.
+pub const LOOP: f64 = 28.0;
+
+/// What to lay out: node sizes, edges `(from, to)` by node index, and
+/// optionally (same length as `edges`) the size of each edge's label.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    pub sizes: Vec<(f64, f64)>,
+    pub edges: Vec<(usize, usize)>,
+    pub labels: Vec<(f64, f64)>,
+}
+
+/// A node's box: top-left corner, width and height.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NodeBox {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl NodeBox {
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+/// An edge as a cubic Bézier spline, `points` = start, then (control,
+/// control, end) per piece, ending at the base of the arrowhead; `arrow`
+/// is the tip and the two base corners; `label_pos` the label's centre.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgePath {
+    pub from: usize,
+    pub to: usize,
+    pub points: Vec<(f64, f64)>,
+    pub arrow: [(f64, f64); 3],
+    pub label_pos: Option<(f64, f64)>,
+}
+
+/// The laid-out drawing. `edges` holds the input edges whose ends are
+/// valid node indices, in input order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Geometry {
+    pub width: f64,
+    pub height: f64,
+    pub nodes: Vec<NodeBox>,
+    pub edges: Vec<EdgePath>,
+}
+
+/// The graph once ranked and with dummy nodes, shared by the later stages.
+/// Nodes `0..real` are the input's; the rest are dummies (edge slots).
+pub(crate) struct Layered {
+    pub real: usize,
+    /// Slot width and height of each node (a real node's slot includes
+    /// room for its self-loops; a label dummy's, the label).
+    pub w: Vec<f64>,
+    pub h: Vec<f64>,
+    pub rank: Vec<usize>,
+    pub up: Vec<Vec<u32>>,
+    pub down: Vec<Vec<u32>>,
+    pub layers: Vec<Vec<u32>>,
+    /// Index of each node within its layer.
+    pub pos: Vec<u32>,
+}
+
+impl Layered {
+    fn add_node(&mut self, w: f64, h: f64, rank: usize) -> usize {
+        self.w.push(w);
+        self.h.push(h);
+        self.rank.push(rank);
+        self.up.push(Vec::new());
+        self.down.push(Vec::new());
+        self.w.len() - 1
+    }
+
+    fn link(&mut self, a: usize, b: usize) {
+        self.down[a].push(b as u32);
+        self.up[b].push(a as u32);
+    }
+}
+
+/// One drawn edge: the nodes it passes through, top to bottom.
+pub(crate) struct Chain {
+    pub edge: usize,
+    pub nodes: Vec<u32>,
+    /// Drawn upwards: the input edge pointed from bottom to top.
+    pub reversed: bool,
+    /// The dummy that carries the label, if any.
+    pub label: Option<u32>,
+}
+
+/// Lays the graph out.
+pub fn layout(input: &Input) -> Geometry {
+    layout_counted(input).0
+}
+
+/// Lays the graph out; also gives the crossings left between rows (for
+/// benchmarks and tuning).
+pub fn layout_counted(input: &Input) -> (Geometry, u64) {
+    let n = input.sizes.len();
+    let labelled = input.labels.len() == input.edges.len() && !input.labels.is_empty();
+    let valid: Vec<usize> = (0..input.edges.len())
+        .filter(|&e| input.edges[e].0 < n && input.edges[e].1 < n)
+        .collect();
+    let (loops, others): (Vec<usize>, Vec<usize>) = valid
+        .iter()
+        .partition(|&&e| input.edges[e].0 == input.edges[e].1);
+    let pairs: Vec<(usize, usize)> = others.iter().map(|&e| input.edges[e]).collect();
+    let reversed = acyclic::back_edges(n, &pairs);
+    let down: Vec<(usize, usize)> = pairs
+        .iter()
+        .zip(&reversed)
+        .map(|(&(a, b), &r)| if r { (b, a) } else { (a, b) })
+        .collect();
+    // A labelled edge spans two rows at least, so its label has a row.
+    let span = if labelled { 2 } else { 1 };
+    let ranks = rank::ranks(n, &down, span);
+    let label_of = |e: usize| {
+        if labelled {
+            Some(input.labels[e])
+        } else {
+            None
+        }
+    };
+    let mut l = Layered {
+        real: n,
+        w: Vec::with_capacity(n),
+        h: Vec::with_capacity(n),
+        rank: Vec::new(),
+        up: Vec::new(),
+        down: Vec::new(),
+        layers: Vec::new(),
+        pos: Vec::new(),
+    };
+    let reach = loop_reach(input, &loops, labelled);
+    for (v, &(w, h)) in input.sizes.iter().enumerate() {
+        l.add_node(w + 2.0 * reach[v], h, ranks[v]);
+    }
+    let mut chains = Vec::with_capacity(down.len());
+    for (i, &(a, b)) in down.iter().enumerate() {
+        let edge = others[i];
+        let mut nodes = vec![a as u32];
+        let mut label = None;
+        let middle = (ranks[a] + ranks[b]) / 2;
+        for r in ranks[a] + 1..ranks[b] {
+            let d = match label_of(edge) {
+                Some((lw, lh)) if r == middle => {
+                    label = Some(l.w.len() as u32);
+                    l.add_node(2.0 * (lw + 8.0), lh, r)
+                }
+                _ => l.add_node(0.0, 0.0, r),
+            };
+            nodes.push(d as u32);
+        }
+        nodes.push(b as u32);
+        for pair in nodes.windows(2) {
+            l.link(pair[0] as usize, pair[1] as usize);
+        }
+        chains.push(Chain {
+            edge,
+            nodes,
+            reversed: reversed[i],
+            label,
+        });
+    }
+    order::order(&mut l);
+    let crossings = order::crossings(&l);
+    let placed = position::place(&l);
+    let mut edges = route::route(input, &l, &placed, &chains);
+    edges.extend(route::self_loops(input, &l, &placed, &loops, labelled));
+    edges.sort_by_key(|e| e.0);
+    let nodes = (0..n)
+        .map(|v| {
+            let (w, h) = input.sizes[v];
+            NodeBox {
+                x: placed.x[v] - w / 2.0,
+                y: placed.band_top[l.rank[v]] + (placed.band_h[l.rank[v]] - h) / 2.0,
+                w,
+                h,
+            }
+        })
+        .collect();
+    let geometry = Geometry {
+        width: placed.width,
+        height: placed.height,
+        nodes,
+        edges: edges.into_iter().map(|e| e.1).collect(),
+    };
+    (geometry, crossings)
+}
+
+/// How far each node's self-loops (and their labels) reach to its right.
+fn loop_reach(input: &Input, loops: &[usize], labelled: bool) -> Vec<f64> {
+    let mut reach = vec![0.0f64; input.sizes.len()];
+    let mut count = vec![0usize; input.sizes.len()];
+    for &e in loops {
+        let v = input.edges[e].0;
+        count[v] += 1;
+        let label = if labelled {
+            input.labels[e].0 + 8.0
+        } else {
+            0.0
+        };
+        reach[v] = reach[v].max(LOOP * count[v] as f64 * 0.75 + 4.0 + label);
+    }
+    reach
+}
