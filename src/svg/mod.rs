@@ -125,7 +125,7 @@ pub(crate) fn push_rect(out: &mut String, b: &NodeBox, fill: &str, rx: f64) {
 }
 
 /// Lines of text centred on `(x, y)`, one `<text>` per line.
-pub(crate) fn push_lines<'a>(out: &mut String, (x, y): (f64, f64), lines: &[&'a str]) {
+pub(crate) fn push_lines(out: &mut String, (x, y): (f64, f64), lines: &[&str]) {
     let first = y - (lines.len() as f64 - 1.0) * text::LINE_HEIGHT / 2.0 + 0.35 * text::FONT_SIZE;
     for (i, line) in lines.iter().enumerate() {
         out.push_str("<text text-anchor=\"middle\"");
