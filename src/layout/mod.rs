@@ -191,9 +191,16 @@ pub fn layout_counted(input: &Input) -> (Geometry, u64) {
     order::order(&mut l);
     let crossings = order::crossings(&l);
     let placed = position::place(&l);
-    let mut edges = route::route(input, &l, &placed, &chains);
-    edges.extend(route::self_loops(input, &l, &placed, &loops, labelled));
-    edges.sort_by_key(|e| e.0);
+    // Back in input order (by index, not by sorting: a sort of this type
+    // would cost the .wasm kilobytes).
+    let mut by_edge: Vec<Option<EdgePath>> = vec![None; input.edges.len()];
+    let routed = route::route(input, &l, &placed, &chains);
+    for (e, path) in routed
+        .into_iter()
+        .chain(route::self_loops(input, &l, &placed, &loops, labelled))
+    {
+        by_edge[e] = Some(path);
+    }
     let nodes = (0..n)
         .map(|v| {
             let (w, h) = input.sizes[v];
@@ -209,7 +216,7 @@ pub fn layout_counted(input: &Input) -> (Geometry, u64) {
         width: placed.width,
         height: placed.height,
         nodes,
-        edges: edges.into_iter().map(|e| e.1).collect(),
+        edges: by_edge.into_iter().flatten().collect(),
     };
     (geometry, crossings)
 }

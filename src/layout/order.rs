@@ -94,28 +94,35 @@ fn renumber(l: &mut Layered) {
 
 #[derive(Default)]
 struct Scratch {
-    a: Vec<u32>,
-    b: Vec<u32>,
-    keyed: Vec<(f64, u32)>,
+    // i64 throughout: the crate already sorts i64, and every other sorted
+    // type would add its own copy of the sort to the .wasm.
+    a: Vec<i64>,
+    b: Vec<i64>,
+    keyed: Vec<i64>,
+    row: Vec<u32>,
 }
 
 /// Sorts row `r` by the median position of each node's neighbours in the
 /// row above (`downwards`) or below; nodes without any keep their place.
 fn by_median(l: &mut Layered, r: usize, downwards: bool, s: &mut Scratch) {
     s.keyed.clear();
-    for &v in &l.layers[r] {
+    s.row.clear();
+    s.row.extend_from_slice(&l.layers[r]);
+    for (i, &v) in s.row.iter().enumerate() {
         let near = if downwards {
             &l.up[v as usize]
         } else {
             &l.down[v as usize]
         };
         s.a.clear();
-        s.a.extend(near.iter().map(|&w| l.pos[w as usize]));
+        s.a.extend(near.iter().map(|&w| i64::from(l.pos[w as usize])));
         if let Some(m) = median(&mut s.a) {
-            s.keyed.push((m, v));
+            // The median in 1/256ths above, the old slot below: equal
+            // medians keep their order.
+            s.keyed.push(((m * 256.0) as i64) << 32 | i as i64);
         }
     }
-    s.keyed.sort_by(|x, y| x.0.total_cmp(&y.0));
+    s.keyed.sort_unstable();
     let mut next = s.keyed.iter();
     for slot in l.layers[r].iter_mut() {
         let near = if downwards {
@@ -126,8 +133,8 @@ fn by_median(l: &mut Layered, r: usize, downwards: bool, s: &mut Scratch) {
         if near.is_empty() {
             continue;
         }
-        if let Some(&(_, v)) = next.next() {
-            *slot = v;
+        if let Some(&key) = next.next() {
+            *slot = s.row[(key & 0xffff_ffff) as usize];
         }
     }
     for (i, &v) in l.layers[r].iter().enumerate() {
@@ -137,10 +144,10 @@ fn by_median(l: &mut Layered, r: usize, downwards: bool, s: &mut Scratch) {
 
 /// Graphviz's weighted median: the middle position, or for an even count
 /// a mean of the two middle ones weighted towards the tighter side.
-fn median(p: &mut [u32]) -> Option<f64> {
+fn median(p: &mut [i64]) -> Option<f64> {
     p.sort_unstable();
     let n = p.len();
-    let at = |i: usize| f64::from(p[i]);
+    let at = |i: usize| p[i] as f64;
     match n {
         0 => None,
         _ if n % 2 == 1 => Some(at(n / 2)),
@@ -217,9 +224,9 @@ fn transpose_row(l: &mut Layered, r: usize, drift: bool, s: &mut Scratch) -> (bo
 fn pair_crossings(l: &Layered, v: usize, w: usize, up: bool, s: &mut Scratch) -> (u64, u64) {
     let near = |x: usize| if up { &l.up[x] } else { &l.down[x] };
     s.a.clear();
-    s.a.extend(near(v).iter().map(|&x| l.pos[x as usize]));
+    s.a.extend(near(v).iter().map(|&x| i64::from(l.pos[x as usize])));
     s.b.clear();
-    s.b.extend(near(w).iter().map(|&x| l.pos[x as usize]));
+    s.b.extend(near(w).iter().map(|&x| i64::from(l.pos[x as usize])));
     if s.a.is_empty() || s.b.is_empty() {
         return (0, 0);
     }
@@ -259,12 +266,16 @@ fn crossings_below(l: &Layered, r: usize, tree: &mut Vec<u64>) -> u64 {
     let size = l.layers[r + 1].len();
     tree.clear();
     tree.resize(size + 1, 0);
-    let mut ends: Vec<u32> = Vec::new();
+    let mut ends: Vec<i64> = Vec::new();
     let mut count = 0u64;
     let mut seen = 0u64;
     for &v in &l.layers[r] {
         ends.clear();
-        ends.extend(l.down[v as usize].iter().map(|&w| l.pos[w as usize]));
+        ends.extend(
+            l.down[v as usize]
+                .iter()
+                .map(|&w| i64::from(l.pos[w as usize])),
+        );
         ends.sort_unstable();
         for &p in &ends {
             // Earlier edges ending right of p cross this one.

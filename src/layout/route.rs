@@ -19,7 +19,7 @@ pub(crate) fn route(
     p: &Placed,
     chains: &[Chain],
 ) -> Vec<(usize, EdgePath)> {
-    let (top_x, bottom_x) = ports(input, p, chains);
+    let (top_x, bottom_x) = ports(input, l, p, chains);
     chains
         .iter()
         .enumerate()
@@ -29,50 +29,34 @@ pub(crate) fn route(
 
 /// Where each chain leaves its top box and enters its bottom box: along
 /// each side, ports in the order of the other end, centred on the box.
-fn ports(input: &Input, p: &Placed, chains: &[Chain]) -> (Vec<f64>, Vec<f64>) {
-    // (node, side, position of the next node along, chain)
-    let mut ends: Vec<(u32, bool, f64, u32)> = Vec::with_capacity(2 * chains.len());
+fn ports(input: &Input, l: &Layered, p: &Placed, chains: &[Chain]) -> (Vec<f64>, Vec<f64>) {
+    // Per box and side, its chains keyed by where the next node along sits
+    // in its row (all on one row, so its index orders them).
+    let real = input.sizes.len();
+    let mut sides: Vec<Vec<i64>> = vec![Vec::new(); 2 * real];
     for (c, chain) in chains.iter().enumerate() {
         let n = chain.nodes.len();
-        ends.push((
-            chain.nodes[0],
-            false,
-            p.x[chain.nodes[1] as usize],
-            c as u32,
-        ));
-        ends.push((
-            chain.nodes[n - 1],
-            true,
-            p.x[chain.nodes[n - 2] as usize],
-            c as u32,
-        ));
+        let (top, bottom) = (chain.nodes[0] as usize, chain.nodes[n - 1] as usize);
+        let key = |v: u32| i64::from(l.pos[v as usize]) << 32 | c as i64;
+        sides[2 * top].push(key(chain.nodes[1]));
+        sides[2 * bottom + 1].push(key(chain.nodes[n - 2]));
     }
-    ends.sort_by(|a, b| {
-        (a.0, a.1)
-            .cmp(&(b.0, b.1))
-            .then(a.2.total_cmp(&b.2))
-            .then(a.3.cmp(&b.3))
-    });
     let mut top_x = vec![0.0; chains.len()];
     let mut bottom_x = vec![0.0; chains.len()];
-    let mut start = 0;
-    while start < ends.len() {
-        let (v, side) = (ends[start].0, ends[start].1);
-        let count = ends[start..]
-            .iter()
-            .take_while(|e| e.0 == v && e.1 == side)
-            .count();
-        let width = input.sizes[v as usize].0;
-        let step = ((width - PORT_GAP) / count as f64).clamp(0.0, PORT_GAP);
-        for (i, e) in ends[start..start + count].iter().enumerate() {
-            let x = p.x[v as usize] + (i as f64 - (count - 1) as f64 / 2.0) * step;
-            if side {
-                bottom_x[e.3 as usize] = x;
+    for (k, keys) in sides.iter_mut().enumerate() {
+        let (v, entering) = (k / 2, k % 2 == 1);
+        keys.sort_unstable();
+        let count = keys.len();
+        let step = ((input.sizes[v].0 - PORT_GAP) / count as f64).clamp(0.0, PORT_GAP);
+        for (i, &key) in keys.iter().enumerate() {
+            let x = p.x[v] + (i as f64 - (count as f64 - 1.0) / 2.0) * step;
+            let c = (key & 0xffff_ffff) as usize;
+            if entering {
+                bottom_x[c] = x;
             } else {
-                top_x[e.3 as usize] = x;
+                top_x[c] = x;
             }
         }
-        start += count;
     }
     (top_x, bottom_x)
 }

@@ -83,3 +83,9 @@ impl FsmCore {
 pub fn transitions_as_dot(transitions: JsValue, name: Option<String>) -> Result<String, JsValue> {
     Ok(read_table(&transitions)?.as_dot(name.as_deref()))
 }
+
+/// A transition table as SVG (`FSM.transitionsAsSvg`).
+#[wasm_bindgen(js_name = transitionsAsSvg)]
+pub fn transitions_as_svg(transitions: JsValue, name: Option<String>) -> Result<String, JsValue> {
+    Ok(read_table(&transitions)?.as_svg(name.as_deref()))
+}
