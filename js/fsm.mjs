@@ -2,7 +2,7 @@
 // table and the state and checks every event; callbacks and the history
 // of transition objects live here.
 
-import { FsmCore, transitionsAsDot } from '../pkg/taskqueue_wasm.js';
+import { FsmCore, transitionsAsDot, transitionsAsSvg } from '../pkg/taskqueue_wasm.js';
 import { FSMError } from './errors.mjs';
 import { describe } from './registry.mjs';
 
@@ -63,6 +63,12 @@ export class FSM {
   static transitionsAsDot(transitions, name) {
     if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
     return transitionsAsDot(transitions, name ?? undefined);
+  }
+
+  /** A transition table as SVG, laid out inside the library, events as edge labels. */
+  static transitionsAsSvg(transitions, name) {
+    if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
+    return transitionsAsSvg(transitions, name ?? undefined);
   }
 }
 

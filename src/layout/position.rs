@@ -67,7 +67,11 @@ pub(crate) fn place(l: &Layered) -> Placed {
         x,
         band_top,
         band_h,
-        width: right + MARGIN,
+        width: if l.w.is_empty() {
+            2.0 * MARGIN
+        } else {
+            right + MARGIN
+        },
         height,
     }
 }
