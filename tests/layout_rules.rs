@@ -230,11 +230,59 @@ fn prerequisites_are_drawn_above_and_long_edges_straight() {
 }
 
 #[test]
-fn wide_fans_keep_every_rule() {
+fn wide_fans_wrap_into_sub_rows_and_keep_every_rule() {
     for n in [300, 5000] {
         let edges = (1..=n).flat_map(|i| [(0, i), (i, n + 1)]).collect();
-        check_layout(&input_for(&task_labels(n + 2), edges));
+        let g = check_layout(&input_for(&task_labels(n + 2), edges));
+        let mut tops: Vec<i64> = g.nodes.iter().map(|b| b.y.round() as i64).collect();
+        tops.sort_unstable();
+        tops.dedup();
+        let sub_rows = tops.len() - 2;
+        assert!(sub_rows > 1, "the {n} siblings wrap");
+        assert!(
+            g.width < 3.0 * g.height,
+            "about twice as wide as tall: {} x {}",
+            g.width,
+            g.height
+        );
+        let widest = g.nodes.iter().map(|b| b.w).fold(0.0, f64::max);
+        assert!(
+            g.width < (n / sub_rows + 2) as f64 * (widest + 60.0),
+            "no wider than its columns"
+        );
     }
+    // A row of up to 64 stays one row.
+    let edges = (1..=64).map(|i| (0, i)).collect();
+    let g = check_layout(&input_for(&task_labels(65), edges));
+    assert!(g.nodes[1..].iter().all(|b| b.y == g.nodes[1].y));
+}
+
+#[test]
+fn wrapped_rows_one_under_another_keep_every_rule() {
+    // A root, 100 children, each with one child of its own, and a sink.
+    let mut edges: Vec<(usize, usize)> = (1..=100).map(|i| (0, i)).collect();
+    edges.extend((1..=100).flat_map(|i| [(i, 100 + i), (100 + i, 201)]));
+    let g = check_layout(&input_for(&task_labels(202), edges));
+    let rows = |range: std::ops::Range<usize>| {
+        let mut tops: Vec<i64> = g.nodes[range].iter().map(|b| b.y.round() as i64).collect();
+        tops.sort_unstable();
+        tops.dedup();
+        tops.len()
+    };
+    assert!(
+        rows(1..101) > 1 && rows(101..201) > 1,
+        "both rows of 100 wrap"
+    );
+}
+
+#[test]
+fn wide_rows_that_are_not_fans_stay_one_row() {
+    // 80 boxes, each needing two of 10 roots: not a fan, so no wrapping.
+    let edges = (10..90)
+        .flat_map(|i| [(i % 10, i), ((i + 3) % 10, i)])
+        .collect();
+    let g = check_layout(&input_for(&task_labels(90), edges));
+    assert!(g.nodes[10..].iter().all(|b| b.y == g.nodes[10].y));
 }
 
 #[test]

@@ -197,7 +197,7 @@ pub fn layout_counted(input: &Input) -> (Geometry, u64) {
     let routed = route::route(input, &l, &placed, &chains);
     for (e, path) in routed
         .into_iter()
-        .chain(route::self_loops(input, &l, &placed, &loops, labelled))
+        .chain(route::self_loops(input, &placed, &loops, labelled))
     {
         by_edge[e] = Some(path);
     }
@@ -206,7 +206,7 @@ pub fn layout_counted(input: &Input) -> (Geometry, u64) {
             let (w, h) = input.sizes[v];
             NodeBox {
                 x: placed.x[v] - w / 2.0,
-                y: placed.band_top[l.rank[v]] + (placed.band_h[l.rank[v]] - h) / 2.0,
+                y: placed.centre_y(v) - h / 2.0,
                 w,
                 h,
             }

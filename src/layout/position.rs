@@ -6,26 +6,78 @@
 //! the gaps between neighbours — a weighted isotonic regression, solved
 //! exactly in linear time by pooling adjacent violators. Rows therefore
 //! never overlap and stay as compact as their edges allow.
+//!
+//! Wide fans wrap: a row of more than [`WRAP_OVER`] boxes, each with at
+//! most one edge up and one down (siblings of a fan; no edge passing
+//! through), is laid out as a grid of sub-rows, in order, left to right
+//! then top to bottom, about twice as wide as tall. Beside each column run
+//! two lanes, which carry the edges into the column's lower boxes (left
+//! lane) and out of its upper boxes (right lane) like a bus.
 
 use super::{Layered, MARGIN, NODE_SEP, RANK_SEP};
 
 /// Down-and-up sweeps over the rows.
 const SWEEPS: usize = 12;
+/// Rows with more boxes than this wrap.
+pub const WRAP_OVER: usize = 64;
+/// Room between the sub-rows of a wrapped row, for edges to turn in.
+pub const GUTTER: f64 = 28.0;
+/// Width of a lane beside a column of a wrapped row.
+pub const LANE: f64 = 12.0;
+
+/// A wrapped row: `subs` sub-rows of `cols` cells, `col_w` by `cell_h`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Wrap {
+    pub cols: usize,
+    pub subs: usize,
+    pub col_w: f64,
+    pub cell_h: f64,
+}
 
 pub(crate) struct Placed {
     /// Centre x of every node (real and dummy).
     pub x: Vec<f64>,
+    /// Top and bottom of every node's cell: its row's band, or its
+    /// sub-row in a wrapped row.
+    pub cell: Vec<(f64, f64)>,
     pub band_top: Vec<f64>,
     pub band_h: Vec<f64>,
+    pub wraps: Vec<Option<Wrap>>,
     pub width: f64,
     pub height: f64,
 }
 
+impl Placed {
+    /// For a box of a wrapped row: the x of the lane its edges take
+    /// through the sub-rows below it (`down`) or above it, if any.
+    pub fn lane(&self, l: &Layered, v: usize, down: bool) -> Option<f64> {
+        let w = self.wraps[l.rank[v]]?;
+        let sub = l.pos[v] as usize / w.cols;
+        let needed = if down { sub + 1 < w.subs } else { sub > 0 };
+        let side = w.col_w / 2.0 + LANE / 2.0;
+        needed.then(|| {
+            if down {
+                self.x[v] + side
+            } else {
+                self.x[v] - side
+            }
+        })
+    }
+
+    pub fn centre_y(&self, v: usize) -> f64 {
+        (self.cell[v].0 + self.cell[v].1) / 2.0
+    }
+}
+
 pub(crate) fn place(l: &Layered) -> Placed {
     let rows = l.layers.len();
+    let wraps: Vec<Option<Wrap>> = l.layers.iter().map(|row| wrap_of(l, row)).collect();
     let mut band_h = vec![0.0f64; rows];
     for (r, row) in l.layers.iter().enumerate() {
-        band_h[r] = row.iter().map(|&v| l.h[v as usize]).fold(0.0, f64::max);
+        band_h[r] = match wraps[r] {
+            Some(w) => w.subs as f64 * w.cell_h + (w.subs - 1) as f64 * GUTTER,
+            None => row.iter().map(|&v| l.h[v as usize]).fold(0.0, f64::max),
+        };
     }
     let mut band_top = Vec::with_capacity(rows);
     let mut y = MARGIN;
@@ -39,34 +91,51 @@ pub(crate) fn place(l: &Layered) -> Placed {
         y - RANK_SEP + MARGIN
     };
     let mut x = vec![0.0f64; l.w.len()];
-    for row in &l.layers {
+    for (r, row) in l.layers.iter().enumerate() {
         let mut at = 0.0;
-        for (i, &v) in row.iter().enumerate() {
-            if i > 0 {
-                at += gap(l, row[i - 1], v);
+        for u in 0..units(row, wraps[r]) {
+            at += unit_gap(l, row, wraps[r], u);
+            for &v in members(row, wraps[r], u) {
+                x[v as usize] = at;
             }
-            x[v as usize] = at;
         }
     }
     let mut s = Scratch::default();
     for sweep in 0..SWEEPS {
         for i in 0..rows {
             let r = if sweep % 2 == 0 { i } else { rows - 1 - i };
-            place_row(l, r, &mut x, &mut s);
+            place_row(l, r, wraps[r], &mut x, &mut s);
         }
     }
+    let half = |v: usize| match wraps[l.rank[v]] {
+        Some(w) => w.col_w / 2.0 + LANE,
+        None => l.w[v] / 2.0,
+    };
     let left = (0..l.w.len())
-        .map(|v| x[v] - l.w[v] / 2.0)
+        .map(|v| x[v] - half(v))
         .fold(f64::INFINITY, f64::min);
     let shift = if left.is_finite() { MARGIN - left } else { 0.0 };
     x.iter_mut().for_each(|c| *c += shift);
-    let right = (0..l.w.len())
-        .map(|v| x[v] + l.w[v] / 2.0)
-        .fold(0.0, f64::max);
+    let right = (0..l.w.len()).map(|v| x[v] + half(v)).fold(0.0, f64::max);
+    let cell = (0..l.w.len())
+        .map(|v| {
+            let r = l.rank[v];
+            match wraps[r] {
+                Some(w) => {
+                    let sub = (l.pos[v] as usize / w.cols) as f64;
+                    let top = band_top[r] + sub * (w.cell_h + GUTTER);
+                    (top, top + w.cell_h)
+                }
+                None => (band_top[r], band_top[r] + band_h[r]),
+            }
+        })
+        .collect();
     Placed {
         x,
+        cell,
         band_top,
         band_h,
+        wraps,
         width: if l.w.is_empty() {
             2.0 * MARGIN
         } else {
@@ -76,10 +145,51 @@ pub(crate) fn place(l: &Layered) -> Placed {
     }
 }
 
-/// Distance between the centres of neighbours `a` and `b` on a row:
-/// edge slots may sit closer to each other than boxes do.
-fn gap(l: &Layered, a: u32, b: u32) -> f64 {
-    let (a, b) = (a as usize, b as usize);
+/// Whether and how a row wraps: only fans (rows of boxes with one edge
+/// up and one down at most, so a lane's edges share their other end), into
+/// columns chosen so the grid is about twice as wide as it is tall.
+fn wrap_of(l: &Layered, row: &[u32]) -> Option<Wrap> {
+    let fan = |v: u32| {
+        let v = v as usize;
+        v < l.real && l.up[v].len() <= 1 && l.down[v].len() <= 1
+    };
+    if row.len() <= WRAP_OVER || !row.iter().all(|&v| fan(v)) {
+        return None;
+    }
+    let col_w = row.iter().map(|&v| l.w[v as usize]).fold(0.0, f64::max);
+    let cell_h = row.iter().map(|&v| l.h[v as usize]).fold(0.0, f64::max);
+    let pitch_x = col_w + 2.0 * LANE + NODE_SEP / 2.0;
+    let pitch_y = cell_h + GUTTER;
+    let cols = (2.0 * row.len() as f64 * pitch_y / pitch_x).sqrt().ceil() as usize;
+    let cols = cols.clamp(1, row.len());
+    Some(Wrap {
+        cols,
+        subs: row.len().div_ceil(cols),
+        col_w,
+        cell_h,
+    })
+}
+
+/// What moves as one on a row: each box, or each column of a wrapped row.
+fn units(row: &[u32], wrap: Option<Wrap>) -> usize {
+    wrap.map_or(row.len(), |w| w.cols.min(row.len()))
+}
+
+fn members(row: &[u32], wrap: Option<Wrap>, u: usize) -> impl Iterator<Item = &u32> {
+    let (step, take) = wrap.map_or((1, 1), |w| (w.cols, usize::MAX));
+    row.iter().skip(u).step_by(step).take(take)
+}
+
+/// Distance from the centre of unit `u - 1` to that of unit `u` (0 for the
+/// first): edge slots may sit closer to each other than boxes do.
+fn unit_gap(l: &Layered, row: &[u32], wrap: Option<Wrap>, u: usize) -> f64 {
+    if u == 0 {
+        return 0.0;
+    }
+    if let Some(w) = wrap {
+        return w.col_w + 2.0 * LANE + NODE_SEP / 2.0;
+    }
+    let (a, b) = (row[u - 1] as usize, row[u] as usize);
     let both_real = a < l.real && b < l.real;
     let sep = if both_real { NODE_SEP } else { NODE_SEP / 2.0 };
     (l.w[a] + l.w[b]) / 2.0 + sep
@@ -95,36 +205,36 @@ fn weight(l: &Layered, a: usize, b: usize) -> f64 {
 
 #[derive(Default)]
 struct Scratch {
-    /// Per node of the row: wanted position (shifted by its offset), weight.
+    /// Per unit of the row: wanted position (less its offset), weight.
     want: Vec<(f64, f64)>,
     offset: Vec<f64>,
     /// Pooled blocks: total weight, weighted sum, length.
     blocks: Vec<(f64, f64, usize)>,
 }
 
-/// Moves the nodes of row `r` as near their neighbours' mean as the gaps
+/// Moves the units of row `r` as near their neighbours' mean as the gaps
 /// allow (pool adjacent violators on x minus the cumulated gaps).
-fn place_row(l: &Layered, r: usize, x: &mut [f64], s: &mut Scratch) {
+fn place_row(l: &Layered, r: usize, wrap: Option<Wrap>, x: &mut [f64], s: &mut Scratch) {
     let row = &l.layers[r];
     s.want.clear();
     s.offset.clear();
     let mut offset = 0.0;
-    for (i, &v) in row.iter().enumerate() {
-        let v = v as usize;
-        if i > 0 {
-            offset += gap(l, row[i - 1], v as u32);
-        }
+    for u in 0..units(row, wrap) {
+        offset += unit_gap(l, row, wrap, u);
         let (mut sum, mut total) = (0.0, 0.0);
-        for &w in l.up[v].iter().chain(&l.down[v]) {
-            let k = weight(l, v, w as usize);
-            sum += k * x[w as usize];
-            total += k;
+        for &v in members(row, wrap, u) {
+            let v = v as usize;
+            for &w in l.up[v].iter().chain(&l.down[v]) {
+                let k = weight(l, v, w as usize);
+                sum += k * x[w as usize];
+                total += k;
+            }
         }
-        // A node with no edges stays where it is, gently.
+        // A unit with no edges stays where it is, gently.
         let (want, k) = if total > 0.0 {
             (sum / total, total)
         } else {
-            (x[v], 1e-3)
+            (x[row[u] as usize], 1e-3)
         };
         s.want.push((want - offset, k));
         s.offset.push(offset);
@@ -143,11 +253,13 @@ fn place_row(l: &Layered, r: usize, x: &mut [f64], s: &mut Scratch) {
             s.blocks[last] = (k1 + k2, sum1 + sum2, n1 + n2);
         }
     }
-    let mut i = 0;
+    let mut u = 0;
     for &(k, sum, n) in &s.blocks {
         for _ in 0..n {
-            x[row[i] as usize] = sum / k + s.offset[i];
-            i += 1;
+            for &v in members(row, wrap, u) {
+                x[v as usize] = sum / k + s.offset[u];
+            }
+            u += 1;
         }
     }
 }

@@ -5,7 +5,7 @@
 //! box and enter at the top, their ports spread along the side in the
 //! order of where they go, and end in an arrowhead on the border.
 
-use super::position::Placed;
+use super::position::{Placed, GUTTER};
 use super::{Chain, EdgePath, Input, Layered, ARROW, LOOP};
 
 /// Half the width of an arrowhead's base.
@@ -71,18 +71,31 @@ fn path(input: &Input, l: &Layered, p: &Placed, chain: &Chain, px: f64, qx: f64)
     };
     let n = chain.nodes.len();
     let (top, bottom) = (chain.nodes[0], chain.nodes[n - 1]);
-    let (t_cy, t_h) = (centre_y(p, l, top), input.sizes[top as usize].1);
-    let (b_cy, b_h) = (centre_y(p, l, bottom), input.sizes[bottom as usize].1);
+    let (top, bottom) = (top as usize, bottom as usize);
+    let (t_cy, t_h) = (p.centre_y(top), input.sizes[top].1);
+    let (b_cy, b_h) = (p.centre_y(bottom), input.sizes[bottom].1);
     let mut pts = vec![(px, t_cy + t_h / 2.0)];
     let mut curved = Vec::with_capacity(2 * n);
-    drop_to(&mut pts, &mut curved, band(top).1);
+    drop_to(&mut pts, &mut curved, p.cell[top].1);
+    // Out of a wrapped row's upper box: into its column's lane, down.
+    if let Some(lane) = p.lane(l, top, true) {
+        pts.push((lane, p.cell[top].1 + GUTTER));
+        curved.push(true);
+        drop_to(&mut pts, &mut curved, band(top as u32).1);
+    }
     for &d in &chain.nodes[1..n - 1] {
         let (y0, y1) = band(d);
         pts.push((p.x[d as usize], y0));
         curved.push(true);
         drop_to(&mut pts, &mut curved, y1);
     }
-    pts.push((qx, band(bottom).0));
+    // Into a wrapped row's lower box: down its column's lane first.
+    if let Some(lane) = p.lane(l, bottom, false) {
+        pts.push((lane, band(bottom as u32).0));
+        curved.push(true);
+        drop_to(&mut pts, &mut curved, p.cell[bottom].0 - GUTTER);
+    }
+    pts.push((qx, p.cell[bottom].0));
     curved.push(true);
     drop_to(&mut pts, &mut curved, b_cy - b_h / 2.0);
     if chain.reversed {
@@ -92,7 +105,7 @@ fn path(input: &Input, l: &Layered, p: &Placed, chain: &Chain, px: f64, qx: f64)
     let arrow = shorten_for_arrow(&mut pts, &mut curved);
     let label_pos = chain.label.map(|d| {
         let lw = input.labels[chain.edge].0;
-        (p.x[d as usize] + 6.0 + lw / 2.0, centre_y(p, l, d))
+        (p.x[d as usize] + 6.0 + lw / 2.0, p.centre_y(d as usize))
     });
     let (from, to) = input.edges[chain.edge];
     EdgePath {
@@ -102,11 +115,6 @@ fn path(input: &Input, l: &Layered, p: &Placed, chain: &Chain, px: f64, qx: f64)
         arrow,
         label_pos,
     }
-}
-
-fn centre_y(p: &Placed, l: &Layered, v: u32) -> f64 {
-    let r = l.rank[v as usize];
-    p.band_top[r] + p.band_h[r] / 2.0
 }
 
 /// Continues straight down to `y`, if that is lower.
@@ -159,7 +167,6 @@ fn bezier(pts: &[(f64, f64)], curved: &[bool]) -> Vec<(f64, f64)> {
 /// Self-loops: out of the right side and back in, one inside the other.
 pub(crate) fn self_loops(
     input: &Input,
-    l: &Layered,
     p: &Placed,
     loops: &[usize],
     labelled: bool,
@@ -172,7 +179,7 @@ pub(crate) fn self_loops(
             count[v] += 1;
             let reach = LOOP * count[v] as f64;
             let (w, h) = input.sizes[v];
-            let (right, cy) = (p.x[v] + w / 2.0, centre_y(p, l, v as u32));
+            let (right, cy) = (p.x[v] + w / 2.0, p.centre_y(v));
             let q = h / 4.0;
             let base = (right + ARROW, cy + q);
             let label_pos =
