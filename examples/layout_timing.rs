@@ -101,7 +101,11 @@ fn main() {
             5000,
             random_layered(5000, 10000, 70, 3),
         ),
-        ("random 10000/20000".into(), 10000, random_layered(10000, 20000, 100, 5)),
+        (
+            "random 10000/20000".into(),
+            10000,
+            random_layered(10000, 20000, 100, 5),
+        ),
         ("build 200x5".into(), 1000, build(200, 5, 4)),
         ("fan 1-500-1".into(), 502, fan(500)),
         ("fan 1-5000-1".into(), 5002, fan(5000)),

@@ -5,7 +5,7 @@
 //! lies inside the drawing; the same input gives the same drawing.
 
 use std::collections::HashMap;
-use taskqueue_wasm::layout::{layout, text, EdgePath, Geometry, Input, NodeBox};
+use taskqueue_wasm::layout::{layout, layout_capped, text, EdgePath, Geometry, Input, NodeBox};
 
 /// A small deterministic generator (64-bit LCG), so tests repeat.
 struct Lcg(u64);
@@ -401,4 +401,27 @@ fn the_checks_catch_overlaps_edges_through_boxes_and_stray_arrows() {
     let mut stray = good.clone();
     stray.edges[0].arrow[0].1 -= 20.0;
     assert!(fails(stray));
+}
+
+#[test]
+fn past_the_dummy_cap_the_longest_edges_go_round_the_outside_and_keep_every_rule() {
+    let mut rng = Lcg(21);
+    let n = 200;
+    let edges: Vec<(usize, usize)> = (0..400).map(|_| (rng.below(n), rng.below(n))).collect();
+    let input = input_for(&task_labels(n), edges);
+    let valid = input.edges.len();
+    let (g, _) = layout_capped(&input, 50);
+    check(&input, &g, valid);
+    let right = g.nodes.iter().map(|b| b.x + b.w).fold(0.0, f64::max);
+    let outside = g
+        .edges
+        .iter()
+        .filter(|e| e.points.iter().any(|p| p.0 > right))
+        .count();
+    assert!(outside > 0, "some edges go round the right of every box");
+    assert_eq!(g, layout_capped(&input, 50).0, "deterministic");
+    assert_eq!(
+        layout(&input),
+        layout_capped(&input, taskqueue_wasm::layout::DUMMY_CAP).0
+    );
 }

@@ -25,6 +25,11 @@ pub const MARGIN: f64 = 8.0;
 pub const ARROW: f64 = 10.0;
 /// How far a self-loop reaches out of the right side of its box.
 pub const LOOP: f64 = 28.0;
+/// Most dummy nodes (edge slots) in one drawing: past this, the longest
+/// edges go round the outside instead, so time and memory stay bounded.
+pub const DUMMY_CAP: usize = 150_000;
+/// Room between the edges that go round the outside.
+pub const OUTSIDE_GAP: f64 = 3.0;
 
 /// What to lay out: node sizes, edges `(from, to)` by node index, and
 /// optionally (same length as `edges`) the size of each edge's label.
@@ -112,6 +117,8 @@ pub(crate) struct Chain {
     pub reversed: bool,
     /// The dummy that carries the label, if any.
     pub label: Option<u32>,
+    /// Goes round the outside of the drawing, with no dummies.
+    pub outside: bool,
 }
 
 /// Lays the graph out.
@@ -122,6 +129,13 @@ pub fn layout(input: &Input) -> Geometry {
 /// Lays the graph out; also gives the crossings left between rows (for
 /// benchmarks and tuning).
 pub fn layout_counted(input: &Input) -> (Geometry, u64) {
+    layout_capped(input, DUMMY_CAP)
+}
+
+/// [`layout_counted`] with another cap on dummy nodes (tests use a small
+/// one to exercise edges round the outside on small graphs).
+#[doc(hidden)]
+pub fn layout_capped(input: &Input, dummy_cap: usize) -> (Geometry, u64) {
     let n = input.sizes.len();
     let labelled = input.labels.len() == input.edges.len() && !input.labels.is_empty();
     let valid: Vec<usize> = (0..input.edges.len())
@@ -161,13 +175,19 @@ pub fn layout_counted(input: &Input) -> (Geometry, u64) {
     for (v, &(w, h)) in input.sizes.iter().enumerate() {
         l.add_node(w + 2.0 * reach[v], h, ranks[v]);
     }
+    let outside = outside_edges(&down, &ranks, labelled, dummy_cap);
     let mut chains = Vec::with_capacity(down.len());
     for (i, &(a, b)) in down.iter().enumerate() {
         let edge = others[i];
         let mut nodes = vec![a as u32];
         let mut label = None;
         let middle = (ranks[a] + ranks[b]) / 2;
-        for r in ranks[a] + 1..ranks[b] {
+        let slots = if outside[i] {
+            0..0
+        } else {
+            ranks[a] + 1..ranks[b]
+        };
+        for r in slots {
             let d = match label_of(edge) {
                 Some((lw, lh)) if r == middle => {
                     label = Some(l.w.len() as u32);
@@ -178,14 +198,19 @@ pub fn layout_counted(input: &Input) -> (Geometry, u64) {
             nodes.push(d as u32);
         }
         nodes.push(b as u32);
-        for pair in nodes.windows(2) {
-            l.link(pair[0] as usize, pair[1] as usize);
+        // An edge round the outside joins rows that are not neighbours:
+        // ordering and placing leave it out.
+        if !outside[i] {
+            for pair in nodes.windows(2) {
+                l.link(pair[0] as usize, pair[1] as usize);
+            }
         }
         chains.push(Chain {
             edge,
             nodes,
             reversed: reversed[i],
             label,
+            outside: outside[i],
         });
     }
     order::order(&mut l);
@@ -212,13 +237,43 @@ pub fn layout_counted(input: &Input) -> (Geometry, u64) {
             }
         })
         .collect();
+    let round = outside.iter().filter(|&&o| o).count();
     let geometry = Geometry {
-        width: placed.width,
+        width: placed.width + round as f64 * OUTSIDE_GAP,
         height: placed.height,
         nodes,
         edges: by_edge.into_iter().flatten().collect(),
     };
     (geometry, crossings)
+}
+
+/// Which edges go round the outside: the longest, once the shorter ones
+/// have used up `cap` dummies (never labelled ones).
+fn outside_edges(
+    down: &[(usize, usize)],
+    ranks: &[usize],
+    labelled: bool,
+    cap: usize,
+) -> Vec<bool> {
+    let dummies = |&(a, b): &(usize, usize)| ranks[b].saturating_sub(ranks[a] + 1);
+    let mut outside = vec![false; down.len()];
+    if labelled || down.iter().map(dummies).sum::<usize>() <= cap {
+        return outside;
+    }
+    // Shortest first; the key holds the edge's index below its length.
+    let mut by_length: Vec<i64> = down
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (dummies(e) as i64) << 32 | i as i64)
+        .collect();
+    by_length.sort_unstable();
+    let mut used = 0;
+    for key in by_length {
+        let i = (key & 0xffff_ffff) as usize;
+        used += dummies(&down[i]);
+        outside[i] = used > cap;
+    }
+    outside
 }
 
 /// How far each node's self-loops (and their labels) reach to its right.

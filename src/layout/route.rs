@@ -6,7 +6,7 @@
 //! order of where they go, and end in an arrowhead on the border.
 
 use super::position::{Placed, GUTTER};
-use super::{Chain, EdgePath, Input, Layered, ARROW, LOOP};
+use super::{Chain, EdgePath, Input, Layered, ARROW, LOOP, OUTSIDE_GAP, RANK_SEP};
 
 /// Half the width of an arrowhead's base.
 const BARB: f64 = 3.5;
@@ -20,10 +20,21 @@ pub(crate) fn route(
     chains: &[Chain],
 ) -> Vec<(usize, EdgePath)> {
     let (top_x, bottom_x) = ports(input, l, p, chains);
+    let mut round = 0.0;
     chains
         .iter()
         .enumerate()
-        .map(|(c, chain)| (chain.edge, path(input, l, p, chain, top_x[c], bottom_x[c])))
+        .map(|(c, chain)| {
+            // Edges round the outside each get a lane right of the drawing.
+            let lane = chain.outside.then(|| {
+                round += 1.0;
+                p.width + round * OUTSIDE_GAP - MARGIN_IN_LANE
+            });
+            (
+                chain.edge,
+                path(input, l, p, chain, top_x[c], bottom_x[c], lane),
+            )
+        })
         .collect()
 }
 
@@ -64,7 +75,18 @@ fn ports(input: &Input, l: &Layered, p: &Placed, chains: &[Chain]) -> (Vec<f64>,
 /// The path of one chain: points top to bottom, each piece either a
 /// straight drop inside a row or a curve across a gap; then turned
 /// around for an upward edge and shortened by the arrowhead.
-fn path(input: &Input, l: &Layered, p: &Placed, chain: &Chain, px: f64, qx: f64) -> EdgePath {
+/// Lanes round the outside start inside the right margin.
+const MARGIN_IN_LANE: f64 = 4.0;
+
+fn path(
+    input: &Input,
+    l: &Layered,
+    p: &Placed,
+    chain: &Chain,
+    px: f64,
+    qx: f64,
+    outside: Option<f64>,
+) -> EdgePath {
     let band = |v: u32| {
         let r = l.rank[v as usize];
         (p.band_top[r], p.band_top[r] + p.band_h[r])
@@ -82,6 +104,17 @@ fn path(input: &Input, l: &Layered, p: &Placed, chain: &Chain, px: f64, qx: f64)
         pts.push((lane, p.cell[top].1 + GUTTER));
         curved.push(true);
         drop_to(&mut pts, &mut curved, band(top as u32).1);
+    }
+    // Round the outside: across the gap below into the lane, down the
+    // lane, back across the gap above the bottom row.
+    if let Some(x) = outside {
+        pts.push((x, band(top as u32).1 + RANK_SEP / 2.0));
+        curved.push(true);
+        drop_to(
+            &mut pts,
+            &mut curved,
+            band(bottom as u32).0 - RANK_SEP / 2.0,
+        );
     }
     for &d in &chain.nodes[1..n - 1] {
         let (y0, y1) = band(d);
