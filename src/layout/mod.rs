@@ -1,9 +1,9 @@
 //! A layered (Sugiyama) layout of a directed graph, independent of tasks:
 //! node sizes and edges in, boxes and edge curves out. The stages, one
-//! file each: [`acyclic`] (turn back edges around), [`rank`] (rows, with
-//! [`simplex`]), [`layered`] (dummy nodes for long edges), [`order`]
-//! (crossing reduction), [`position`] (coordinates, wrapping wide fans),
-//! [`route`] (curves through the dummy slots, arrowheads).
+//! file each: `acyclic` (turn back edges around), `rank` (rows, with
+//! `simplex`), `layered` (dummy nodes for long edges), `order`
+//! (crossing reduction), `position` (coordinates, wrapping wide fans),
+//! `route` (curves through the dummy slots, arrowheads).
 //! Every walk is iterative and every loop has a budget, so a chain of a
 //! million nodes or a fan of thousands stays linear-ish; nothing depends on
 //! hash order or time, so the same input gives the same drawing.
