@@ -218,6 +218,36 @@ export class FSM<S extends string = string> {
   static transitionsAsDot(transitions: TransitionTable, name?: string): string;
   /** The table as SVG, laid out inside the library, events as edge labels. */
   static transitionsAsSvg(transitions: TransitionTable, name?: string): string;
+  /** The drawing of `transitionsAsSvg` as plain objects. */
+  static transitionsLayout(transitions: TransitionTable): TransitionsLayout;
+}
+
+/** A state's box: top-left corner and size. */
+export interface TransitionsLayoutNode {
+  state: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A transition: its curve as in `LayoutEdge`, its event and the centre of its label. */
+export interface TransitionsLayoutEdge {
+  from: string;
+  to: string;
+  event: string;
+  points: Point[];
+  path: string;
+  arrow: [Point, Point, Point];
+  label: Point;
+}
+
+/** The layout of `FSM.transitionsAsSvg`. */
+export interface TransitionsLayout {
+  width: number;
+  height: number;
+  nodes: TransitionsLayoutNode[];
+  edges: TransitionsLayoutEdge[];
 }
 
 export class FSMError extends Error {

@@ -17,30 +17,47 @@ export function tasksLayout(tasks, options) {
   return decode(flat, list);
 }
 
-/** Reads the flat numbers (layout order: header, nodes, edges). */
-function decode(flat, given) {
+/**
+ * Reads the flat numbers of a layout (header, nodes, edges): node `id`s
+ * and edge ends (node indices) as the core gave them; `end` is where the
+ * numbers after the layout start.
+ */
+export function decodeLayout(flat) {
   const [width, height, nodeCount, edgeCount] = flat;
-  const ids = [];
-  for (let i = 0; i < nodeCount; i++) ids.push(flat[4 + 5 * i]);
-  const tasks = tasksFor(ids, given);
-  const nodes = tasks.map((task, i) => {
+  const nodes = new Array(nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
     const at = 4 + 5 * i;
-    return { task, id: task.id, name: task.name, state: task.state, x: flat[at + 1], y: flat[at + 2], width: flat[at + 3], height: flat[at + 4] };
-  });
-  const edges = [];
+    nodes[i] = { id: flat[at], x: flat[at + 1], y: flat[at + 2], width: flat[at + 3], height: flat[at + 4] };
+  }
+  const edges = new Array(edgeCount);
   let at = 4 + 5 * nodeCount;
   for (let k = 0; k < edgeCount; k++) {
-    const from = tasks[flat[at]];
-    const to = tasks[flat[at + 1]];
+    const from = flat[at];
+    const to = flat[at + 1];
     const count = flat[at + 2];
     at += 3;
     const points = readPoints(flat, at, count);
     at += 2 * count;
     const arrow = readPoints(flat, at, 3);
     at += 6;
-    edges.push({ from, to, points, path: pathOf(points), arrow });
+    edges[k] = { from, to, points, path: pathOf(points), arrow };
   }
-  return { width, height, nodes, edges };
+  return { width, height, nodes, edges, end: at };
+}
+
+/** The layout with the user's Tasks in place of ids and node indices. */
+function decode(flat, given) {
+  const { width, height, nodes, edges } = decodeLayout(flat);
+  const tasks = tasksFor(nodes.map((n) => n.id), given);
+  return {
+    width,
+    height,
+    nodes: nodes.map((n, i) => {
+      const task = tasks[i];
+      return { task, id: task.id, name: task.name, state: task.state, x: n.x, y: n.y, width: n.width, height: n.height };
+    }),
+    edges: edges.map((e) => ({ ...e, from: tasks[e.from], to: tasks[e.to] })),
+  };
 }
 
 function readPoints(flat, at, count) {

@@ -79,3 +79,17 @@ test('FSM.transitionsAsSvg rejects bad tables and names', () => {
   assert.throws(() => FSM.transitionsAsSvg({ A: [] }), TypeError);
   assert.ok(FSMError);
 });
+
+test('FSM.transitionsLayout gives the same drawing as plain objects: states, events, curves, labels', () => {
+  const table = { OFF: { on: 'ON' }, ON: { off: 'OFF', tick: 'ON' } };
+  const drawing = FSM.transitionsLayout(table);
+  assert.deepEqual(drawing.nodes.map((n) => n.state), ['OFF', 'ON']);
+  assert.deepEqual(drawing.edges.map((e) => `${e.from}-${e.event}->${e.to}`), ['OFF-on->ON', 'ON-off->OFF', 'ON-tick->ON']);
+  const svg = FSM.transitionsAsSvg(table);
+  for (const e of drawing.edges) {
+    assert.ok(svg.includes(`d="${e.path}"`), 'the SVG draws the same curves');
+    assert.ok(Number.isFinite(e.label.x) && Number.isFinite(e.label.y));
+    assert.ok(e.label.x > 0 && e.label.x < drawing.width && e.label.y > 0 && e.label.y < drawing.height);
+  }
+  assert.throws(() => FSM.transitionsLayout(null), TypeError);
+});

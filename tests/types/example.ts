@@ -47,7 +47,8 @@ async function main(): Promise<void> {
   const first: Task | undefined = drawing.nodes[0]?.task;
   const tip: number = drawing.edges[0]?.arrow[0].x ?? drawing.width;
   const fsmSvg: string = FSM.transitionsAsSvg({ A: { go: 'B' } }, 'machine');
-  console.log(first?.name, tip, fsmSvg.length, drawing.edges[0]?.path);
+  const event: string | undefined = FSM.transitionsLayout({ A: { go: 'B' } }).edges[0]?.event;
+  console.log(first?.name, tip, fsmSvg.length, drawing.edges[0]?.path, event);
   setCallbackErrorHandler((error, task, tr) => console.error(error, task.id, tr.newState));
   console.log(done, same === greet, again.name, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
 }
