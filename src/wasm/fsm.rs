@@ -112,6 +112,11 @@ pub fn transitions_layout(transitions: JsValue) -> Result<Vec<f64>, JsValue> {
 pub fn transition_names(transitions: JsValue) -> Result<Vec<String>, JsValue> {
     let table = read_table(&transitions)?;
     let mut names = table.states().to_vec();
-    names.extend(table.transitions().into_iter().map(|(_, e, _)| table.event_name(e).to_string()));
+    names.extend(
+        table
+            .transitions()
+            .into_iter()
+            .map(|(_, e, _)| table.event_name(e).to_string()),
+    );
     Ok(names)
 }
