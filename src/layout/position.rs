@@ -107,6 +107,7 @@ pub(crate) fn place(l: &Layered) -> Placed {
             place_row(l, r, wraps[r], &mut x, &mut s);
         }
     }
+    straighten(l, &mut x);
     let half = |v: usize| match wraps[l.rank[v]] {
         Some(w) => w.col_w / 2.0 + LANE,
         None => l.w[v] / 2.0,
@@ -189,10 +190,65 @@ fn unit_gap(l: &Layered, row: &[u32], wrap: Option<Wrap>, u: usize) -> f64 {
     if let Some(w) = wrap {
         return w.col_w + 2.0 * LANE + NODE_SEP / 2.0;
     }
-    let (a, b) = (row[u - 1] as usize, row[u] as usize);
+    pair_gap(l, row[u - 1], row[u])
+}
+
+/// Distance between the centres of row neighbours `a` and `b`.
+fn pair_gap(l: &Layered, a: u32, b: u32) -> f64 {
+    let (a, b) = (a as usize, b as usize);
     let both_real = a < l.real && b < l.real;
     let sep = if both_real { NODE_SEP } else { NODE_SEP / 2.0 };
     (l.w[a] + l.w[b]) / 2.0 + sep
+}
+
+/// Lines up each run of edge slots (a long edge between two boxes) at one
+/// x where its row neighbours leave room, trying the middle slot's x, then
+/// the first's, then the last's; failing that, in as few straight pieces
+/// as room allows. Long edges run straight instead of wavering.
+fn straighten(l: &Layered, x: &mut [f64]) {
+    let dummy = |v: u32| v as usize >= l.real;
+    for start in l.real..l.w.len() {
+        if l.up[start].first().is_some_and(|&u| dummy(u)) {
+            continue;
+        }
+        let mut run = vec![start];
+        while let Some(&next) = run.last().and_then(|&v| l.down[v].first()) {
+            if !dummy(next) {
+                break;
+            }
+            run.push(next as usize);
+        }
+        let candidates = [x[run[run.len() / 2]], x[run[0]], x[run[run.len() - 1]]];
+        if let Some(&at) = candidates
+            .iter()
+            .find(|&&at| run.iter().all(|&d| room_at(l, x, d, at)))
+        {
+            run.iter().for_each(|&d| x[d] = at);
+            continue;
+        }
+        // No room for one straight line: at least line up each slot with
+        // the one before it, then after it, where there is room.
+        for i in 1..run.len() {
+            if room_at(l, x, run[i], x[run[i - 1]]) {
+                x[run[i]] = x[run[i - 1]];
+            }
+        }
+        for i in (1..run.len()).rev() {
+            if room_at(l, x, run[i - 1], x[run[i]]) {
+                x[run[i - 1]] = x[run[i]];
+            }
+        }
+    }
+}
+
+/// Whether slot `d` may move to `at` without crowding its row neighbours.
+fn room_at(l: &Layered, x: &[f64], d: usize, at: f64) -> bool {
+    let row = &l.layers[l.rank[d]];
+    let p = l.pos[d] as usize;
+    let left = p == 0 || at - x[row[p - 1] as usize] >= pair_gap(l, row[p - 1], d as u32) - 1e-9;
+    let right = p + 1 == row.len()
+        || x[row[p + 1] as usize] - at >= pair_gap(l, d as u32, row[p + 1]) - 1e-9;
+    left && right
 }
 
 fn weight(l: &Layered, a: usize, b: usize) -> f64 {
