@@ -226,7 +226,19 @@ fn prerequisites_are_drawn_above_and_long_edges_straight() {
     for w in g.nodes.windows(2) {
         assert!(w[0].y + w[0].h < w[1].y);
     }
-    assert!(g.nodes.iter().all(|b| b.y.is_finite()));
+    // The long edge 0->3 passes rows 1 and 2 in one straight line.
+    let long = g.edges.iter().find(|e| (e.from, e.to) == (0, 3)).unwrap();
+    let (top, bottom) = (g.nodes[1].y, g.nodes[2].y + g.nodes[2].h);
+    let xs: Vec<f64> = long
+        .points
+        .iter()
+        .filter(|p| p.1 >= top && p.1 <= bottom)
+        .map(|p| p.0)
+        .collect();
+    assert!(
+        xs.len() >= 4 && xs.iter().all(|&x| (x - xs[0]).abs() < 0.01),
+        "straight: {xs:?}"
+    );
 }
 
 #[test]
