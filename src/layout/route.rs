@@ -48,7 +48,16 @@ fn ports(input: &Input, l: &Layered, p: &Placed, chains: &[Chain]) -> (Vec<f64>,
     for (c, chain) in chains.iter().enumerate() {
         let n = chain.nodes.len();
         let (top, bottom) = (chain.nodes[0] as usize, chain.nodes[n - 1] as usize);
-        let key = |v: u32| i64::from(l.pos[v as usize]) << 32 | c as i64;
+        // Edges round the outside leave and enter rightmost: their lane is
+        // right of the drawing.
+        let place = |v: u32| {
+            if chain.outside {
+                u32::MAX
+            } else {
+                l.pos[v as usize]
+            }
+        };
+        let key = |v: u32| i64::from(place(v)) << 32 | c as i64;
         sides[2 * top].push(key(chain.nodes[1]));
         sides[2 * bottom + 1].push(key(chain.nodes[n - 2]));
     }
