@@ -52,7 +52,8 @@ fn ports(input: &Input, l: &Layered, p: &Placed, chains: &[Chain]) -> (Vec<f64>,
         // right of the drawing.
         let place = |v: u32| {
             if chain.outside {
-                u32::MAX
+                // Past any row index, and positive once shifted into an i64.
+                u32::MAX >> 1
             } else {
                 l.pos[v as usize]
             }
