@@ -271,20 +271,18 @@ fn wide_fans_wrap_into_sub_rows_and_keep_every_rule() {
 
 #[test]
 fn wrapped_rows_one_under_another_keep_every_rule() {
-    // A root, 100 children, each with one child of its own, and a sink.
-    let mut edges: Vec<(usize, usize)> = (1..=100).map(|i| (0, i)).collect();
-    edges.extend((1..=100).flat_map(|i| [(i, 100 + i), (100 + i, 201)]));
-    let g = check_layout(&input_for(&task_labels(202), edges));
+    // A root fans out to 100 boxes and in to a hub, which fans out to 100
+    // more and in to a sink.
+    let mut edges: Vec<(usize, usize)> = (1..=100).flat_map(|i| [(0, i), (i, 101)]).collect();
+    edges.extend((102..202).flat_map(|i| [(101, i), (i, 202)]));
+    let g = check_layout(&input_for(&task_labels(203), edges));
     let rows = |range: std::ops::Range<usize>| {
         let mut tops: Vec<i64> = g.nodes[range].iter().map(|b| b.y.round() as i64).collect();
         tops.sort_unstable();
         tops.dedup();
         tops.len()
     };
-    assert!(
-        rows(1..101) > 1 && rows(101..201) > 1,
-        "both rows of 100 wrap"
-    );
+    assert!(rows(1..101) > 1 && rows(102..202) > 1, "both fans wrap");
 }
 
 #[test]
@@ -295,6 +293,15 @@ fn wide_rows_that_are_not_fans_stay_one_row() {
         .collect();
     let g = check_layout(&input_for(&task_labels(90), edges));
     assert!(g.nodes[10..].iter().all(|b| b.y == g.nodes[10].y));
+    // 100 chains side by side (like a build's first steps): one row each.
+    let edges = (0..100).map(|i| (i, 100 + i)).collect();
+    let g = check_layout(&input_for(&task_labels(200), edges));
+    assert!(g.nodes[..100].iter().all(|b| b.y == g.nodes[0].y));
+    // 100 siblings whose own children differ: the siblings do not wrap.
+    let mut edges: Vec<(usize, usize)> = (1..=100).map(|i| (0, i)).collect();
+    edges.extend((1..=100).map(|i| (i, 100 + i)));
+    let g = check_layout(&input_for(&task_labels(201), edges));
+    assert!(g.nodes[1..=100].iter().all(|b| b.y == g.nodes[1].y));
 }
 
 #[test]

@@ -7,10 +7,10 @@
 //! exactly in linear time by pooling adjacent violators. Rows therefore
 //! never overlap and stay as compact as their edges allow.
 //!
-//! Wide fans wrap: a row of more than [`WRAP_OVER`] boxes, each with at
-//! most one edge up and one down (siblings of a fan; no edge passing
-//! through), is laid out as a grid of sub-rows, in order, left to right
-//! then top to bottom, about twice as wide as tall. Beside each column run
+//! Wide fans wrap: a row of more than [`WRAP_OVER`] siblings (boxes with
+//! at most one edge up, all to one parent, and one down, all to one child;
+//! no edge passing through) is laid out as a grid of sub-rows, in order,
+//! left to right then top to bottom, about twice as wide as tall. Beside each column run
 //! two lanes, which carry the edges into the column's lower boxes (left
 //! lane) and out of its upper boxes (right lane) like a bus.
 
@@ -146,15 +146,10 @@ pub(crate) fn place(l: &Layered) -> Placed {
     }
 }
 
-/// Whether and how a row wraps: only fans (rows of boxes with one edge
-/// up and one down at most, so a lane's edges share their other end), into
-/// columns chosen so the grid is about twice as wide as it is tall.
+/// Whether and how a row wraps: only fans, into columns chosen so the grid
+/// is about twice as wide as it is tall.
 fn wrap_of(l: &Layered, row: &[u32]) -> Option<Wrap> {
-    let fan = |v: u32| {
-        let v = v as usize;
-        v < l.real && l.up[v].len() <= 1 && l.down[v].len() <= 1
-    };
-    if row.len() <= WRAP_OVER || !row.iter().all(|&v| fan(v)) {
+    if row.len() <= WRAP_OVER || !is_fan(l, row) {
         return None;
     }
     let col_w = row.iter().map(|&v| l.w[v as usize]).fold(0.0, f64::max);
@@ -168,6 +163,27 @@ fn wrap_of(l: &Layered, row: &[u32]) -> Option<Wrap> {
         subs: row.len().div_ceil(cols),
         col_w,
         cell_h,
+    })
+}
+
+/// Whether a row holds siblings of a fan: boxes only, each with one edge up
+/// and one down at most, all the edges up to one box and all the edges down
+/// to one box. So every edge in a lane shares its other end: a bus.
+fn is_fan(l: &Layered, row: &[u32]) -> bool {
+    let mut parent = None;
+    let mut child = None;
+    let same = |seen: &mut Option<u32>, near: &[u32]| match (near, *seen) {
+        ([], _) => true,
+        ([one], None) => {
+            *seen = Some(*one);
+            true
+        }
+        ([one], Some(known)) => *one == known,
+        _ => false,
+    };
+    row.iter().all(|&v| {
+        let v = v as usize;
+        v < l.real && same(&mut parent, &l.up[v]) && same(&mut child, &l.down[v])
     })
 }
 
