@@ -3,6 +3,7 @@ export { Task } from './task.mjs';
 export { make, makeNow, makeLater, Later } from './make.mjs';
 export { TaskQueue } from './queue.mjs';
 export { tasksAsDot, tasksAsSvg } from './dot.mjs';
+export { tasksLayout } from './layout.mjs';
 export { FSM } from './fsm.mjs';
 export { FSMError, TaskError, BlockedError, CancellationError } from './errors.mjs';
 export { setCallbackErrorHandler } from './runtime.mjs';

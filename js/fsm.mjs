@@ -2,7 +2,8 @@
 // table and the state and checks every event; callbacks and the history
 // of transition objects live here.
 
-import { FsmCore, transitionsAsDot } from '../pkg/taskqueue_wasm.js';
+import { FsmCore, transitionNames, transitionsAsDot, transitionsAsSvg, transitionsLayout } from '../pkg/taskqueue_wasm.js';
+import { decodeLayout } from './layout.mjs';
 import { FSMError } from './errors.mjs';
 import { describe } from './registry.mjs';
 
@@ -63,6 +64,31 @@ export class FSM {
   static transitionsAsDot(transitions, name) {
     if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
     return transitionsAsDot(transitions, name ?? undefined);
+  }
+
+  /** A transition table as SVG, laid out inside the library, events as edge labels. */
+  static transitionsAsSvg(transitions, name) {
+    if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
+    return transitionsAsSvg(transitions, name ?? undefined);
+  }
+
+  /** The drawing of `transitionsAsSvg` as plain objects, for other renderers. */
+  static transitionsLayout(transitions) {
+    const names = transitionNames(transitions);
+    const flat = transitionsLayout(transitions);
+    const { width, height, nodes, edges, end } = decodeLayout(flat);
+    return {
+      width,
+      height,
+      nodes: nodes.map((n) => ({ state: names[n.id], x: n.x, y: n.y, width: n.width, height: n.height })),
+      edges: edges.map((e, k) => ({
+        ...e,
+        from: names[e.from],
+        to: names[e.to],
+        event: names[nodes.length + k],
+        label: { x: flat[end + 2 * k], y: flat[end + 2 * k + 1] },
+      })),
+    };
   }
 }
 

@@ -163,6 +163,47 @@ export function tasksAsDot(tasks: Iterable<Task>, options: DotOptions): string;
 export function tasksAsSvg(tasks: Iterable<Task>, name?: string, options?: DotOptions): string;
 export function tasksAsSvg(tasks: Iterable<Task>, options: DotOptions): string;
 
+/** A point of the layout, in the SVG's units (CSS pixels). */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A task's box: top-left corner and size. */
+export interface LayoutNode {
+  task: Task;
+  id: number;
+  name: string;
+  state: State;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** An edge from a prerequisite to a task it blocks. */
+export interface LayoutEdge {
+  from: Task;
+  to: Task;
+  /** A cubic Bézier spline: start, then control, control, end per piece; it ends at the arrowhead's base. */
+  points: Point[];
+  /** The same curve as SVG path data (`M… C…`). */
+  path: string;
+  /** The arrowhead: tip (on the border of `to`), then the two base corners. */
+  arrow: [Point, Point, Point];
+}
+
+/** The layout of `tasksAsSvg`, for drawing with another renderer. */
+export interface TasksLayout {
+  width: number;
+  height: number;
+  nodes: LayoutNode[];
+  edges: LayoutEdge[];
+}
+
+/** The boxes and edge curves of `tasksAsSvg` as plain objects, in drawing order. */
+export function tasksLayout(tasks: Iterable<Task>, options?: { followBlocking?: boolean }): TasksLayout;
+
 export type TransitionTable<S extends string = string> = Record<S, Record<string, S>>;
 
 /** The general state machine. */
@@ -175,6 +216,38 @@ export class FSM<S extends string = string> {
   event(name: string, extra?: object): S;
   onTransition(state: S | '*', callback: (fsm: FSM<S>, transition: FSMTransition<S>) => void): () => void;
   static transitionsAsDot(transitions: TransitionTable, name?: string): string;
+  /** The table as SVG, laid out inside the library, events as edge labels. */
+  static transitionsAsSvg(transitions: TransitionTable, name?: string): string;
+  /** The drawing of `transitionsAsSvg` as plain objects. */
+  static transitionsLayout(transitions: TransitionTable): TransitionsLayout;
+}
+
+/** A state's box: top-left corner and size. */
+export interface TransitionsLayoutNode {
+  state: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A transition: its curve as in `LayoutEdge`, its event and the centre of its label. */
+export interface TransitionsLayoutEdge {
+  from: string;
+  to: string;
+  event: string;
+  points: Point[];
+  path: string;
+  arrow: [Point, Point, Point];
+  label: Point;
+}
+
+/** The layout of `FSM.transitionsAsSvg`. */
+export interface TransitionsLayout {
+  width: number;
+  height: number;
+  nodes: TransitionsLayoutNode[];
+  edges: TransitionsLayoutEdge[];
 }
 
 export class FSMError extends Error {

@@ -140,23 +140,35 @@ impl Table {
     /// The table as a DOT digraph: `digraph NAME {`, then one
     /// `  SRC->DST[label=EVENT];` per transition, source states in table
     /// order and each state's events sorted by name, then `}`.
+    /// Every transition `(source, event, destination)`: sources in table
+    /// order, each one's events sorted by name (the order of `as_dot`).
+    pub fn transitions(&self) -> Vec<(StateId, EventId, StateId)> {
+        let mut all = Vec::new();
+        for &s in &self.sources {
+            let mut row = self.rows[usize::from(s)].clone();
+            row.sort_by(|a, b| self.events[usize::from(a.0)].cmp(&self.events[usize::from(b.0)]));
+            all.extend(row.into_iter().map(|(e, d)| (s, e, d)));
+        }
+        all
+    }
+
     pub fn as_dot(&self, name: Option<&str>) -> String {
         let mut lines = vec![digraph_open(name)];
-        for &s in &self.sources {
-            let s = usize::from(s);
-            let mut row: Vec<_> = self.rows[s].iter().collect();
-            row.sort_by(|a, b| self.events[usize::from(a.0)].cmp(&self.events[usize::from(b.0)]));
-            for &&(e, d) in &row {
-                lines.push(format!(
-                    "  {}->{}[label={}];",
-                    quote(&self.states[s]),
-                    quote(&self.states[usize::from(d)]),
-                    quote(&self.events[usize::from(e)])
-                ));
-            }
+        for (s, e, d) in self.transitions() {
+            lines.push(format!(
+                "  {}->{}[label={}];",
+                quote(self.state_name(s)),
+                quote(self.state_name(d)),
+                quote(self.event_name(e))
+            ));
         }
         lines.push("}".to_string());
         lines.join("\n")
+    }
+
+    /// The table as an SVG document laid out here (see [`crate::svg::fsm`]).
+    pub fn as_svg(&self, name: Option<&str>) -> String {
+        crate::svg::fsm::transitions_as_svg(self, name)
     }
 }
 

@@ -15,6 +15,7 @@ pub mod error;
 pub mod fsm;
 pub mod graph;
 mod idmap;
+pub mod layout;
 pub mod local;
 pub mod make;
 pub mod queue;

@@ -133,7 +133,8 @@ fn the_separator_joins_the_lines_and_the_name_is_quoted() {
 
 #[test]
 fn svg_draws_every_task_in_its_own_box_with_labels_inside_and_escaped() {
-    use taskqueue_wasm::svg::{layout, tasks_as_svg};
+    use taskqueue_wasm::layout::text;
+    use taskqueue_wasm::svg::{tasks_as_svg, tasks_layout};
     let (mut g, t) = sample();
     let odd = g.add_task("a<b & \"c\"", pending());
     g.require(odd, t[4]).unwrap();
@@ -141,19 +142,23 @@ fn svg_draws_every_task_in_its_own_box_with_labels_inside_and_escaped() {
         follow_blocking: true,
         ..DotOptions::default()
     };
-    let boxes = layout(&g, &[t[0]], true).unwrap();
+    let drawing = tasks_layout(&g, &[t[0]], true).unwrap();
+    let boxes = &drawing.geometry.nodes;
     assert_eq!(boxes.len(), 6);
     for (i, a) in boxes.iter().enumerate() {
-        let label = g.name(a.task).unwrap().chars().count() as f64 * 7.5;
-        assert!(label < a.width, "label fits its box");
+        let label = text::line_width(g.name(drawing.tasks[i]).unwrap());
+        assert!(label < a.w, "label fits its box");
         for b in &boxes[i + 1..] {
-            let apart = (a.x - b.x).abs() * 2.0 >= a.width + b.width
-                || (a.y - b.y).abs() * 2.0 >= a.height + b.height;
+            let apart =
+                a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
             assert!(apart, "boxes overlap: {a:?} {b:?}");
         }
     }
     // Prerequisites sit on rows above their dependents.
-    let y = |task| boxes.iter().find(|b| b.task == task).unwrap().y;
+    let y = |task| {
+        let i = drawing.tasks.iter().position(|&d| d == task).unwrap();
+        boxes[i].y
+    };
     assert!(y(t[0]) < y(t[3]) && y(t[3]) < y(t[4]) && y(t[4]) < y(odd));
     let svg = tasks_as_svg(&g, &[t[0]], Some("g"), &options).unwrap();
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));

@@ -2,6 +2,7 @@
 
 use super::graph::{ids, try_graph};
 use crate::dot::{tasks_as_dot, DotOptions};
+use crate::layout::Geometry;
 use wasm_bindgen::prelude::*;
 
 /// Tasks (by id, in order) as DOT.
@@ -31,4 +32,38 @@ pub fn svg_of_tasks(
         ..DotOptions::default()
     };
     try_graph(|g| crate::svg::tasks_as_svg(g, &ids(tasks), name.as_deref(), &options))
+}
+
+/// The layout of the drawn tasks, flattened into numbers (one copy across
+/// the boundary, no JSON): `[width, height, nodes, edges]`, then per node
+/// `[taskId, x, y, width, height]` in drawing order, then per edge
+/// `[from, to, points, x0, y0, ..., tipX, tipY, x1, y1, x2, y2]` with
+/// `from`/`to` node indices and `points` the number of curve points.
+#[wasm_bindgen(js_name = layoutOfTasks)]
+pub fn layout_of_tasks(tasks: &[u32], follow_blocking: bool) -> Result<Vec<f64>, JsValue> {
+    let drawing = try_graph(|g| crate::svg::tasks_layout(g, &ids(tasks), follow_blocking))?;
+    let ids: Vec<f64> = drawing.tasks.iter().map(|t| f64::from(t.0)).collect();
+    Ok(flatten(&drawing.geometry, &ids))
+}
+
+/// See [`layout_of_tasks`]; `ids[i]` names node `i`.
+pub(crate) fn flatten(g: &Geometry, ids: &[f64]) -> Vec<f64> {
+    let points: usize = g.edges.iter().map(|e| 2 * e.points.len() + 9).sum();
+    let mut out = Vec::with_capacity(4 + 5 * g.nodes.len() + points);
+    out.extend([
+        g.width,
+        g.height,
+        g.nodes.len() as f64,
+        g.edges.len() as f64,
+    ]);
+    for (b, &id) in g.nodes.iter().zip(ids) {
+        out.extend([id, b.x, b.y, b.w, b.h]);
+    }
+    for e in &g.edges {
+        out.extend([e.from as f64, e.to as f64, e.points.len() as f64]);
+        for &(x, y) in e.points.iter().chain(&e.arrow) {
+            out.extend([x, y]);
+        }
+    }
+    out
 }

@@ -83,3 +83,40 @@ impl FsmCore {
 pub fn transitions_as_dot(transitions: JsValue, name: Option<String>) -> Result<String, JsValue> {
     Ok(read_table(&transitions)?.as_dot(name.as_deref()))
 }
+
+/// A transition table as SVG (`FSM.transitionsAsSvg`).
+#[wasm_bindgen(js_name = transitionsAsSvg)]
+pub fn transitions_as_svg(transitions: JsValue, name: Option<String>) -> Result<String, JsValue> {
+    Ok(read_table(&transitions)?.as_svg(name.as_deref()))
+}
+
+/// A transition table laid out (`FSM.transitionsLayout`), flattened as in
+/// `layoutOfTasks` with node ids the state indices (see
+/// `transitionNames`), then each edge's label centre `[x, y]`.
+#[wasm_bindgen(js_name = transitionsLayout)]
+pub fn transitions_layout(transitions: JsValue) -> Result<Vec<f64>, JsValue> {
+    let table = read_table(&transitions)?;
+    let geometry = crate::svg::fsm::transitions_layout(&table);
+    let ids: Vec<f64> = (0..table.states().len()).map(|i| i as f64).collect();
+    let mut flat = super::dot::flatten(&geometry, &ids);
+    for e in &geometry.edges {
+        let (x, y) = e.label_pos.unwrap_or_default();
+        flat.extend([x, y]);
+    }
+    Ok(flat)
+}
+
+/// The names `transitionsLayout` refers to: the states in table order,
+/// then the event of each transition (the order of `transitionsAsDot`).
+#[wasm_bindgen(js_name = transitionNames)]
+pub fn transition_names(transitions: JsValue) -> Result<Vec<String>, JsValue> {
+    let table = read_table(&transitions)?;
+    let mut names = table.states().to_vec();
+    names.extend(
+        table
+            .transitions()
+            .into_iter()
+            .map(|(_, e, _)| table.event_name(e).to_string()),
+    );
+    Ok(names)
+}

@@ -2,7 +2,7 @@
 // must accept it (tests/js/types.test.mjs runs it).
 import {
   BlockedError, CancellationError, FSM, FSMError, Later, Task, TaskError, TaskQueue,
-  make, makeLater, makeNow, setCallbackErrorHandler, tasksAsDot, version,
+  make, makeLater, makeNow, setCallbackErrorHandler, tasksAsDot, tasksLayout, version,
   type AwaitedTask, type State, type Transition,
 } from 'taskqueue-wasm';
 
@@ -43,6 +43,12 @@ async function main(): Promise<void> {
     else if (e instanceof TaskError) console.log(e.cycle?.length);
     else if (e instanceof FSMError) console.log(e.fsm);
   }
+  const drawing = tasksLayout(all, { followBlocking: true });
+  const first: Task | undefined = drawing.nodes[0]?.task;
+  const tip: number = drawing.edges[0]?.arrow[0].x ?? drawing.width;
+  const fsmSvg: string = FSM.transitionsAsSvg({ A: { go: 'B' } }, 'machine');
+  const event: string | undefined = FSM.transitionsLayout({ A: { go: 'B' } }).edges[0]?.event;
+  console.log(first?.name, tip, fsmSvg.length, drawing.edges[0]?.path, event);
   setCallbackErrorHandler((error, task, tr) => console.error(error, task.id, tr.newState));
   console.log(done, same === greet, again.name, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
 }
