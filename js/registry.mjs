@@ -10,12 +10,21 @@
 // lives or dies together; once JS cannot reach a task, its Rust side is
 // freed.
 
-import { removeTask } from '../pkg/taskqueue_wasm.js';
+import { removeTasks } from '../pkg/taskqueue_wasm.js';
 
 const observedRefs = new Map();
+// Ids of collected tasks, freed in Rust together once this round of
+// finalizers is over: a component dies as a whole, and freeing its tasks
+// one at a time cost a scan of a hub's list per task (quadratic).
+let dead = [];
+const freeDead = () => {
+  const ids = Uint32Array.from(dead);
+  dead = [];
+  removeTasks(ids);
+};
 const reaper = new FinalizationRegistry((id) => {
   observedRefs.delete(id);
-  removeTask(id);
+  if (dead.push(id) === 1) queueMicrotask(freeDead);
 });
 
 export function register(task, id) {

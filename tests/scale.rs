@@ -78,3 +78,25 @@ fn a_fan_of_a_hundred_thousand_in_and_out_is_made() {
         vec![sink]
     );
 }
+
+#[test]
+fn the_dependents_of_a_hub_are_freed_together_in_linear_time() {
+    // One at a time, each removal scanned the hub's list of 300,000: some
+    // 10^10 steps. Together, each list is cleaned once.
+    const N: usize = 300_000;
+    let mut g = Graph::new();
+    let hub = g.add_task("hub", TaskOptions::default());
+    let sink = g.add_task("sink", TaskOptions::default());
+    let mids: Vec<TaskId> = (0..N)
+        .map(|_| g.add_task("m", TaskOptions::default()))
+        .collect();
+    for &m in &mids {
+        g.require(m, hub).unwrap();
+        g.require(sink, m).unwrap();
+    }
+    g.remove_tasks(&mids);
+    assert!(g.blocking(hub).unwrap().is_empty());
+    assert!(g.required(sink).unwrap().is_empty());
+    assert!(!g.is_blocked(sink).unwrap());
+    assert_eq!(g.len(), 2);
+}

@@ -385,3 +385,43 @@ fn a_removed_task_leaves_its_neighbours_consistent() {
         "display ids are not"
     );
 }
+
+#[test]
+fn tasks_removed_together_leave_their_neighbours_as_one_by_one_removal_does() {
+    // hub -> {m0..m3} -> sink, plus a FAILED prerequisite f of the sink;
+    // remove m1, m2 and f together: hub and sink keep the rest, and the
+    // sink no longer counts f as failed (a make runs it).
+    let mut local = Local::new();
+    let hub = local.task("hub", || Ok(()));
+    let sink = local.task("sink", || Ok(()));
+    let f = local.task("f", || Ok(()));
+    local
+        .graph
+        .event(f, Event::Dispatch, Extra::default())
+        .unwrap();
+    local
+        .graph
+        .event(f, Event::Except, Extra::default())
+        .unwrap();
+    let mids: Vec<_> = (0..4)
+        .map(|i| local.task(&format!("m{i}"), || Ok(())))
+        .collect();
+    let g = &mut local.graph;
+    for &m in &mids {
+        g.require(m, hub).unwrap();
+        g.require(sink, m).unwrap();
+    }
+    g.require(sink, f).unwrap();
+    g.remove_tasks(&[mids[1], f, mids[2], mids[1]]);
+    assert_eq!(g.blocking(hub).unwrap(), &[mids[0], mids[3]]);
+    assert_eq!(g.required(sink).unwrap(), &[mids[0], mids[3]]);
+    assert_eq!(g.blockers(sink).unwrap(), vec![mids[0], mids[3]]);
+    assert_eq!(g.len(), 4);
+    for &gone in &[mids[1], mids[2], f] {
+        assert_eq!(g.state(gone).unwrap_err().kind, TaskErrorKind::UnknownTask);
+    }
+    g.remove_tasks(&[f]); // already gone: skipped
+    assert_eq!(g.len(), 4);
+    local.make(&[sink], Default::default()).unwrap();
+    assert_eq!(local.graph.state(sink).unwrap(), TaskState::Done);
+}

@@ -50,11 +50,11 @@ pub fn add_task(name: &str, state: u32, cancel_on_exception: bool, is_async: boo
     with_graph(|g| g.add_task(name, options)).0
 }
 
-/// Frees a task once JS can no longer reach it.
-#[wasm_bindgen(js_name = removeTask)]
-pub fn remove_task(task: u32) {
-    // Already gone is fine: nothing to free.
-    let _ = with_graph(|g| g.remove_task(TaskId(task)));
+/// Frees tasks JS can no longer reach, together (see
+/// `Graph::remove_tasks`); ids already gone are skipped.
+#[wasm_bindgen(js_name = removeTasks)]
+pub fn remove_tasks(tasks: &[u32]) {
+    with_graph(|g| g.remove_tasks(&ids(tasks)));
 }
 
 /// The task's display id (its DOT node id).
