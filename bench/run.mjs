@@ -9,14 +9,26 @@ import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 
 const quick = process.argv.includes('--quick');
-const SIZES = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const option = (name, fallback) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback;
+// --workloads=fan,random picks workloads; --sizes=1000000 picks sizes;
+// --timeout=SECONDS bounds each case process (p-graph takes many minutes
+// on a fan of a million: its sink's million prerequisites).
+const WORKLOAD_NAMES = option('workloads', 'chain,fan,random').split(',');
+const TIMEOUT_MS = Number(option('timeout', '300')) * 1000;
+const SIZES = option('sizes', quick ? '10000,100000' : '10000,100000,1000000').split(',').map(Number);
 const RUNS = { 10_000: 7, 100_000: 5, 1_000_000: 3 };
 // async.auto is quadratic: only where it finishes in reasonable time.
 const CONTENDERS = (n) => ['taskqueue-wasm', 'floor', 'p-graph', ...(n <= 10_000 ? ['async.auto'] : [])];
 const here = new URL('.', import.meta.url);
 
 function spawnCase(contender, workload, n, kind, runs) {
-  const out = execFileSync(process.execPath, ['--max-old-space-size=8192', new URL('case.mjs', here).pathname, contender, workload, n, kind, runs], { encoding: 'utf8' });
+  const args = ['--max-old-space-size=8192', new URL('case.mjs', here).pathname, contender, workload, n, kind, runs];
+  let out;
+  try {
+    out = execFileSync(process.execPath, args, { encoding: 'utf8', timeout: TIMEOUT_MS, killSignal: 'SIGKILL' });
+  } catch (error) {
+    throw new Error(error.signal === 'SIGKILL' ? `timeout (${TIMEOUT_MS / 1000} s)` : error.message);
+  }
   return JSON.parse(out);
 }
 
@@ -34,7 +46,7 @@ const rows = [];
 console.log(`taskqueue-wasm benchmark, ${new Date().toISOString().slice(0, 10)}, ${cpus()[0].model}, ${cpus().length} cores, Node ${process.version}\n`);
 console.log('| workload | tasks | fn | contender | µs/task | peak RSS | × floor | × p-graph |');
 console.log('|---|---:|---|---|---:|---:|---:|---:|');
-for (const workload of ['chain', 'fan', 'random']) {
+for (const workload of WORKLOAD_NAMES) {
   for (const n of SIZES) {
     for (const kind of ['sync', 'async']) {
       const results = {};
