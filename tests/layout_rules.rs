@@ -4,21 +4,11 @@
 //! border and points into it, and never pass through a box; everything
 //! lies inside the drawing; the same input gives the same drawing.
 
+mod common;
+
+use common::Lcg;
 use std::collections::HashMap;
 use taskqueue_wasm::layout::{layout, layout_capped, text, EdgePath, Geometry, Input, NodeBox};
-
-/// A small deterministic generator (64-bit LCG), so tests repeat.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n.max(1)
-    }
-}
 
 fn task_labels(n: usize) -> Vec<String> {
     const STATES: [&str; 4] = ["PENDING", "RUNNING", "DONE", "FAILED"];
