@@ -3,7 +3,7 @@
 // tasks to a queue, and sleeps until some task changes.
 
 import { makeAbort, makeEnd, makeError, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
-import { describe, tasksIn } from './registry.mjs';
+import { describe, taskInComponent, tasksIn } from './registry.mjs';
 import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S } from './runtime.mjs';
 import { Task } from './task.mjs';
 
@@ -129,7 +129,7 @@ class MakeRun {
         const id = steps[i + 1];
         switch (kind) {
           case DISCOVER:
-            local[id] = local[steps[i + 2]]._req[steps[i + 3]];
+            local[id] = taskInComponent(local[steps[i + 2]], id);
             break;
           case RUN:
             runTask(local[id]);

@@ -2,7 +2,7 @@
 // kept in Rust).
 
 import { TaskQueueCore } from '../pkg/taskqueue_wasm.js';
-import { describe, tasksIn } from './registry.mjs';
+import { describe, taskInComponent, tasksIn } from './registry.mjs';
 import { tasksAsDot } from './dot.mjs';
 import { Task } from './task.mjs';
 
@@ -43,7 +43,7 @@ export class TaskQueue {
       const task = this.get();
       if (task === undefined) return;
       if (!task.isCompleted()) await task.dispatch();
-      for (const id of this._core.afterRun(task._id)) this._members.set(id, task._deps.find((d) => d._id === id));
+      for (const id of this._core.afterRun(task._id)) this._members.set(id, taskInComponent(task, id));
       yield task;
       if (once) return;
     }

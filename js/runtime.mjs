@@ -4,7 +4,7 @@
 
 import { initCore, takeTransitions, taskFinish, taskObserve } from '../pkg/taskqueue_wasm.js';
 import { BlockedError, CancellationError, FSMError, TaskError } from './errors.mjs';
-import { observedTask, prerequisiteById, registerObserved, resolveIds } from './registry.mjs';
+import { observedTask, registerObserved, resolveIds, taskInComponent } from './registry.mjs';
 
 /** States and events by their index in the Rust tables. */
 export const STATES = ['PREPARE', 'PENDING', 'QUEUED', 'RUNNING', 'CANCELLED', 'FAILED', 'DONE', 'ABORT'];
@@ -112,7 +112,7 @@ export function flush() {
         const because = BECAUSE[data[i + 5]];
         if (because !== undefined && task !== undefined) {
           extra.because = because;
-          extra.tasks = Array.from(data.subarray(i + 7, i + 7 + n), (id) => prerequisiteById(task, id));
+          extra.tasks = Array.from(data.subarray(i + 7, i + 7 + n), (id) => taskInComponent(task, id));
         }
         const transition = {
           oldState: STATES[data[i + 1]],

@@ -4,51 +4,29 @@
 import {
   addTask,
   taskBlockers,
+  taskBlocking,
   taskCancel,
   taskDispatch,
   taskEvent,
   taskIsBlocked,
   taskRequire,
+  taskRequired,
   taskSerial,
   taskState,
   takeError,
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError, TaskError } from './errors.mjs';
-import { describe, prerequisiteById, register } from './registry.mjs';
+import { describe, link, register, taskInComponent } from './registry.mjs';
 import { changed, extras, far, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 
 const AsyncFunction = (async () => {}).constructor;
 const NO_ARGS = Object.freeze([]);
-// Shared until a task gets its first neighbour: most tasks of a big graph
-// lack one side (sources have no prerequisites, sinks no dependents).
-const NONE = Object.freeze([]);
 const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track']);
 
 function trackLine(task, tr) {
   console.log(`${task.name} ${tr.oldState}->${tr.event}->${tr.newState}`);
-}
-
-/**
- * `list` with `item` added. Short lists are made anew at their exact
- * size: V8 grows an array from 1 to 17 slots on its first push, which for
- * a million tasks with three neighbours each wasted about 300 MB.
- */
-function append(list, item) {
-  switch (list.length) {
-    case 0:
-      return [item];
-    case 1:
-      return [list[0], item];
-    case 2:
-      return [list[0], list[1], item];
-    case 3:
-      return [list[0], list[1], list[2], item];
-    default:
-      list.push(item);
-      return list;
-  }
 }
 
 /**
@@ -109,8 +87,7 @@ export class Task {
     this._args = args;
     this._result = undefined;
     this._runs = 0; // number of the current run, to tell stale outcomes
-    this._req = NONE; // prerequisites, in Rust's order; kept alive with this task
-    this._deps = NONE; // dependents, likewise
+    this._comp = undefined; // the tasks linked to this one, either way (see registry.mjs)
     // What few tasks use (callbacks, joiners, a signal, an error, ...),
     // kept apart: a million tasks then take 56 MB less, and GC less.
     this._x = undefined;
@@ -144,12 +121,12 @@ export class Task {
 
   /** Prerequisites, in the order they were required. */
   get required() {
-    return this._req.slice();
+    return Array.from(taskRequired(this._id), (id) => taskInComponent(this, id));
   }
 
   /** Dependents, in the order they were added. */
   get blocking() {
-    return this._deps.slice();
+    return Array.from(taskBlocking(this._id), (id) => taskInComponent(this, id));
   }
 
   /** Aborted when the running attempt is cancelled; a new attempt gets a new one. */
@@ -170,8 +147,7 @@ export class Task {
     if (!(other instanceof Task)) throw new TypeError(`a task can only require a Task, got ${describe(other)}`);
     const added = taskRequire(this._id, other._id);
     if (added === 1) {
-      this._req = append(this._req, other);
-      other._deps = append(other._deps, this);
+      link(this, other);
     } else if (added === 2) {
       near(this, other);
       const error = takeError();
@@ -221,7 +197,7 @@ export class Task {
 
   /** Prerequisites not yet completed. */
   blockers() {
-    return Array.from(taskBlockers(this._id), (id) => prerequisiteById(this, id));
+    return Array.from(taskBlockers(this._id), (id) => taskInComponent(this, id));
   }
 
   /**

@@ -88,6 +88,18 @@ pub fn task_require(task: u32, other: u32) -> u32 {
     }
 }
 
+/// Prerequisites, in the order they were required.
+#[wasm_bindgen(js_name = taskRequired)]
+pub fn task_required(task: u32) -> Result<Vec<u32>, JsValue> {
+    try_graph(|g| g.required(TaskId(task)).map(raw))
+}
+
+/// Dependents, in the order they were added.
+#[wasm_bindgen(js_name = taskBlocking)]
+pub fn task_blocking(task: u32) -> Result<Vec<u32>, JsValue> {
+    try_graph(|g| g.blocking(TaskId(task)).map(raw))
+}
+
 #[wasm_bindgen(js_name = taskBlockers)]
 pub fn task_blockers(task: u32) -> Result<Vec<u32>, JsValue> {
     try_graph(|g| g.blockers(TaskId(task)).map(|b| raw(&b)))

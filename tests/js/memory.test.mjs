@@ -17,3 +17,9 @@ test('200,000 tasks in batches: wasm memory and JS heap stop growing', () => {
   assert.equal(last.wasmBytes, warm.wasmBytes, `wasm memory grew after warm-up\n${table}`);
   assert.ok(last.heapUsed < warm.heapUsed + 4 * MB, `JS heap grew after warm-up\n${table}`);
 });
+
+test('linked tasks live while any of them is reachable, also after their groups merged', () => {
+  const probe = fileURLToPath(new URL('./liveness-probe.mjs', import.meta.url));
+  const out = JSON.parse(execFileSync(process.execPath, ['--expose-gc', probe], { encoding: 'utf8' }));
+  assert.deepEqual(out, { keptOne: 150, made: 1, ran: 126, droppedAll: 0 });
+});

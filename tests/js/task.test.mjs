@@ -1,7 +1,7 @@
 // SPEC §2 at the JS level: tasks, requirements, running, cancelling.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BlockedError, CancellationError, FSMError, Task, TaskError } from 'taskqueue-wasm';
+import { BlockedError, CancellationError, FSMError, Task, TaskError, makeNow } from 'taskqueue-wasm';
 import { captureLog, deferred, sleep } from './helpers.mjs';
 
 const noop = () => {};
@@ -275,4 +275,43 @@ test('awaiting a task gives the task itself at once', async () => {
   assert.equal(await (async () => t)(), t);
   assert.equal(t.state, 'PENDING');
   assert.equal(t.blocking.length, 0, 'no task was made by the Promise machinery');
+});
+
+test('linked groups of tasks merge: every task is found by id across them', async () => {
+  // Three groups built apart (a chain, a fan, a lone task), then linked
+  // both ways round, so both the larger and the smaller group move.
+  const ran = [];
+  const mk = (name) => new Task(name, () => ran.push(name));
+  const chain = [];
+  for (let i = 0; i < 6; i++) {
+    chain.push(mk(`c${i}`));
+    if (i > 0) chain[i].require(chain[i - 1]);
+  }
+  const hub = mk('hub');
+  const fan = [mk('f0'), mk('f1'), mk('f2')];
+  for (const f of fan) f.require(hub);
+  const lone = mk('lone');
+  hub.require(chain[5]); // the fan joins the chain
+  lone.require(fan[1]); // a lone task joins them
+  const sink = mk('sink');
+  for (const f of [fan[2], fan[0], lone]) sink.require(f);
+
+  // Errors name tasks of the merged group as the same objects.
+  const cycle = [chain[0], sink, fan[2], hub, ...chain.slice().reverse()];
+  assert.throws(
+    () => chain[0].require(sink),
+    (e) => e instanceof TaskError && e.cycle.length === cycle.length && e.cycle.every((t, i) => t === cycle[i]),
+  );
+
+  // make is given only the sink: it discovers every other task by id.
+  const made = await makeNow([sink]);
+  assert.deepEqual(made, [sink]);
+  assert.equal(ran.length, 12);
+  assert.deepEqual(ran.slice(0, 7), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'hub']);
+  assert.equal(ran.at(-1), 'sink');
+  assert.deepEqual(sink.required, [fan[2], fan[0], lone]);
+  assert.deepEqual(hub.blocking, fan);
+  assert.deepEqual(hub.required, [chain[5]]);
+  assert.deepEqual(fan[1].blocking, [lone]);
+
 });
