@@ -4,7 +4,7 @@
 
 import { makeAbort, makeEnd, makeError, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { describe, taskInComponent, tasksIn } from './registry.mjs';
-import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S } from './runtime.mjs';
+import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S, sleep } from './runtime.mjs';
 import { Task } from './task.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
@@ -215,13 +215,29 @@ class MakeRun {
     return { value, done: true };
   }
 
-  /** Runs to the end; resolves to every task yielded. */
-  async _collect() {
-    if (this._status === 'new') this._start();
-    while (this._status !== 'done') {
-      if (this._pump(false) === WAIT) await nextChange();
-    }
-    return this._yields.splice(0);
+  /**
+   * Runs to the end; resolves to every task yielded. A loop of callbacks
+   * rather than an async function, so that a change can resume it
+   * without a promise (see `wake` in runtime.mjs).
+   */
+  _collect() {
+    return new Promise((resolve, reject) => {
+      const resume = () => {
+        try {
+          if (this._status === 'new') this._start();
+          while (this._status !== 'done') {
+            if (this._pump(false) === WAIT) {
+              sleep(resume);
+              return;
+            }
+          }
+          resolve(this._yields.splice(0));
+        } catch (error) {
+          reject(error);
+        }
+      };
+      resume();
+    });
   }
 }
 

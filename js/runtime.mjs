@@ -159,18 +159,35 @@ function deliver(task, transition) {
 
 // ---- waking makes ------------------------------------------------------
 
+// Makes waiting for a change: functions to call at the next one.
 let sleepers = [];
+
+/** Calls `wake` once, at the next change of any task. */
+export function sleep(wake) {
+  sleepers.push(wake);
+}
 
 /** A promise that resolves at the next change of any task. */
 export function nextChange() {
-  return new Promise((resolve) => sleepers.push(resolve));
+  return new Promise(sleep);
 }
 
-function wake() {
+/**
+ * Wakes the sleeping makes. `direct` when called from a promise reaction
+ * of ours (a task function's outcome arriving), where no user code is on
+ * the stack: the makes go on at once, saving a promise and a turn of the
+ * microtask queue per task. Otherwise each goes on in a microtask of its
+ * own, so that a make never runs functions inside a caller's code (an
+ * event() call, a sync task function of another make).
+ */
+function wake(direct) {
   if (sleepers.length === 0) return;
   const woken = sleepers;
   sleepers = [];
-  for (const resolve of woken) resolve();
+  for (const resume of woken) {
+    if (direct) resume();
+    else queueMicrotask(resume);
+  }
 }
 
 let changes = 0;
@@ -181,13 +198,16 @@ export function changeCount() {
 }
 
 /** After any change of state: tell callbacks, then makes. */
-export function changed() {
+export function changed(direct = false) {
   changes++;
   flush();
-  wake();
+  wake(direct);
 }
 
 // ---- running a task function -------------------------------------------
+
+// Task functions whose promise has not settled yet.
+let inFlight = 0;
 
 /**
  * Runs the function of a task Rust has just moved to RUNNING. Returns a
@@ -204,20 +224,27 @@ export function runTask(task) {
     value = task._func.apply(task, task._args);
     if (value !== null && (typeof value === 'object' || typeof value === 'function')) then = value.then;
   } catch (error) {
-    finishThrew(task, run, error);
+    finishThrew(task, run, error, false);
     return undefined;
   }
   if (typeof then === 'function') {
+    inFlight++;
     return Promise.resolve(value).then(
-      (result) => finishReturned(task, run, result),
-      (error) => finishThrew(task, run, error),
+      (result) => finishReturned(task, run, result, --inFlight === 0),
+      (error) => finishThrew(task, run, error, --inFlight === 0),
     );
   }
-  finishReturned(task, run, value);
+  finishReturned(task, run, value, false);
   return undefined;
 }
 
-function finishReturned(task, run, value) {
+/**
+ * `direct`: called from a promise reaction, and no other function's
+ * outcome is still to come (see `wake`). When others are, the makes wait
+ * for the next microtask, by which time a burst of outcomes has arrived
+ * and is taken in one go.
+ */
+function finishReturned(task, run, value, direct) {
   if (run !== task._runs) return; // a later attempt has started: stale
   let how = 0;
   const cancelOnResult = task._x?.cancelOnResult;
@@ -225,17 +252,17 @@ function finishReturned(task, run, value) {
     try {
       if (cancelOnResult(value)) how = 1;
     } catch (error) {
-      finishThrew(task, run, error);
+      finishThrew(task, run, error, direct);
       return;
     }
   }
   if (taskFinish(task._id, how) === S.DONE) task._result = value;
-  changed();
+  changed(direct);
 }
 
-function finishThrew(task, run, error) {
+function finishThrew(task, run, error, direct) {
   if (run !== task._runs) return;
   const how = error instanceof CancellationError ? 3 : 2;
   if (taskFinish(task._id, how) === S.FAILED) extras(task).error = error;
-  changed();
+  changed(direct);
 }

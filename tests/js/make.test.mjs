@@ -221,3 +221,19 @@ test('transitions fired by make are told before the task is yielded', async () =
   for await (const made of make(t)) events.push(`made ${made.name} ${made.state}`);
   assert.deepEqual(events, ['t error', 'made t FAILED']);
 });
+
+test('a waiting make goes on after the change, never inside the code that made it', async () => {
+  const order = [];
+  const a = new Task('a', () => order.push('a'));
+  const b = new Task('b', () => order.push('b'));
+  b.require(a);
+  a.event('queue'); // someone else's queue has a: the make waits for it
+  const made = makeNow([b]);
+  await sleep(1);
+  assert.deepEqual(order, []);
+  const dispatched = a.dispatch(); // a's function is sync: a is DONE at once
+  order.push('dispatch returned');
+  await dispatched;
+  assert.deepEqual(await made, [b]);
+  assert.deepEqual(order, ['a', 'dispatch returned', 'b']);
+});
