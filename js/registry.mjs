@@ -1,36 +1,83 @@
-// Task identity without a global weak map. The Rust core names tasks by
-// id; JS finds the Task object for an id from a task it already holds,
-// through their component.
+// Task identity and lifetime without a weak reference per task. The Rust
+// core names tasks by id; JS finds the Task object for an id from a task
+// it already holds, through their component.
 //
 // A component is the set of tasks linked by requirements, either way.
-// Each linked task points to its component and the component holds all
-// its tasks in one array, so a component lives or dies as a whole; once
-// JS cannot reach a task, its Rust side is freed. `slotOf[id]` is the
+// Each linked task points to its component, which holds all its tasks in
+// one array, so a component lives or dies as a whole; `slotOf[id]` is a
 // task's index in that array, so any task finds any other of its
 // component by id at once. (Arrays of neighbours per task cost two young
 // arrays per requirement: building a 100k random DAG took twice as long.
 // A WeakRef per task cost about 1 µs to make and 0.3 µs per lookup.)
-// A task that has never been linked has no component.
+//
+// Once JS cannot reach a task, its Rust side is freed: a task never
+// linked is watched on its own, a component as a whole (one weak cell
+// for all its tasks, not one per task). Which of the two applies is only
+// known once a graph is built, so a new task is watched from the next
+// microtask on; until then the list of new tasks keeps it alive. Each
+// task is covered by exactly one of: that list, its own weak cell
+// (`_comp === ALONE`), its component's.
 
-import { removeTasks } from '../pkg/taskqueue_wasm.js';
+import { removeComponents, removeTasks } from '../pkg/taskqueue_wasm.js';
+
+class Component {
+  constructor() {
+    this.tasks = [];
+    this.watched = false;
+  }
+}
+
+/** The component of a task watched on its own: it has no neighbours. */
+const ALONE = Object.freeze(new Component());
 
 const observedRefs = new Map();
-// Ids of collected tasks, freed in Rust together once this round of
-// finalizers is over: a component dies as a whole, and freeing its tasks
-// one at a time cost a scan of a hub's list per task (quadratic).
-let dead = [];
-const freeDead = () => {
-  const ids = Uint32Array.from(dead);
-  dead = [];
-  removeTasks(ids);
-};
-const reaper = new FinalizationRegistry((id) => {
-  observedRefs.delete(id);
-  if (dead.push(id) === 1) queueMicrotask(freeDead);
+
+// What died, freed in Rust together once this round of finalizers is
+// over: freeing a hub's dependents one at a time scanned its list each
+// time (quadratic). A number is a lone task's id; `~id` a component's,
+// named by one of its tasks.
+let deadTasks = [];
+let deadComponents = [];
+function freeDead() {
+  if (deadTasks.length > 0) removeTasks(Uint32Array.from(deadTasks));
+  if (deadComponents.length > 0) removeComponents(Uint32Array.from(deadComponents));
+  deadTasks = [];
+  deadComponents = [];
+  // Observed tasks of dead components: their weak handles are empty.
+  for (const [id, ref] of observedRefs) if (ref.deref() === undefined) observedRefs.delete(id);
+}
+const reaper = new FinalizationRegistry((held) => {
+  if (deadTasks.length + deadComponents.length === 0) queueMicrotask(freeDead);
+  if (held >= 0) deadTasks.push(held);
+  else deadComponents.push(~held);
 });
 
-export function register(task, id) {
-  reaper.register(task, id);
+let unwatched = [];
+
+/** Watches the new tasks, each alone or as part of its component. */
+function watchNew() {
+  const tasks = unwatched;
+  unwatched = [];
+  for (const task of tasks) {
+    const comp = task._comp;
+    if (comp === undefined) {
+      task._comp = ALONE;
+      reaper.register(task, task._id, task);
+    } else {
+      watchComponent(comp, task);
+    }
+  }
+}
+
+function watchComponent(comp, member) {
+  if (comp.watched) return;
+  comp.watched = true;
+  reaper.register(comp, ~member._id, comp);
+}
+
+/** A new task: freed in Rust once JS cannot reach it. */
+export function register(task) {
+  if (unwatched.push(task) === 1) queueMicrotask(watchNew);
 }
 
 /** Keeps a weak handle on an observed task, so its transitions can be told. */
@@ -52,10 +99,21 @@ function enter(task, comp) {
     grown.set(slotOf);
     slotOf = grown;
   }
-  slotOf[id] = comp.length;
-  comp.push(task);
+  slotOf[id] = comp.tasks.length;
+  comp.tasks.push(task);
   task._comp = comp;
 }
+
+/** A task without neighbours joins `comp`; its own weak cell goes. */
+function join(task, comp) {
+  if (task._comp === ALONE) {
+    reaper.unregister(task);
+    watchComponent(comp, task);
+  }
+  enter(task, comp);
+}
+
+const alone = (comp) => comp === undefined || comp === ALONE;
 
 /**
  * `a` and `b` are now linked: one component. The smaller one moves into
@@ -64,19 +122,21 @@ function enter(task, comp) {
 export function link(a, b) {
   const ca = a._comp;
   const cb = b._comp;
-  if (ca === cb) {
-    if (ca === undefined) {
-      const comp = [];
-      enter(a, comp);
-      enter(b, comp);
+  if (alone(ca) && alone(cb)) {
+    const comp = new Component();
+    join(a, comp);
+    join(b, comp);
+  } else if (alone(ca)) {
+    join(a, cb);
+  } else if (alone(cb)) {
+    join(b, ca);
+  } else if (ca !== cb) {
+    const [big, small] = ca.tasks.length >= cb.tasks.length ? [ca, cb] : [cb, ca];
+    if (small.watched) {
+      reaper.unregister(small);
+      watchComponent(big, small.tasks[0]);
     }
-  } else if (ca === undefined) {
-    enter(a, cb);
-  } else if (cb === undefined) {
-    enter(b, ca);
-  } else {
-    const [big, small] = ca.length >= cb.length ? [ca, cb] : [cb, ca];
-    for (let i = 0; i < small.length; i++) enter(small[i], big);
+    for (const task of small.tasks) enter(task, big);
   }
 }
 
@@ -85,7 +145,7 @@ export function taskInComponent(task, id) {
   if (task._id === id) return task;
   const comp = task._comp;
   if (comp === undefined || id >= slotOf.length) return undefined;
-  const found = comp[slotOf[id]];
+  const found = comp.tasks[slotOf[id]];
   return found !== undefined && found._id === id ? found : undefined;
 }
 

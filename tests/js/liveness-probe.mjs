@@ -22,21 +22,27 @@ function chain(prefix, n) {
 }
 
 // In a function: a block at the top level of an async module may keep
-// its variables alive in the suspended module.
-function build() {
+// its variables alive in the suspended module. Each group is built in a
+// turn of its own, so that it is watched (as a whole, or a task on its
+// own) before it is linked to the others.
+async function build() {
   const big = chain('a', 100);
+  await settle();
   const small = chain('b', 50);
+  const loner = new Task('loner', () => ran.add('loner'));
   new Task('lone', () => {}); // linked to nothing, dropped at once
+  await settle();
   small[0].require(big[99]); // the smaller group moves into the larger
+  small[10].require(loner); // a task on its own joins them
   return small[25];
 }
 
 const out = {};
-let kept = build();
+let kept = await build();
 await collect();
-out.keptOne = stats().tasks; // the 150 linked tasks live on through one of them
+out.keptOne = stats().tasks; // the 151 linked tasks live on through one of them
 out.made = (await makeNow([kept])).length;
-out.ran = ran.size; // a0..a99 and b0..b25
+out.ran = ran.size; // a0..a99, b0..b25 and loner
 kept = undefined;
 await collect();
 out.droppedAll = stats().tasks;
