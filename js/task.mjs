@@ -23,6 +23,7 @@ import { tasksAsDot } from './dot.mjs';
 
 const AsyncFunction = (async () => {}).constructor;
 const NO_ARGS = Object.freeze([]);
+let lastName; // the name addTask was last given
 const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track']);
 
 function trackLine(task, tr) {
@@ -81,7 +82,9 @@ export class Task {
       throw new TypeError(`track of task '${name}' must be a boolean or a function, got ${describe(track)}`);
     }
     const code = stateCode(state);
-    this._id = addTask(name, code, Boolean(cancelOnException), func instanceof AsyncFunction);
+    // The core keeps the name given last: pass it only when it changes.
+    const changedName = name === lastName ? undefined : (lastName = name);
+    this._id = addTask(changedName, code, Boolean(cancelOnException), func instanceof AsyncFunction);
     this._name = name;
     this._func = func;
     this._args = args;

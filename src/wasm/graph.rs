@@ -9,6 +9,10 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     static GRAPH: RefCell<Graph> = RefCell::new(Graph::with_clock(js_sys::Date::now));
+    /// The name `addTask` was last given: JS passes none when it is the
+    /// same again (most tasks of a big graph share a few names), which
+    /// saves copying the string into wasm memory for each task.
+    static LAST_NAME: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// Runs `f` on the instance's graph. Nothing in `f` calls into JS, so the
@@ -32,22 +36,34 @@ pub(crate) fn raw(tasks: &[TaskId]) -> Vec<u32> {
     tasks.iter().map(|t| t.0).collect()
 }
 
-/// Adds a task; `state` is the index of its state in table order
+/// Adds a task named `name`, or when that is undefined, named as the
+/// task added last; `state` is the index of its state in table order
 /// (PREPARE, PENDING, QUEUED, RUNNING, CANCELLED, FAILED, DONE, ABORT);
 /// `is_async`: its function is an `async function`. Returns its id, or
 /// `u32::MAX` for a state code out of range (JS checks names first).
 #[wasm_bindgen(js_name = addTask)]
-pub fn add_task(name: &str, state: u32, cancel_on_exception: bool, is_async: bool) -> u32 {
-    let Some(state) = STATES.get(state as usize).copied() else {
-        return u32::MAX;
-    };
-    let options = TaskOptions {
-        state,
-        cancel_on_exception,
-        async_hint: is_async,
-        ..TaskOptions::default()
-    };
-    with_graph(|g| g.add_task(name, options)).0
+pub fn add_task(
+    name: Option<String>,
+    state: u32,
+    cancel_on_exception: bool,
+    is_async: bool,
+) -> u32 {
+    LAST_NAME.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some(name) = name {
+            *last = name;
+        }
+        let Some(state) = STATES.get(state as usize).copied() else {
+            return u32::MAX;
+        };
+        let options = TaskOptions {
+            state,
+            cancel_on_exception,
+            async_hint: is_async,
+            ..TaskOptions::default()
+        };
+        with_graph(|g| g.add_task(&last, options)).0
+    })
 }
 
 /// Frees tasks JS can no longer reach, together (see

@@ -109,3 +109,11 @@ test('tasksAsSvg draws the same tasks and edges, coloured by state, with data at
   assert.match(svg, new RegExp(`data-task-id="${b.id}" data-state="FAILED"><title>parse</title><rect [^>]*fill="red"`));
   assert.equal(tasksAsSvg([a]).match(/class="node"/g).length, 1, 'without followBlocking only the given task');
 });
+
+test('the DOT labels are the names the tasks were given, repeated or not', () => {
+  // The core is told a name only when it differs from the last one.
+  const names = ['a', 'a', 'bé 🙂', 'a', '', '', 'c\n"d"', 'a'];
+  const tasks = names.map((name) => new Task(name, noop));
+  const labels = [...tasksAsDot(tasks).matchAll(/label="((?:[^"\\]|\\.)*)\\nPENDING"/g)].map((m) => m[1]);
+  assert.deepEqual(labels, ['a', 'a', 'bé 🙂', 'a', '', '', 'c\\n\\"d\\"', 'a']);
+});
