@@ -83,23 +83,61 @@ pub(crate) enum Mark {
 /// What a make knows of one task. The make that owns the task's slot
 /// keeps it in the task's node (`Graph::make_entry`), where `fire` has
 /// just been; others keep it in their map.
+///
+/// "d waits for p" (d found p unsettled when it was evaluated) is kept on
+/// d's side, in `holds`, while there is room: when p settles, it finds
+/// its waiters among its dependents, whose nodes `fire` has just updated,
+/// instead of following a list of links to random places. Only a task
+/// waiting for more than `HOLDS` tasks at once puts the rest in the
+/// settling task's list in `Make::waits`.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Entry {
     mark: Mark,
     given: bool,
     yielded: bool,
-    /// Tasks of this make waiting for this one to settle: a list in
+    /// Some task started waiting for this one since it last settled.
+    awaited: bool,
+    /// How many of `holds` are in use.
+    held: u8,
+    /// Tasks this one waits for (a task twice if it waits twice).
+    holds: [TaskId; HOLDS],
+    /// When this task last started waiting (`Make::clock`): tasks released
+    /// together are evaluated in the order they started waiting.
+    since: u32,
+    /// Tasks waiting for this one whose `holds` were full: a list in
     /// `Make::waits`, newest first (NONE: empty).
     waiters: u32,
 }
+
+/// Room for the tasks a task waits for, kept in its entry: tasks of a
+/// random graph wait for up to three.
+const HOLDS: usize = 3;
 
 impl Entry {
     pub(crate) const NEW: Entry = Entry {
         mark: Mark::Seen,
         given: false,
         yielded: false,
+        awaited: false,
+        held: 0,
+        holds: [TaskId(0); HOLDS],
+        since: 0,
         waiters: NONE,
     };
+
+    /// Forgets that this task waits for `p`; how many times it did.
+    fn unhold(&mut self, p: TaskId) -> u32 {
+        let mut kept = 0;
+        for i in 0..usize::from(self.held) {
+            if self.holds[i] != p {
+                self.holds[kept] = self.holds[i];
+                kept += 1;
+            }
+        }
+        let dropped = u32::from(self.held) - kept as u32;
+        self.held = kept as u8;
+        dropped
+    }
 }
 
 /// No waiter: the end of a list in `Make::waits`.
@@ -111,6 +149,19 @@ const NONE: u32 = u32::MAX;
 struct Waiter {
     task: TaskId,
     next: u32,
+}
+
+/// One task that `d` waits for has settled; with none left, `d` is
+/// released (to `released`, keyed so the latest waiter sorts first).
+fn count_off(e: &mut Entry, d: TaskId, released: &mut Vec<(i64, TaskId)>) {
+    if let Mark::Waiting(n) = e.mark {
+        if n <= 1 {
+            e.mark = Mark::Seen;
+            released.push((-i64::from(e.since), d));
+        } else {
+            e.mark = Mark::Waiting(n - 1);
+        }
+    }
 }
 
 /// What the rules of SPEC §3 say of a PENDING task, given its
@@ -155,6 +206,10 @@ pub struct Make {
     yields: VecDeque<(TaskId, TaskState)>,
     discovered: VecDeque<(TaskId, TaskId, u32)>,
     waits: Vec<Waiter>,
+    /// Counts `wait_for` calls, to order the tasks released together.
+    clock: u32,
+    /// Reused for the tasks a settling task releases.
+    released: Vec<(i64, TaskId)>,
     /// Reused for the unsettled prerequisites of the task evaluated.
     unsettled: Vec<(u32, TaskId)>,
     in_flight: usize,
@@ -176,6 +231,8 @@ impl Make {
             yields: VecDeque::new(),
             discovered: VecDeque::new(),
             waits: Vec::new(),
+            clock: 0,
+            released: Vec::new(),
             unsettled: Vec::new(),
             in_flight: 0,
             stopped: false,
@@ -419,13 +476,12 @@ impl Make {
             if self.join(g, p) {
                 self.discovered.push_back((p, t, index));
             }
-            let head = self.waits.len() as u32;
             let Some(e) = self.entry_mut(g, p) else {
                 continue;
             };
-            let next = std::mem::replace(&mut e.waiters, head);
+            e.awaited = true;
             let mark = e.mark;
-            self.waits.push(Waiter { task: t, next });
+            self.hold(g, t, p);
             // New, or settled earlier and since retried: (re)make it.
             if mark == Mark::Settled {
                 self.push_work(g, p);
@@ -435,7 +491,29 @@ impl Make {
                 self.work.push(p);
             }
         }
-        self.set_mark(g, t, Mark::Waiting(prerequisites.len() as u32));
+        self.clock = self.clock.wrapping_add(1);
+        let since = self.clock;
+        if let Some(e) = self.entry_mut(g, t) {
+            e.mark = Mark::Waiting(prerequisites.len() as u32);
+            e.since = since;
+        }
+    }
+
+    /// Records that `t` waits for `p`: in `t`'s entry if there is room,
+    /// else in `p`'s list.
+    fn hold(&mut self, g: &mut Graph, t: TaskId, p: TaskId) {
+        if let Some(e) = self.entry_mut(g, t) {
+            if let Some(place) = e.holds.get_mut(usize::from(e.held)) {
+                *place = p;
+                e.held += 1;
+                return;
+            }
+        }
+        let head = self.waits.len() as u32;
+        if let Some(e) = self.entry_mut(g, p) {
+            let next = std::mem::replace(&mut e.waiters, head);
+            self.waits.push(Waiter { task: t, next });
+        }
     }
 
     fn start(&mut self, g: &mut Graph, t: TaskId) -> Step {
@@ -471,7 +549,8 @@ impl Make {
         entry.mark = Mark::Settled;
         let yields = entry.given && !entry.yielded;
         entry.yielded |= yields;
-        let mut next = std::mem::replace(&mut entry.waiters, NONE);
+        let next = std::mem::replace(&mut entry.waiters, NONE);
+        let awaited = std::mem::take(&mut entry.awaited);
         if was == Mark::Started {
             self.in_flight -= 1;
         }
@@ -479,22 +558,39 @@ impl Make {
             let state = g.state(t).unwrap_or(TaskState::Failed);
             self.yields.push_back((t, state));
         }
-        // Newest waiter first: the work list is a stack, so the tasks
-        // released together are evaluated in the order they started waiting.
-        while let Some(&Waiter { task, next: after }) = self.waits.get(next as usize) {
-            next = after;
-            let Some(waiter) = self.entry_mut(g, task) else {
-                continue;
+        if awaited {
+            self.release_waiters(g, t, next);
+        }
+    }
+
+    /// Counts `t` off for each task of this make waiting for it (those
+    /// holding it, found among its dependents, then those in its list
+    /// from `first`), and puts those with nothing left to wait for back
+    /// on the work stack.
+    fn release_waiters(&mut self, g: &mut Graph, t: TaskId, first: u32) {
+        let mut released = std::mem::take(&mut self.released);
+        released.clear();
+        let dependents = g.blocking(t).map_or(0, <[TaskId]>::len);
+        for i in 0..dependents {
+            let Some(d) = g.blocking(t).ok().and_then(|b| b.get(i).copied()) else {
+                break;
             };
-            if let Mark::Waiting(n) = waiter.mark {
-                if n <= 1 {
-                    waiter.mark = Mark::Seen;
-                    self.work.push(task);
-                } else {
-                    waiter.mark = Mark::Waiting(n - 1);
-                }
+            if let Some(e) = self.entry_mut(g, d) {
+                let times = e.unhold(t);
+                (0..times).for_each(|_| count_off(e, d, &mut released));
             }
         }
+        let mut next = first;
+        while let Some(&Waiter { task, next: after }) = self.waits.get(next as usize) {
+            next = after;
+            if let Some(e) = self.entry_mut(g, task) {
+                count_off(e, task, &mut released);
+            }
+        }
+        // Latest waiter pushed first: the work list is a stack.
+        released.sort_unstable();
+        self.work.extend(released.iter().map(|&(_, d)| d));
+        self.released = released;
     }
 
     /// The graph says `t` changed state.
