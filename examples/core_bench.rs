@@ -1,6 +1,7 @@
 //! Native timing of the core's hot paths: building a graph (`add_task` +
 //! `require`) and making all of it (`make_start` + `make_next` +
-//! `finish`), in µs per task, median of 5 rounds.
+//! `finish`) and freeing it (`remove_tasks` of all, as the JS binding
+//! does when a graph is collected), in µs per task, median of 5 rounds.
 //!
 //! `cargo run --release --example core_bench` prints the whole table;
 //! `cargo run --release --example core_bench -- 100000 async random`
@@ -50,8 +51,8 @@ fn workload(shape: &str, n: usize) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// One round: (build, make) seconds.
-fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64) {
+/// One round: (build, make, free) seconds.
+fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64, f64) {
     let mut g = Graph::new();
     let options = TaskOptions {
         async_hint: is_async,
@@ -89,7 +90,12 @@ fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64) {
     }
     let made = started.elapsed().as_secs_f64();
     assert_eq!(yielded, ids.len(), "every task is made");
-    (built, made)
+    g.make_end(make);
+
+    let started = Instant::now();
+    g.remove_tasks(&ids);
+    let freed = started.elapsed().as_secs_f64();
+    (built, made, freed)
 }
 
 fn finish(g: &mut Graph, task: TaskId, attempt: u32) {
@@ -124,8 +130,8 @@ fn main() {
     if sizes.is_empty() {
         sizes = vec![100_000, 1_000_000];
     }
-    println!("| shape  | mode  |     tasks | build µs/task | make µs/task |");
-    println!("|--------|-------|-----------|---------------|--------------|");
+    println!("| shape  | mode  |     tasks | build µs/task | make µs/task | free µs/task |");
+    println!("|--------|-------|-----------|---------------|--------------|--------------|");
     for shape in pick(&["random", "chain", "fan"]) {
         for &n in &sizes {
             let prereqs = workload(shape, n);
@@ -136,7 +142,10 @@ fn main() {
                 let per_task = |s: f64| s * 1e6 / n as f64;
                 let build = median(rounds.iter().map(|r| per_task(r.0)).collect());
                 let make = median(rounds.iter().map(|r| per_task(r.1)).collect());
-                println!("| {shape:<6} | {mode:<5} | {n:>9} | {build:>13.3} | {make:>12.3} |");
+                let free = median(rounds.iter().map(|r| per_task(r.2)).collect());
+                println!(
+                    "| {shape:<6} | {mode:<5} | {n:>9} | {build:>13.3} | {make:>12.3} | {free:>12.3} |"
+                );
             }
         }
     }

@@ -102,6 +102,8 @@ pub struct Graph {
     nodes: Vec<Option<Node>>,
     /// The cold part of each node, at the same index.
     cold: Vec<Cold>,
+    /// Visit marks of walks and removals, compared with `epoch`.
+    stamps: Vec<u32>,
     /// The last name given to `add_task`, to share with the next task.
     last_name: Rc<str>,
     free: Vec<u32>,
@@ -136,6 +138,7 @@ impl Graph {
         Graph {
             nodes: Vec::new(),
             cold: Vec::new(),
+            stamps: Vec::new(),
             last_name: Rc::from(""),
             free: Vec::new(),
             live: 0,
@@ -186,11 +189,13 @@ impl Graph {
             Some(slot) => {
                 self.nodes[slot as usize] = Some(node);
                 self.cold[slot as usize] = cold;
+                self.stamps[slot as usize] = 0;
                 TaskId(slot)
             }
             None => {
                 self.nodes.push(Some(node));
                 self.cold.push(cold);
+                self.stamps.push(0);
                 TaskId((self.nodes.len() - 1) as u32)
             }
         }
@@ -212,14 +217,12 @@ impl Graph {
         let epoch = self.next_epoch();
         let mut dying = Vec::with_capacity(ids.len());
         for &id in ids {
-            if let Ok(node) = self.node_mut(id) {
-                if node.stamp != epoch {
-                    node.stamp = epoch;
-                    dying.push(id);
-                }
+            if self.contains(id) && !self.marked(id, epoch) {
+                self.mark(id, epoch);
+                dying.push(id);
             }
         }
-        let is_dying = |g: &Graph, t: TaskId| g.node(t).is_ok_and(|n| n.stamp == epoch);
+        let is_dying = |g: &Graph, t: TaskId| g.marked(t, epoch);
         // The neighbours that stay, each once (sorted as (i64, id): the
         // one sort the crate instantiates for ids).
         let mut staying: Vec<(i64, TaskId)> = Vec::new();
@@ -562,9 +565,7 @@ impl Graph {
     pub(crate) fn next_epoch(&mut self) -> u32 {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            for node in self.nodes.iter_mut().flatten() {
-                node.stamp = 0;
-            }
+            self.stamps.fill(0);
             self.epoch = 1;
         }
         self.epoch

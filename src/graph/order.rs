@@ -167,8 +167,7 @@ impl Graph {
                     path.reverse();
                     return Walk::Found(path);
                 }
-                let node = self.nodes_ref(w);
-                if node.stamp != epoch && inside(node.ord) {
+                if self.contains(w) && !self.marked(w, epoch) && inside(self.nodes_ref(w).ord) {
                     self.mark(w, epoch);
                     visited.push((w, at));
                     stack.push(visited.len() - 1);
@@ -176,12 +175,6 @@ impl Graph {
             }
         }
         Walk::Visited(visited.into_iter().map(|(v, _)| v).collect())
-    }
-
-    fn mark(&mut self, id: TaskId, epoch: u32) {
-        if let Ok(node) = self.node_mut(id) {
-            node.stamp = epoch;
-        }
     }
 
     fn cycle_error(&self, cycle: Vec<TaskId>) -> TaskError {
