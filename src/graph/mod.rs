@@ -20,7 +20,7 @@ use crate::fsm::Transition;
 use crate::make::{Make, MakeId, MakeOptions, Step};
 use crate::state::{Event, TaskState};
 use std::collections::VecDeque;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A task's place in the graph. Valid until the task is removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -105,7 +105,7 @@ pub struct Graph {
     /// Visit marks of walks and removals, compared with `epoch`.
     stamps: Vec<u32>,
     /// The last name given to `add_task`, to share with the next task.
-    last_name: Rc<str>,
+    last_name: Arc<str>,
     free: Vec<u32>,
     live: usize,
     next_serial: u64,
@@ -139,7 +139,7 @@ impl Graph {
             nodes: Vec::new(),
             cold: Vec::new(),
             stamps: Vec::new(),
-            last_name: Rc::from(""),
+            last_name: Arc::from(""),
             free: Vec::new(),
             live: 0,
             next_serial: 1,
@@ -175,10 +175,10 @@ impl Graph {
         node.async_hint = options.async_hint;
         node.recorded = options.history;
         if *self.last_name != *name {
-            self.last_name = Rc::from(name);
+            self.last_name = Arc::from(name);
         }
         let cold = Cold {
-            name: Rc::clone(&self.last_name),
+            name: Arc::clone(&self.last_name),
             serial: self.next_serial,
             history: options.history.then(Vec::new),
         };

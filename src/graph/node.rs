@@ -12,7 +12,7 @@ use super::{Graph, TaskId, TaskTransition};
 use crate::error::TaskError;
 use crate::make::Entry;
 use crate::state::TaskState;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A task's prerequisites or dependents. Most tasks have a few, kept
 /// inline: a separate allocation per list made building a graph slow
@@ -51,8 +51,9 @@ pub(super) struct Node {
 #[derive(Debug)]
 pub(super) struct Cold {
     /// Shared with the tasks added just before of the same name, so a
-    /// graph of many like-named tasks does not allocate a name per task.
-    pub(super) name: Rc<str>,
+    /// graph of many like-named tasks does not allocate a name per task
+    /// (`Arc`, not `Rc`: a `Graph` stays `Send`).
+    pub(super) name: Arc<str>,
     pub(super) serial: u64,
     pub(super) history: Option<Vec<TaskTransition>>,
 }
