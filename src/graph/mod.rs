@@ -7,16 +7,20 @@
 //! "is it blocked?" is O(1), and a position in a topological order of the
 //! whole graph, so most cycle checks are O(1) too (see `order.rs`).
 
+mod node;
 mod order;
 mod outcome;
 
 pub use outcome::{CancelOutcome, Outcome};
+
+use node::{Cold, Node};
 
 use crate::error::{TaskError, TaskErrorKind};
 use crate::fsm::Transition;
 use crate::make::{Make, MakeId, MakeOptions, Step};
 use crate::state::{Event, TaskState};
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// A task's place in the graph. Valid until the task is removed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,42 +79,6 @@ impl Default for TaskOptions {
     }
 }
 
-/// A task's prerequisites or dependents. Most tasks have a few, kept
-/// inline: a separate allocation per list made building a graph slow
-/// (two mallocs per task) and scattered it in memory.
-type Neighbours = smallvec::SmallVec<[TaskId; 4]>;
-
-#[derive(Debug)]
-struct Node {
-    name: String,
-    serial: u64,
-    state: TaskState,
-    required: Neighbours,
-    blocking: Neighbours,
-    /// How many of `required` are not completed.
-    uncompleted: u32,
-    /// How many of `required` are FAILED or ABORT (so a make can tell
-    /// "all prerequisites done" without looking at each).
-    failed: u32,
-    /// The make that keeps its entry for this task here (0: none), and
-    /// the entry's index; other makes look the task up in a map.
-    make_owner: u32,
-    make_entry: u32,
-    /// Position in the graph's topological order (prerequisites first).
-    ord: i64,
-    /// Visit mark for graph walks, compared with `Graph::epoch`.
-    stamp: u32,
-    /// Number of the current run of the function (a retry starts another).
-    attempt: u32,
-    cancel_requested: bool,
-    cancel_on_exception: bool,
-    observed: bool,
-    async_hint: bool,
-    /// How many active makes care about this task's state changes.
-    watchers: u32,
-    history: Option<Vec<TaskTransition>>,
-}
-
 /// Milliseconds since the Unix epoch.
 pub type Clock = fn() -> f64;
 
@@ -132,6 +100,12 @@ fn system_clock() -> f64 {
 #[derive(Debug)]
 pub struct Graph {
     nodes: Vec<Option<Node>>,
+    /// The cold part of each node, at the same index.
+    cold: Vec<Cold>,
+    /// Visit marks of walks and removals, compared with `epoch`.
+    stamps: Vec<u32>,
+    /// The last name given to `add_task`, to share with the next task.
+    last_name: Arc<str>,
     free: Vec<u32>,
     live: usize,
     next_serial: u64,
@@ -163,6 +137,9 @@ impl Graph {
     pub fn with_clock(clock: Clock) -> Self {
         Graph {
             nodes: Vec::new(),
+            cold: Vec::new(),
+            stamps: Vec::new(),
+            last_name: Arc::from(""),
             free: Vec::new(),
             live: 0,
             next_serial: 1,
@@ -192,24 +169,17 @@ impl Graph {
 
     /// Adds a task with no edges.
     pub fn add_task(&mut self, name: &str, options: TaskOptions) -> TaskId {
-        let node = Node {
-            name: name.to_string(),
+        let mut node = Node::new(options.state, self.next_ord);
+        node.cancel_on_exception = options.cancel_on_exception;
+        node.observed = options.observed;
+        node.async_hint = options.async_hint;
+        node.recorded = options.history;
+        if *self.last_name != *name {
+            self.last_name = Arc::from(name);
+        }
+        let cold = Cold {
+            name: Arc::clone(&self.last_name),
             serial: self.next_serial,
-            state: options.state,
-            required: Neighbours::new(),
-            blocking: Neighbours::new(),
-            uncompleted: 0,
-            failed: 0,
-            make_owner: 0,
-            make_entry: 0,
-            ord: self.next_ord,
-            stamp: 0,
-            attempt: 0,
-            cancel_requested: false,
-            cancel_on_exception: options.cancel_on_exception,
-            observed: options.observed,
-            async_hint: options.async_hint,
-            watchers: 0,
             history: options.history.then(Vec::new),
         };
         self.next_serial += 1;
@@ -218,10 +188,14 @@ impl Graph {
         match self.free.pop() {
             Some(slot) => {
                 self.nodes[slot as usize] = Some(node);
+                self.cold[slot as usize] = cold;
+                self.stamps[slot as usize] = 0;
                 TaskId(slot)
             }
             None => {
                 self.nodes.push(Some(node));
+                self.cold.push(cold);
+                self.stamps.push(0);
                 TaskId((self.nodes.len() - 1) as u32)
             }
         }
@@ -243,14 +217,12 @@ impl Graph {
         let epoch = self.next_epoch();
         let mut dying = Vec::with_capacity(ids.len());
         for &id in ids {
-            if let Ok(node) = self.node_mut(id) {
-                if node.stamp != epoch {
-                    node.stamp = epoch;
-                    dying.push(id);
-                }
+            if self.contains(id) && !self.marked(id, epoch) {
+                self.mark(id, epoch);
+                dying.push(id);
             }
         }
-        let is_dying = |g: &Graph, t: TaskId| g.node(t).is_ok_and(|n| n.stamp == epoch);
+        let is_dying = |g: &Graph, t: TaskId| g.marked(t, epoch);
         // The neighbours that stay, each once (sorted as (i64, id): the
         // one sort the crate instantiates for ids).
         let mut staying: Vec<(i64, TaskId)> = Vec::new();
@@ -290,6 +262,8 @@ impl Graph {
         }
         for id in dying {
             self.nodes[id.index()] = None;
+            // Free the history now, not when the slot is reused.
+            self.cold[id.index()].history = None;
             self.free.push(id.0);
             self.live -= 1;
         }
@@ -300,51 +274,24 @@ impl Graph {
         self.node(id).map_or((0, 0), |n| (n.uncompleted, n.failed))
     }
 
-    /// The make that keeps its entry for `id` in the node, and the entry.
-    pub(crate) fn make_slot(&self, id: TaskId) -> (u32, u32) {
-        self.node(id)
-            .map_or((u32::MAX, 0), |n| (n.make_owner, n.make_entry))
-    }
-
-    pub(crate) fn set_make_slot(&mut self, id: TaskId, owner: u32, entry: u32) {
-        if let Ok(n) = self.node_mut(id) {
-            n.make_owner = owner;
-            n.make_entry = entry;
-        }
-    }
-
-    fn node(&self, id: TaskId) -> Result<&Node, TaskError> {
-        self.nodes
-            .get(id.index())
-            .and_then(Option::as_ref)
-            .ok_or_else(|| unknown(id))
-    }
-
-    fn node_mut(&mut self, id: TaskId) -> Result<&mut Node, TaskError> {
-        self.nodes
-            .get_mut(id.index())
-            .and_then(Option::as_mut)
-            .ok_or_else(|| unknown(id))
-    }
-
     pub fn contains(&self, id: TaskId) -> bool {
         self.node(id).is_ok()
     }
 
     pub fn name(&self, id: TaskId) -> Result<&str, TaskError> {
-        Ok(&self.node(id)?.name)
+        Ok(&self.cold(id)?.name)
     }
 
     /// The task's display id: unique for the life of the graph, used as
     /// its DOT node id.
     pub fn serial(&self, id: TaskId) -> Result<u64, TaskError> {
-        Ok(self.node(id)?.serial)
+        Ok(self.cold(id)?.serial)
     }
 
     /// The string form of a task: `Task:NAME:STATE`.
     pub fn describe(&self, id: TaskId) -> Result<String, TaskError> {
-        let node = self.node(id)?;
-        Ok(format!("Task:{}:{}", node.name, node.state.name()))
+        let state = self.node(id)?.state;
+        Ok(format!("Task:{}:{}", self.cold(id)?.name, state.name()))
     }
 
     pub fn state(&self, id: TaskId) -> Result<TaskState, TaskError> {
@@ -398,7 +345,7 @@ impl Graph {
     }
 
     pub fn history(&self, id: TaskId) -> Result<Option<&[TaskTransition]>, TaskError> {
-        Ok(self.node(id)?.history.as_deref())
+        Ok(self.cold(id)?.history.as_deref())
     }
 
     pub fn set_observed(&mut self, id: TaskId, observed: bool) -> Result<(), TaskError> {
@@ -466,7 +413,6 @@ impl Graph {
         event: Event,
         extra: Extra,
     ) -> Result<TaskState, TaskError> {
-        let clock = self.clock;
         let node = self.node_mut(id)?;
         let old = node.state;
         let Some(new) = old.next(event) else {
@@ -474,20 +420,8 @@ impl Graph {
         };
         node.state = new;
         let (observed, watched) = (node.observed, node.watchers > 0);
-        if observed || node.history.is_some() {
-            let transition = Transition {
-                old_state: old,
-                new_state: new,
-                event,
-                when: clock(),
-                extra,
-            };
-            if let Some(history) = &mut node.history {
-                history.push(transition.clone());
-            }
-            if observed {
-                self.outbox.push((id, transition));
-            }
+        if observed || node.recorded {
+            self.record(id, old, new, event, extra, observed)?;
         }
         let completed = i32::from(new.is_completed()) - i32::from(old.is_completed());
         let failed = i32::from(is_failed(new)) - i32::from(is_failed(old));
@@ -505,6 +439,33 @@ impl Graph {
             self.changed.push_back(id);
         }
         Ok(new)
+    }
+
+    /// Keeps a transition in the task's history and, when it is
+    /// observed, in the outbox.
+    fn record(
+        &mut self,
+        id: TaskId,
+        old_state: TaskState,
+        new_state: TaskState,
+        event: Event,
+        extra: Extra,
+        observed: bool,
+    ) -> Result<(), TaskError> {
+        let transition = Transition {
+            old_state,
+            new_state,
+            event,
+            when: (self.clock)(),
+            extra,
+        };
+        if let Some(history) = &mut self.cold_mut(id)?.history {
+            history.push(transition.clone());
+        }
+        if observed {
+            self.outbox.push((id, transition));
+        }
+        Ok(())
     }
 
     pub(crate) fn watch(&mut self, id: TaskId) {
@@ -604,9 +565,7 @@ impl Graph {
     pub(crate) fn next_epoch(&mut self) -> u32 {
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
-            for node in self.nodes.iter_mut().flatten() {
-                node.stamp = 0;
-            }
+            self.stamps.fill(0);
             self.epoch = 1;
         }
         self.epoch

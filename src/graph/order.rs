@@ -26,7 +26,7 @@ impl Graph {
                 Some(task),
                 format!(
                     "cannot add a requirement to task '{}' in state {}: only PREPARE and PENDING tasks take new requirements",
-                    node.name,
+                    self.cold(task)?.name,
                     node.state.name()
                 ),
             ));
@@ -167,8 +167,7 @@ impl Graph {
                     path.reverse();
                     return Walk::Found(path);
                 }
-                let node = self.nodes_ref(w);
-                if node.stamp != epoch && inside(node.ord) {
+                if self.contains(w) && !self.marked(w, epoch) && inside(self.nodes_ref(w).ord) {
                     self.mark(w, epoch);
                     visited.push((w, at));
                     stack.push(visited.len() - 1);
@@ -176,21 +175,6 @@ impl Graph {
             }
         }
         Walk::Visited(visited.into_iter().map(|(v, _)| v).collect())
-    }
-
-    fn mark(&mut self, id: TaskId, epoch: u32) {
-        if let Ok(node) = self.node_mut(id) {
-            node.stamp = epoch;
-        }
-    }
-
-    /// Only for ids taken from live edge lists, which always name live
-    /// tasks (removal unlinks a task from its neighbours).
-    fn nodes_ref(&self, id: TaskId) -> &super::Node {
-        match self.nodes.get(id.index()).and_then(Option::as_ref) {
-            Some(node) => node,
-            None => &DETACHED,
-        }
     }
 
     fn cycle_error(&self, cycle: Vec<TaskId>) -> TaskError {
@@ -210,26 +194,3 @@ enum Walk {
     Visited(Vec<TaskId>),
     Found(Vec<TaskId>),
 }
-
-/// Stands in for a missing node in walks; it has no edges, so a walk
-/// simply does not continue through it.
-static DETACHED: super::Node = super::Node {
-    name: String::new(),
-    serial: 0,
-    state: TaskState::Prepare,
-    required: super::Neighbours::new_const(),
-    blocking: super::Neighbours::new_const(),
-    uncompleted: 0,
-    failed: 0,
-    make_owner: 0,
-    make_entry: 0,
-    ord: 0,
-    stamp: u32::MAX,
-    attempt: 0,
-    cancel_requested: false,
-    cancel_on_exception: false,
-    observed: false,
-    async_hint: false,
-    watchers: 0,
-    history: None,
-};

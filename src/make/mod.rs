@@ -18,6 +18,11 @@ use crate::idmap::IdMap;
 use crate::state::{Event, TaskState};
 use std::collections::VecDeque;
 
+mod entry;
+
+pub(crate) use entry::Entry;
+use entry::{Mark, Waiter, NONE};
+
 /// Options of a make.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MakeOptions {
@@ -64,45 +69,6 @@ pub enum Step {
     Failed(TaskError),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mark {
-    /// On the work stack, to be evaluated.
-    Seen,
-    /// PENDING, waiting for this many prerequisites to settle.
-    Waiting(u32),
-    /// Its prerequisites are done; waiting for a free slot.
-    Ready,
-    /// Dispatched or queued by this make, not yet settled.
-    Started,
-    /// Running or queued by someone else; this make waits for it.
-    Watching,
-    /// Completed or cancelled.
-    Settled,
-}
-
-#[derive(Debug)]
-struct Entry {
-    task: TaskId,
-    mark: Mark,
-    given: bool,
-    yielded: bool,
-    /// Tasks of this make waiting for this one to settle: a list in
-    /// `Make::waits`, newest first (NONE: empty).
-    waiters: u32,
-}
-
-/// No waiter: the end of a list in `Make::waits`.
-const NONE: u32 = u32::MAX;
-
-/// One "task waits for an entry" link. All lists of a make share one
-/// vector, so waiting allocates nothing per task.
-#[derive(Debug)]
-struct Waiter {
-    /// The waiting task's entry (not its id: no lookup when released).
-    entry: u32,
-    next: u32,
-}
-
 /// What the rules of SPEC §3 say of a PENDING task, given its
 /// prerequisites' states (the first rule that applies wins).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -130,8 +96,14 @@ fn verdict_of(state: Result<TaskState, TaskError>) -> Verdict {
 pub struct Make {
     serial: u32,
     options: MakeOptions,
-    index: IdMap<u32>,
-    entries: Vec<Entry>,
+    /// Entries of the tasks whose slot another make holds, and where
+    /// each is in `others` (always in range: both only grow, together).
+    /// `usize`: the SVG code already instantiates that map type, so wasm
+    /// carries one copy of the map's code less.
+    index: IdMap<usize>,
+    others: Vec<Entry>,
+    /// Every task this make has an entry for, in order of first sight.
+    tasks: Vec<TaskId>,
     /// Given tasks not yet yielded.
     remaining: usize,
     work: Vec<TaskId>,
@@ -139,6 +111,10 @@ pub struct Make {
     yields: VecDeque<(TaskId, TaskState)>,
     discovered: VecDeque<(TaskId, TaskId, u32)>,
     waits: Vec<Waiter>,
+    /// Counts `wait_for` calls, to order the tasks released together.
+    clock: u32,
+    /// Reused for the tasks a settling task releases.
+    released: Vec<(i64, TaskId)>,
     /// Reused for the unsettled prerequisites of the task evaluated.
     unsettled: Vec<(u32, TaskId)>,
     in_flight: usize,
@@ -152,74 +128,39 @@ impl Make {
             serial,
             options,
             index: IdMap::default(),
-            entries: Vec::new(),
+            others: Vec::new(),
+            tasks: Vec::new(),
             remaining: 0,
             work: Vec::new(),
             ready: VecDeque::new(),
             yields: VecDeque::new(),
             discovered: VecDeque::new(),
             waits: Vec::new(),
+            clock: 0,
+            released: Vec::new(),
             unsettled: Vec::new(),
             in_flight: 0,
             stopped: false,
             error: None,
         };
         for &t in tasks {
-            let e = make.entry(g, t);
-            if !make.entries[e].given {
-                make.entries[e].given = true;
-                make.remaining += 1;
-            }
+            make.join(g, t);
+            let newly_given = match make.entry_mut(g, t) {
+                Some(e) if !e.given => {
+                    e.given = true;
+                    true
+                }
+                _ => false,
+            };
+            make.remaining += usize::from(newly_given);
         }
         // Evaluate the given tasks in the order given.
-        make.work = make.entries.iter().rev().map(|e| e.task).collect();
+        make.work = make.tasks.iter().rev().copied().collect();
         make
     }
 
     pub(crate) fn serial(&self) -> u32 {
         self.serial
-    }
-
-    /// Where this make keeps `t`: in the task's node when this make owns
-    /// that slot (the usual case: one make at a time), else in its map.
-    fn slot(&self, g: &Graph, t: TaskId) -> Option<usize> {
-        let (owner, entry) = g.make_slot(t);
-        if owner == self.serial {
-            return Some(entry as usize);
-        }
-        self.index.get(&t).map(|&e| e as usize)
-    }
-
-    /// The entry of `t`, made (and the task watched) on first sight.
-    fn entry(&mut self, g: &mut Graph, t: TaskId) -> usize {
-        if let Some(e) = self.slot(g, t) {
-            return e;
-        }
-        g.watch(t);
-        self.entries.push(Entry {
-            task: t,
-            mark: Mark::Seen,
-            given: false,
-            yielded: false,
-            waiters: NONE,
-        });
-        let e = self.entries.len() - 1;
-        if g.make_slot(t).0 == 0 {
-            g.set_make_slot(t, self.serial, e as u32);
-        } else {
-            self.index.insert(t, e as u32);
-        }
-        e
-    }
-
-    fn mark(&self, g: &Graph, t: TaskId) -> Option<Mark> {
-        self.slot(g, t).map(|e| self.entries[e].mark)
-    }
-
-    fn set_mark(&mut self, g: &Graph, t: TaskId, mark: Mark) {
-        if let Some(e) = self.slot(g, t) {
-            self.entries[e].mark = mark;
-        }
     }
 
     fn can_start(&self) -> bool {
@@ -274,7 +215,7 @@ impl Make {
         }
     }
 
-    fn push_work(&mut self, g: &Graph, t: TaskId) {
+    fn push_work(&mut self, g: &mut Graph, t: TaskId) {
         self.set_mark(g, t, Mark::Seen);
         self.work.push(t);
     }
@@ -290,8 +231,7 @@ impl Make {
         };
         match state {
             TaskState::Prepare => {
-                let task = self.slot(g, t).map(|e| &self.entries[e]);
-                if task.is_some_and(|e| e.given) {
+                if self.entry(g, t).is_some_and(|e| e.given) {
                     let name = g.name(t).unwrap_or("?");
                     self.error = Some(TaskError::new(
                         TaskErrorKind::MakePrepare,
@@ -394,27 +334,32 @@ impl Make {
     /// Makes the unsettled prerequisites first (first required, first
     /// evaluated), and has `t` wait for all of them.
     fn wait_for(&mut self, g: &mut Graph, t: TaskId, prerequisites: &[(u32, TaskId)]) {
-        let waiting = self.entry(g, t);
+        self.join(g, t);
         for &(index, p) in prerequisites.iter().rev() {
-            if self.slot(g, p).is_none() {
+            if self.join(g, p) {
                 self.discovered.push_back((p, t, index));
             }
-            let e = self.entry(g, p);
-            self.waits.push(Waiter {
-                entry: waiting as u32,
-                next: self.entries[e].waiters,
-            });
-            self.entries[e].waiters = (self.waits.len() - 1) as u32;
+            let Some(e) = self.entry_mut(g, p) else {
+                continue;
+            };
+            e.awaited = true;
+            let mark = e.mark;
+            self.hold(g, t, p);
             // New, or settled earlier and since retried: (re)make it.
-            if matches!(self.entries[e].mark, Mark::Settled) {
+            if mark == Mark::Settled {
                 self.push_work(g, p);
-            } else if self.entries[e].mark == Mark::Seen {
+            } else if mark == Mark::Seen {
                 // New to this make. A task pushed twice is evaluated once:
                 // the second pop finds its mark changed and skips it.
                 self.work.push(p);
             }
         }
-        self.entries[waiting].mark = Mark::Waiting(prerequisites.len() as u32);
+        self.clock = self.clock.wrapping_add(1);
+        let since = self.clock;
+        if let Some(e) = self.entry_mut(g, t) {
+            e.mark = Mark::Waiting(prerequisites.len() as u32);
+            e.since = since;
+        }
     }
 
     fn start(&mut self, g: &mut Graph, t: TaskId) -> Step {
@@ -439,39 +384,33 @@ impl Make {
 
     /// `t` completed or was cancelled: yield it if given, and let the tasks
     /// waiting for it go on once all their prerequisites have settled.
-    fn settle(&mut self, g: &Graph, t: TaskId) {
-        let Some(e) = self.slot(g, t) else { return };
-        let entry = &mut self.entries[e];
-        match entry.mark {
-            Mark::Settled => return,
-            Mark::Started => self.in_flight -= 1,
-            _ => {}
+    fn settle(&mut self, g: &mut Graph, t: TaskId) {
+        let Some(entry) = self.entry_mut(g, t) else {
+            return;
+        };
+        let was = entry.mark;
+        if was == Mark::Settled {
+            return;
         }
         entry.mark = Mark::Settled;
-        if entry.given && !entry.yielded {
-            entry.yielded = true;
+        let yields = entry.given && !entry.yielded;
+        entry.yielded |= yields;
+        let next = std::mem::replace(&mut entry.waiters, NONE);
+        let awaited = std::mem::take(&mut entry.awaited);
+        if was == Mark::Started {
+            self.in_flight -= 1;
+        }
+        if yields {
             let state = g.state(t).unwrap_or(TaskState::Failed);
             self.yields.push_back((t, state));
         }
-        // Newest waiter first: the work list is a stack, so the tasks
-        // released together are evaluated in the order they started waiting.
-        let mut next = std::mem::replace(&mut entry.waiters, NONE);
-        while let Some(link) = self.waits.get(next as usize) {
-            next = link.next;
-            let waiter = &mut self.entries[link.entry as usize];
-            if let Mark::Waiting(n) = waiter.mark {
-                if n <= 1 {
-                    waiter.mark = Mark::Seen;
-                    self.work.push(waiter.task);
-                } else {
-                    waiter.mark = Mark::Waiting(n - 1);
-                }
-            }
+        if awaited {
+            self.release_waiters(g, t, next);
         }
     }
 
     /// The graph says `t` changed state.
-    pub(crate) fn on_change(&mut self, g: &Graph, t: TaskId) {
+    pub(crate) fn on_change(&mut self, g: &mut Graph, t: TaskId) {
         let Some(mark) = self.mark(g, t) else { return };
         let Ok(state) = g.state(t) else { return };
         if state.is_completed() || state == TaskState::Cancelled {
@@ -487,10 +426,10 @@ impl Make {
     pub(crate) fn abort(&mut self, g: &mut Graph) -> Vec<TaskId> {
         self.stopped = true;
         let started: Vec<TaskId> = self
-            .entries
+            .tasks
             .iter()
-            .filter(|e| e.mark == Mark::Started)
-            .map(|e| e.task)
+            .copied()
+            .filter(|&t| self.mark(g, t) == Some(Mark::Started))
             .collect();
         let mut running = Vec::new();
         for t in started {
@@ -506,11 +445,9 @@ impl Make {
     }
 
     pub(crate) fn release(self, g: &mut Graph) {
-        for e in &self.entries {
-            g.unwatch(e.task);
-            if g.make_slot(e.task).0 == self.serial {
-                g.set_make_slot(e.task, 0, 0);
-            }
+        for &t in &self.tasks {
+            g.unwatch(t);
+            g.release_make_entry(t, self.serial);
         }
     }
 }

@@ -1,0 +1,152 @@
+//! Native timing of the core's hot paths: building a graph (`add_task` +
+//! `require`) and making all of it (`make_start` + `make_next` +
+//! `finish`) and freeing it (`remove_tasks` of all, as the JS binding
+//! does when a graph is collected), in µs per task, median of 5 rounds.
+//!
+//! `cargo run --release --example core_bench` prints the whole table;
+//! `cargo run --release --example core_bench -- 100000 async random`
+//! one row (sizes, `sync`/`async` and `random`/`chain`/`fan` may be
+//! given in any order, several of each).
+
+use std::time::Instant;
+use taskqueue_wasm::graph::Outcome;
+use taskqueue_wasm::{Graph, MakeOptions, Step, TaskId, TaskOptions};
+
+const ROUNDS: usize = 5;
+
+/// A small deterministic generator (64-bit LCG), so runs repeat.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+/// Task i's prerequisites, all earlier than i.
+fn workload(shape: &str, n: usize) -> Vec<Vec<usize>> {
+    let mut rng = Lcg(42);
+    (0..n)
+        .map(|i| match shape {
+            "chain" => (i.saturating_sub(1)..i).collect(),
+            "fan" if i == 0 => Vec::new(),
+            "fan" if i == n - 1 => (1..n - 1).collect(),
+            "fan" => vec![0],
+            // random: up to 3 distinct, uniformly chosen earlier tasks.
+            _ => {
+                let mut picked = Vec::new();
+                while picked.len() < i.min(3) {
+                    let p = rng.below(i);
+                    if !picked.contains(&p) {
+                        picked.push(p);
+                    }
+                }
+                picked
+            }
+        })
+        .collect()
+}
+
+/// One round: (build, make, free) seconds.
+fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64, f64) {
+    let mut g = Graph::new();
+    let options = TaskOptions {
+        async_hint: is_async,
+        ..TaskOptions::default()
+    };
+    let started = Instant::now();
+    let mut ids = Vec::with_capacity(prereqs.len());
+    for required in prereqs {
+        let t = g.add_task("t", options);
+        for &p in required {
+            if g.require(t, ids[p]).is_err() {
+                panic!("the workload has no cycles");
+            }
+        }
+        ids.push(t);
+    }
+    let built = started.elapsed().as_secs_f64();
+
+    let started = Instant::now();
+    let Ok(make) = g.make_start(&ids, MakeOptions::default()) else {
+        panic!("make_start failed");
+    };
+    let mut running: Vec<(TaskId, u32)> = Vec::new();
+    let mut yielded = 0;
+    loop {
+        match g.make_next(make) {
+            Step::Run { task, attempt } if is_async => running.push((task, attempt)),
+            Step::Run { task, attempt } => finish(&mut g, task, attempt),
+            Step::Wait => running.drain(..).for_each(|(t, a)| finish(&mut g, t, a)),
+            Step::Yield(_) => yielded += 1,
+            Step::Finished => break,
+            Step::Failed(error) => panic!("make failed: {error:?}"),
+            Step::Enqueue(_) | Step::Discover { .. } => {}
+        }
+    }
+    let made = started.elapsed().as_secs_f64();
+    assert_eq!(yielded, ids.len(), "every task is made");
+    g.make_end(make);
+
+    let started = Instant::now();
+    g.remove_tasks(&ids);
+    let freed = started.elapsed().as_secs_f64();
+    (built, made, freed)
+}
+
+fn finish(g: &mut Graph, task: TaskId, attempt: u32) {
+    let returned = Outcome::Returned {
+        cancel_on_result: false,
+    };
+    if g.finish(task, attempt, returned).is_err() {
+        panic!("finish failed");
+    }
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let pick = |all: &[&'static str]| -> Vec<&'static str> {
+        let some: Vec<_> = all
+            .iter()
+            .copied()
+            .filter(|a| args.iter().any(|x| x == a))
+            .collect();
+        if some.is_empty() {
+            all.to_vec()
+        } else {
+            some
+        }
+    };
+    let mut sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    if sizes.is_empty() {
+        sizes = vec![100_000, 1_000_000];
+    }
+    println!("| shape  | mode  |     tasks | build µs/task | make µs/task | free µs/task |");
+    println!("|--------|-------|-----------|---------------|--------------|--------------|");
+    for shape in pick(&["random", "chain", "fan"]) {
+        for &n in &sizes {
+            let prereqs = workload(shape, n);
+            for mode in pick(&["sync", "async"]) {
+                let rounds: Vec<_> = (0..ROUNDS)
+                    .map(|_| round(&prereqs, mode == "async"))
+                    .collect();
+                let per_task = |s: f64| s * 1e6 / n as f64;
+                let build = median(rounds.iter().map(|r| per_task(r.0)).collect());
+                let make = median(rounds.iter().map(|r| per_task(r.1)).collect());
+                let free = median(rounds.iter().map(|r| per_task(r.2)).collect());
+                println!(
+                    "| {shape:<6} | {mode:<5} | {n:>9} | {build:>13.3} | {make:>12.3} | {free:>12.3} |"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! How a task is stored: a compact `Node` with what building and making
+//! touch, and a `Cold` part beside it (name, serial, history) that only
+//! descriptions, DOT and observers read.
+//!
+//! Making a random graph of 100,000 tasks visits nodes in no useful
+//! order, so nearly every visit is a cache miss; the fewer and the
+//! smaller the records a finished task touches, the faster. The make
+//! that owns a task's slot keeps its entry for the task in the node too
+//! (see `crate::make`), next to the counts `fire` has just updated.
+
+use super::{Graph, TaskId, TaskTransition};
+use crate::error::TaskError;
+use crate::make::Entry;
+use crate::state::TaskState;
+use std::sync::Arc;
+
+/// A task's prerequisites or dependents. Most tasks have a few, kept
+/// inline: a separate allocation per list made building a graph slow
+/// (two mallocs per task) and scattered it in memory.
+pub(super) type Neighbours = smallvec::SmallVec<[TaskId; 4]>;
+
+#[derive(Debug)]
+pub(super) struct Node {
+    pub(super) state: TaskState,
+    pub(super) cancel_requested: bool,
+    pub(super) cancel_on_exception: bool,
+    pub(super) observed: bool,
+    pub(super) async_hint: bool,
+    /// The task keeps a history (in its cold part).
+    pub(super) recorded: bool,
+    /// How many of `required` are not completed.
+    pub(super) uncompleted: u32,
+    /// How many of `required` are FAILED or ABORT (so a make can tell
+    /// "all prerequisites done" without looking at each).
+    pub(super) failed: u32,
+    /// How many active makes care about this task's state changes.
+    pub(super) watchers: u32,
+    /// Number of the current run of the function (a retry starts another).
+    pub(super) attempt: u32,
+    /// The make that keeps its entry for this task here (0: none); other
+    /// makes keep theirs in a map.
+    pub(super) make_owner: u32,
+    pub(super) make_entry: Entry,
+    /// Position in the graph's topological order (prerequisites first).
+    pub(super) ord: i64,
+    pub(super) required: Neighbours,
+    pub(super) blocking: Neighbours,
+}
+
+/// What only descriptions, DOT and observers read.
+#[derive(Debug)]
+pub(super) struct Cold {
+    /// Shared with the tasks added just before of the same name, so a
+    /// graph of many like-named tasks does not allocate a name per task
+    /// (`Arc`, not `Rc`: a `Graph` stays `Send`).
+    pub(super) name: Arc<str>,
+    pub(super) serial: u64,
+    pub(super) history: Option<Vec<TaskTransition>>,
+}
+
+impl Node {
+    pub(super) const fn new(state: TaskState, ord: i64) -> Node {
+        Node {
+            state,
+            cancel_requested: false,
+            cancel_on_exception: false,
+            observed: false,
+            async_hint: false,
+            recorded: false,
+            uncompleted: 0,
+            failed: 0,
+            watchers: 0,
+            attempt: 0,
+            make_owner: 0,
+            make_entry: Entry::NEW,
+            ord,
+            required: Neighbours::new_const(),
+            blocking: Neighbours::new_const(),
+        }
+    }
+}
+
+/// Stands in for a missing node in walks; it has no edges, so a walk
+/// simply does not continue through it.
+static DETACHED: Node = Node::new(TaskState::Prepare, 0);
+
+impl Graph {
+    pub(super) fn node(&self, id: TaskId) -> Result<&Node, TaskError> {
+        self.nodes
+            .get(id.index())
+            .and_then(Option::as_ref)
+            .ok_or_else(|| super::unknown(id))
+    }
+
+    pub(super) fn node_mut(&mut self, id: TaskId) -> Result<&mut Node, TaskError> {
+        self.nodes
+            .get_mut(id.index())
+            .and_then(Option::as_mut)
+            .ok_or_else(|| super::unknown(id))
+    }
+
+    /// Only for ids taken from live edge lists, which always name live
+    /// tasks (removal unlinks a task from its neighbours).
+    pub(super) fn nodes_ref(&self, id: TaskId) -> &Node {
+        match self.nodes.get(id.index()).and_then(Option::as_ref) {
+            Some(node) => node,
+            None => &DETACHED,
+        }
+    }
+
+    /// Whether the walk or removal of `epoch` has marked the task. The
+    /// marks are a dense array of their own: freeing a whole component
+    /// checks each neighbour of each task, and 4 bytes a task stay in
+    /// cache where nodes do not.
+    pub(super) fn marked(&self, id: TaskId, epoch: u32) -> bool {
+        self.stamps.get(id.index()) == Some(&epoch)
+    }
+
+    pub(super) fn mark(&mut self, id: TaskId, epoch: u32) {
+        if let Some(stamp) = self.stamps.get_mut(id.index()) {
+            *stamp = epoch;
+        }
+    }
+
+    /// The cold part of a live task.
+    pub(super) fn cold(&self, id: TaskId) -> Result<&Cold, TaskError> {
+        self.node(id)?;
+        self.cold.get(id.index()).ok_or_else(|| super::unknown(id))
+    }
+
+    pub(super) fn cold_mut(&mut self, id: TaskId) -> Result<&mut Cold, TaskError> {
+        self.node(id)?;
+        self.cold
+            .get_mut(id.index())
+            .ok_or_else(|| super::unknown(id))
+    }
+
+    /// The entry make `owner` keeps in the task's node, if it owns it.
+    pub(crate) fn make_entry(&self, id: TaskId, owner: u32) -> Option<&Entry> {
+        let node = self.nodes.get(id.index())?.as_ref()?;
+        (node.make_owner == owner).then_some(&node.make_entry)
+    }
+
+    pub(crate) fn make_entry_mut(&mut self, id: TaskId, owner: u32) -> Option<&mut Entry> {
+        let node = self.nodes.get_mut(id.index())?.as_mut()?;
+        (node.make_owner == owner).then_some(&mut node.make_entry)
+    }
+
+    /// Gives make `owner` the task's entry slot, fresh, if no make has
+    /// it; false when another make (or a removed task) stands in the way.
+    pub(crate) fn claim_make_entry(&mut self, id: TaskId, owner: u32) -> bool {
+        match self.node_mut(id) {
+            Ok(node) if node.make_owner == 0 => {
+                node.make_owner = owner;
+                node.make_entry = Entry::NEW;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Frees the task's entry slot if make `owner` holds it.
+    pub(crate) fn release_make_entry(&mut self, id: TaskId, owner: u32) {
+        if let Ok(node) = self.node_mut(id) {
+            if node.make_owner == owner {
+                node.make_owner = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! What a make knows of each task ([`Entry`]), where it keeps it, and
+//! who waits for whom.
+//!
+//! On a random graph a make visits tasks in no useful order, so each
+//! record it reads elsewhere is a cache miss. So the make that owns a
+//! task's slot keeps its entry in the task's node, and "d waits for p"
+//! is kept in d's entry, where p finds it among its dependents when it
+//! settles: both are places `fire` has just been.
+
+use super::Make;
+use crate::graph::{Graph, TaskId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Mark {
+    /// On the work stack, to be evaluated.
+    Seen,
+    /// PENDING, waiting for this many prerequisites to settle.
+    Waiting(u32),
+    /// Its prerequisites are done; waiting for a free slot.
+    Ready,
+    /// Dispatched or queued by this make, not yet settled.
+    Started,
+    /// Running or queued by someone else; this make waits for it.
+    Watching,
+    /// Completed or cancelled.
+    Settled,
+}
+
+/// What a make knows of one task. The make that owns the task's slot
+/// keeps it in the task's node (`Graph::make_entry`), where `fire` has
+/// just been; others keep it in their map.
+///
+/// "d waits for p" (d found p unsettled when it was evaluated) is kept on
+/// d's side, in `holds`, while there is room: when p settles, it finds
+/// its waiters among its dependents, whose nodes `fire` has just updated,
+/// instead of following a list of links to random places. Only a task
+/// waiting for more than `HOLDS` tasks at once puts the rest in the
+/// settling task's list in `Make::waits`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Entry {
+    pub(super) mark: Mark,
+    pub(super) given: bool,
+    pub(super) yielded: bool,
+    /// Some task started waiting for this one since it last settled.
+    pub(super) awaited: bool,
+    /// How many of `holds` are in use.
+    pub(super) held: u8,
+    /// Tasks this one waits for (a task twice if it waits twice).
+    pub(super) holds: [TaskId; HOLDS],
+    /// When this task last started waiting (`Make::clock`): tasks released
+    /// together are evaluated in the order they started waiting.
+    pub(super) since: u32,
+    /// Tasks waiting for this one whose `holds` were full: a list in
+    /// `Make::waits`, newest first (NONE: empty).
+    pub(super) waiters: u32,
+}
+
+/// Room for the tasks a task waits for, kept in its entry: tasks of a
+/// random graph wait for up to three.
+const HOLDS: usize = 3;
+
+impl Entry {
+    pub(crate) const NEW: Entry = Entry {
+        mark: Mark::Seen,
+        given: false,
+        yielded: false,
+        awaited: false,
+        held: 0,
+        holds: [TaskId(0); HOLDS],
+        since: 0,
+        waiters: NONE,
+    };
+
+    /// Forgets that this task waits for `p`; how many times it did.
+    pub(super) fn unhold(&mut self, p: TaskId) -> u32 {
+        let mut kept = 0;
+        for i in 0..usize::from(self.held) {
+            if self.holds[i] != p {
+                self.holds[kept] = self.holds[i];
+                kept += 1;
+            }
+        }
+        let dropped = u32::from(self.held) - kept as u32;
+        self.held = kept as u8;
+        dropped
+    }
+}
+
+/// No waiter: the end of a list in `Make::waits`.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// One "task waits for an entry" link. All lists of a make share one
+/// vector, so waiting allocates nothing per task.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Waiter {
+    pub(super) task: TaskId,
+    pub(super) next: u32,
+}
+
+/// One task that `d` waits for has settled; with none left, `d` is
+/// released (to `released`, keyed so the latest waiter sorts first).
+fn count_off(e: &mut Entry, d: TaskId, released: &mut Vec<(i64, TaskId)>) {
+    if let Mark::Waiting(n) = e.mark {
+        if n <= 1 {
+            e.mark = Mark::Seen;
+            released.push((-i64::from(e.since), d));
+        } else {
+            e.mark = Mark::Waiting(n - 1);
+        }
+    }
+}
+
+impl Make {
+    /// This make's entry for `t`: in the task's node when this make owns
+    /// that slot (the usual case: one make at a time), else in its map.
+    pub(super) fn entry<'a>(&'a self, g: &'a Graph, t: TaskId) -> Option<&'a Entry> {
+        match g.make_entry(t, self.serial) {
+            Some(e) => Some(e),
+            None if self.others.is_empty() => None,
+            None => self.index.get(&t).map(|&e| &self.others[e]),
+        }
+    }
+
+    pub(super) fn entry_mut<'a>(
+        &'a mut self,
+        g: &'a mut Graph,
+        t: TaskId,
+    ) -> Option<&'a mut Entry> {
+        match g.make_entry_mut(t, self.serial) {
+            Some(e) => Some(e),
+            None if self.others.is_empty() => None,
+            None => self.index.get(&t).map(|&e| &mut self.others[e]),
+        }
+    }
+
+    /// Gives `t` an entry (and watches it) on first sight; true when new.
+    pub(super) fn join(&mut self, g: &mut Graph, t: TaskId) -> bool {
+        if self.entry(g, t).is_some() {
+            return false;
+        }
+        g.watch(t);
+        if !g.claim_make_entry(t, self.serial) {
+            self.index.insert(t, self.others.len());
+            self.others.push(Entry::NEW);
+        }
+        self.tasks.push(t);
+        true
+    }
+
+    pub(super) fn mark(&self, g: &Graph, t: TaskId) -> Option<Mark> {
+        self.entry(g, t).map(|e| e.mark)
+    }
+
+    pub(super) fn set_mark(&mut self, g: &mut Graph, t: TaskId, mark: Mark) {
+        if let Some(e) = self.entry_mut(g, t) {
+            e.mark = mark;
+        }
+    }
+
+    /// Records that `t` waits for `p`: in `t`'s entry if there is room,
+    /// else in `p`'s list.
+    pub(super) fn hold(&mut self, g: &mut Graph, t: TaskId, p: TaskId) {
+        if let Some(e) = self.entry_mut(g, t) {
+            if let Some(place) = e.holds.get_mut(usize::from(e.held)) {
+                *place = p;
+                e.held += 1;
+                return;
+            }
+        }
+        let head = self.waits.len() as u32;
+        if let Some(e) = self.entry_mut(g, p) {
+            let next = std::mem::replace(&mut e.waiters, head);
+            self.waits.push(Waiter { task: t, next });
+        }
+    }
+
+    /// Counts `t` off for each task of this make waiting for it (those
+    /// holding it, found among its dependents, then those in its list
+    /// from `first`), and puts those with nothing left to wait for back
+    /// on the work stack.
+    pub(super) fn release_waiters(&mut self, g: &mut Graph, t: TaskId, first: u32) {
+        let mut released = std::mem::take(&mut self.released);
+        released.clear();
+        let dependents = g.blocking(t).map_or(0, <[TaskId]>::len);
+        for i in 0..dependents {
+            let Some(d) = g.blocking(t).ok().and_then(|b| b.get(i).copied()) else {
+                break;
+            };
+            if let Some(e) = self.entry_mut(g, d) {
+                let times = e.unhold(t);
+                (0..times).for_each(|_| count_off(e, d, &mut released));
+            }
+        }
+        let mut next = first;
+        while let Some(&Waiter { task, next: after }) = self.waits.get(next as usize) {
+            next = after;
+            if let Some(e) = self.entry_mut(g, task) {
+                count_off(e, task, &mut released);
+            }
+        }
+        // Latest waiter pushed first: the work list is a stack.
+        released.sort_unstable();
+        self.work.extend(released.iter().map(|&(_, d)| d));
+        self.released = released;
+    }
+}
