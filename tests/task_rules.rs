@@ -425,3 +425,29 @@ fn tasks_removed_together_leave_their_neighbours_as_one_by_one_removal_does() {
     local.make(&[sink], Default::default()).unwrap();
     assert_eq!(local.graph.state(sink).unwrap(), TaskState::Done);
 }
+
+#[test]
+fn removing_components_frees_everything_linked_and_nothing_else() {
+    // Two components, {a <- b <- c, d -> b} and {x <- y}, and a lone z.
+    let mut g = Graph::new();
+    let [a, b, c, d, x, y, z] =
+        ["a", "b", "c", "d", "x", "y", "z"].map(|n| g.add_task(n, TaskOptions::default()));
+    g.require(b, a).unwrap();
+    g.require(c, b).unwrap();
+    g.require(b, d).unwrap();
+    g.require(y, x).unwrap();
+    // Named by a task in its middle, and twice: each task is freed once.
+    assert_eq!(g.remove_components(&[b, d]), 4);
+    assert_eq!(g.len(), 3);
+    for gone in [a, b, c, d] {
+        assert_eq!(g.state(gone).unwrap_err().kind, TaskErrorKind::UnknownTask);
+    }
+    assert_eq!(g.required(y).unwrap(), &[x]);
+    assert_eq!(g.remove_components(&[a]), 0, "already gone");
+    // The freed slots are reused, and the new tasks start unlinked.
+    let e = g.add_task("e", TaskOptions::default());
+    assert!([a, b, c, d].contains(&e));
+    assert!(g.required(e).unwrap().is_empty() && g.blocking(e).unwrap().is_empty());
+    assert_eq!(g.remove_components(&[y, z]), 3);
+    assert_eq!(g.len(), 1);
+}

@@ -269,6 +269,43 @@ impl Graph {
         }
     }
 
+    /// Frees every task linked to one of `from` by requirements, either
+    /// way: whole components. No task that stays can have an edge to a
+    /// freed one, so unlike `remove_tasks` there are no lists to clean;
+    /// one walk finds the tasks. Returns how many were freed.
+    pub fn remove_components(&mut self, from: &[TaskId]) -> usize {
+        let epoch = self.next_epoch();
+        let mut dying = Vec::new();
+        for &id in from {
+            if self.contains(id) && !self.marked(id, epoch) {
+                self.mark(id, epoch);
+                dying.push(id);
+            }
+        }
+        let mut next = 0;
+        while let Some(&t) = dying.get(next) {
+            next += 1;
+            let Some(Some(node)) = self.nodes.get(t.index()) else {
+                continue;
+            };
+            for &n in node.required.iter().chain(node.blocking.iter()) {
+                if let Some(stamp) = self.stamps.get_mut(n.index()) {
+                    if *stamp != epoch {
+                        *stamp = epoch;
+                        dying.push(n);
+                    }
+                }
+            }
+        }
+        for &id in &dying {
+            self.nodes[id.index()] = None;
+            self.cold[id.index()].history = None;
+            self.free.push(id.0);
+            self.live -= 1;
+        }
+        dying.len()
+    }
+
     /// (uncompleted, failed) prerequisite counts.
     pub(crate) fn prerequisite_counts(&self, id: TaskId) -> (u32, u32) {
         self.node(id).map_or((0, 0), |n| (n.uncompleted, n.failed))

@@ -79,45 +79,7 @@ pub fn remove_tasks(tasks: &[u32]) {
 /// many tasks were freed.
 #[wasm_bindgen(js_name = removeComponents)]
 pub fn remove_components(reps: &[u32]) -> u32 {
-    with_graph(|g| {
-        let dying = connected(g, reps);
-        g.remove_tasks(&dying);
-        dying.len() as u32
-    })
-}
-
-/// The tasks linked to any of `from`, walked iteratively; a bit per id
-/// marks the ones seen.
-fn connected(g: &Graph, from: &[u32]) -> Vec<TaskId> {
-    let mut seen: Vec<u64> = Vec::new();
-    let mut mark = |t: TaskId| {
-        let (word, bit) = (t.index() / 64, 1u64 << (t.index() % 64));
-        if word >= seen.len() {
-            seen.resize(word + 1, 0);
-        }
-        let new = seen[word] & bit == 0;
-        seen[word] |= bit;
-        new
-    };
-    let mut found: Vec<TaskId> = Vec::new();
-    for &t in from {
-        let t = TaskId(t);
-        if g.contains(t) && mark(t) {
-            found.push(t);
-        }
-    }
-    let mut next = 0;
-    while let Some(&t) = found.get(next) {
-        next += 1;
-        let required = g.required(t).unwrap_or(&[]);
-        let blocking = g.blocking(t).unwrap_or(&[]);
-        for &n in required.iter().chain(blocking) {
-            if mark(n) {
-                found.push(n);
-            }
-        }
-    }
-    found
+    with_graph(|g| g.remove_components(&ids(reps)) as u32)
 }
 
 /// The task's display id (its DOT node id).
