@@ -14,18 +14,9 @@ use taskqueue_wasm::{Graph, MakeOptions, Step, TaskId, TaskOptions};
 
 const ROUNDS: usize = 5;
 
-/// A small deterministic generator (64-bit LCG), so runs repeat.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n.max(1)
-    }
-}
+#[path = "../tests/common/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 /// Task i's prerequisites, all earlier than i.
 fn workload(shape: &str, n: usize) -> Vec<Vec<usize>> {

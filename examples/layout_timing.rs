@@ -7,18 +7,9 @@ use std::fmt::Write as _;
 use std::time::Instant;
 use taskqueue_wasm::layout::{layout_counted, text, Geometry, Input};
 
-/// A small deterministic generator (64-bit LCG), so runs repeat.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n.max(1)
-    }
-}
+#[path = "../tests/common/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 fn labels(n: usize) -> Vec<String> {
     const STATES: [&str; 4] = ["PENDING", "RUNNING", "DONE", "FAILED"];

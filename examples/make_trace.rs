@@ -8,18 +8,9 @@
 use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::{Event, Graph, MakeOptions, Step, TaskId, TaskOptions, TaskState};
 
-/// A small deterministic generator (64-bit LCG), so runs repeat.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n.max(1)
-    }
-}
+#[path = "../tests/common/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 /// Initial states, PENDING most often.
 const STATES: [TaskState; 10] = [

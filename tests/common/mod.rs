@@ -6,6 +6,10 @@ use std::rc::Rc;
 use taskqueue_wasm::local::{Failure, Lines, Local};
 use taskqueue_wasm::{TaskId, TaskOptions, TaskState};
 
+mod lcg;
+#[allow(unused_imports)] // not every test crate draws random graphs
+pub use lcg::Lcg;
+
 pub fn lines() -> Lines {
     Rc::new(RefCell::new(Vec::new()))
 }
@@ -49,17 +53,4 @@ pub fn names(local: &Local, tasks: &[TaskId]) -> Vec<String> {
         .iter()
         .map(|&t| local.graph.name(t).unwrap().to_string())
         .collect()
-}
-
-/// A small deterministic pseudo-random generator for generated graphs.
-pub struct Lcg(pub u64);
-
-impl Lcg {
-    pub fn below(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
 }
