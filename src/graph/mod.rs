@@ -169,14 +169,25 @@ impl Graph {
 
     /// Adds a task with no edges.
     pub fn add_task(&mut self, name: &str, options: TaskOptions) -> TaskId {
+        self.name_next(name);
+        self.add_task_named_as_last(options)
+    }
+
+    /// The name the next `add_task_named_as_last` gives its task.
+    pub(crate) fn name_next(&mut self, name: &str) {
+        if *self.last_name != *name {
+            self.last_name = Arc::from(name);
+        }
+    }
+
+    /// Adds a task with no edges, named as the task added last (the
+    /// binding passes a name only when it changes).
+    pub(crate) fn add_task_named_as_last(&mut self, options: TaskOptions) -> TaskId {
         let mut node = Node::new(options.state, self.next_ord);
         node.cancel_on_exception = options.cancel_on_exception;
         node.observed = options.observed;
         node.async_hint = options.async_hint;
         node.recorded = options.history;
-        if *self.last_name != *name {
-            self.last_name = Arc::from(name);
-        }
         let cold = Cold {
             name: Arc::clone(&self.last_name),
             serial: self.next_serial,
@@ -261,12 +272,17 @@ impl Graph {
             }
         }
         for id in dying {
-            self.nodes[id.index()] = None;
-            // Free the history now, not when the slot is reused.
-            self.cold[id.index()].history = None;
-            self.free.push(id.0);
-            self.live -= 1;
+            self.free_slot(id);
         }
+    }
+
+    /// Drops a task's node (its edges are already handled) and lets its
+    /// slot be reused; the history goes now, not when the slot is reused.
+    fn free_slot(&mut self, id: TaskId) {
+        self.nodes[id.index()] = None;
+        self.cold[id.index()].history = None;
+        self.free.push(id.0);
+        self.live -= 1;
     }
 
     /// Frees every task linked to one of `from` by requirements, either
@@ -298,10 +314,7 @@ impl Graph {
             }
         }
         for &id in &dying {
-            self.nodes[id.index()] = None;
-            self.cold[id.index()].history = None;
-            self.free.push(id.0);
-            self.live -= 1;
+            self.free_slot(id);
         }
         dying.len()
     }

@@ -9,10 +9,6 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     static GRAPH: RefCell<Graph> = RefCell::new(Graph::with_clock(js_sys::Date::now));
-    /// The name `addTask` was last given: JS passes none when it is the
-    /// same again (most tasks of a big graph share a few names), which
-    /// saves copying the string into wasm memory for each task.
-    static LAST_NAME: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// Runs `f` on the instance's graph. Nothing in `f` calls into JS, so the
@@ -48,10 +44,9 @@ pub fn add_task(
     cancel_on_exception: bool,
     is_async: bool,
 ) -> u32 {
-    LAST_NAME.with(|last| {
-        let mut last = last.borrow_mut();
+    with_graph(|g| {
         if let Some(name) = name {
-            *last = name;
+            g.name_next(&name);
         }
         let Some(state) = STATES.get(state as usize).copied() else {
             return u32::MAX;
@@ -62,7 +57,7 @@ pub fn add_task(
             async_hint: is_async,
             ..TaskOptions::default()
         };
-        with_graph(|g| g.add_task(&last, options)).0
+        g.add_task_named_as_last(options).0
     })
 }
 
