@@ -1,8 +1,9 @@
 // The benchmark: `npm run bench` (all sizes) or `npm run bench -- --quick`
-// (10k and 100k only). Each case runs in a fresh process; prints a
-// Markdown table: median µs per task (graph construction included), peak
-// RSS of a process that runs the case once, and the ratios to the floor and to p-graph; then the .wasm size
-// and the makespan case.
+// (10k and 100k only). Each case runs in fresh processes, the contenders
+// in turn; prints a Markdown table: median µs per task (graph
+// construction included), peak RSS of a process that runs the case once,
+// and the ratios to the floor and to p-graph; then the .wasm size and the
+// makespan case.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +18,12 @@ const WORKLOAD_NAMES = option('workloads', 'chain,fan,random').split(',');
 const TIMEOUT_MS = Number(option('timeout', '300')) * 1000;
 const SIZES = option('sizes', quick ? '10000,100000' : '10000,100000,1000000').split(',').map(Number);
 const RUNS = { 10_000: 7, 100_000: 5, 1_000_000: 3 };
+// Processes per contender and case, taken in turn (A B C A B C ...): this
+// machine's speed drifts by 15% and more over minutes, and a ratio of two
+// numbers measured minutes apart took that drift in. --rounds=K. One
+// round for async.auto, a thousand times slower than the rest.
+const ROUNDS = option('rounds', undefined);
+const roundsFor = (n, contender) => (contender === 'async.auto' ? 1 : Number(ROUNDS ?? (n >= 1_000_000 ? 1 : 3)));
 // async.auto is quadratic: only where it finishes in reasonable time.
 const CONTENDERS = (n) => ['taskqueue-wasm', 'floor', 'p-graph', ...(n <= 10_000 ? ['async.auto'] : [])];
 const here = new URL('.', import.meta.url);
@@ -32,14 +39,34 @@ function spawnCase(contender, workload, n, kind, runs) {
   return JSON.parse(out);
 }
 
-// Time: the median of several runs in one process (warm). Peak RSS: a
-// process that runs the work once, so it measures the memory the work
-// needs, not how much garbage of earlier runs V8 has yet to collect.
-function runCase(contender, workload, n, kind) {
-  const { times } = spawnCase(contender, workload, n, kind, RUNS[n]);
-  const { maxRSS } = spawnCase(contender, workload, n, kind, 1);
-  const sorted = [...times].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], maxRSS };
+// Time: the median of all runs of all rounds, each round a process that
+// does several runs (warm). Peak RSS: a process that runs the work once,
+// so it measures the memory the work needs, not how much garbage of
+// earlier runs V8 has yet to collect.
+function runCases(contenders, workload, n, kind) {
+  const times = Object.fromEntries(contenders.map((c) => [c, []]));
+  const results = {};
+  for (let round = 0; round < Math.max(...contenders.map((c) => roundsFor(n, c))); round++) {
+    for (const contender of contenders) {
+      if (results[contender] || round >= roundsFor(n, contender)) continue; // failed, or done
+      try {
+        times[contender].push(...spawnCase(contender, workload, n, kind, RUNS[n]).times);
+      } catch (error) {
+        results[contender] = { failed: String(error.message).split('\n')[0] };
+      }
+    }
+  }
+  for (const contender of contenders) {
+    if (results[contender]) continue;
+    try {
+      const sorted = times[contender].sort((a, b) => a - b);
+      const { maxRSS } = spawnCase(contender, workload, n, kind, 1);
+      results[contender] = { median: sorted[Math.floor(sorted.length / 2)], maxRSS };
+    } catch (error) {
+      results[contender] = { failed: String(error.message).split('\n')[0] };
+    }
+  }
+  return results;
 }
 
 const rows = [];
@@ -49,14 +76,7 @@ console.log('|---|---:|---|---|---:|---:|---:|---:|');
 for (const workload of WORKLOAD_NAMES) {
   for (const n of SIZES) {
     for (const kind of ['sync', 'async']) {
-      const results = {};
-      for (const contender of CONTENDERS(n)) {
-        try {
-          results[contender] = runCase(contender, workload, n, kind);
-        } catch (error) {
-          results[contender] = { failed: String(error.message).split('\n')[0] };
-        }
-      }
+      const results = runCases(CONTENDERS(n), workload, n, kind);
       for (const [contender, r] of Object.entries(results)) {
         const ratio = (base) => (r.median && base?.median ? (r.median / base.median).toFixed(2) : '–');
         const cells = r.failed
