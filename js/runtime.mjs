@@ -159,12 +159,17 @@ function deliver(task, transition) {
 
 // ---- waking makes ------------------------------------------------------
 
-// Makes waiting for a change: functions to call at the next one.
-let sleepers = [];
+// Makes waiting for a change: functions to call at the next one. The
+// first is kept apart: usually one make waits, and a fresh array per
+// wake (a new backing store at each push) was most of what a chain of
+// async tasks allocated beyond the functions' own promises.
+let sleeper;
+let moreSleepers = [];
 
 /** Calls `wake` once, at the next change of any task. */
 export function sleep(wake) {
-  sleepers.push(wake);
+  if (sleeper === undefined) sleeper = wake;
+  else moreSleepers.push(wake);
 }
 
 /** A promise that resolves at the next change of any task. */
@@ -173,18 +178,24 @@ export function nextChange() {
 }
 
 /**
- * Wakes the sleeping makes. `direct` when called from a promise reaction
- * of ours (a task function's outcome arriving), where no user code is on
- * the stack: the makes go on at once, saving a promise and a turn of the
- * microtask queue per task. Otherwise each goes on in a microtask of its
- * own, so that a make never runs functions inside a caller's code (an
- * event() call, a sync task function of another make).
+ * Wakes the sleeping makes, in the order they fell asleep. `direct` when
+ * called from a promise reaction of ours (a task function's outcome
+ * arriving), where no user code is on the stack: the makes go on at
+ * once, saving a promise and a turn of the microtask queue per task.
+ * Otherwise each goes on in a microtask of its own, so that a make never
+ * runs functions inside a caller's code (an event() call, a sync task
+ * function of another make).
  */
 function wake(direct) {
-  if (sleepers.length === 0) return;
-  const woken = sleepers;
-  sleepers = [];
-  for (const resume of woken) {
+  const first = sleeper;
+  if (first === undefined) return;
+  const more = moreSleepers.length > 0 ? moreSleepers : undefined;
+  sleeper = undefined;
+  if (more !== undefined) moreSleepers = [];
+  if (direct) first();
+  else queueMicrotask(first);
+  if (more === undefined) return;
+  for (const resume of more) {
     if (direct) resume();
     else queueMicrotask(resume);
   }
