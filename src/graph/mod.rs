@@ -107,9 +107,9 @@ pub struct Graph {
     /// topological order, at the same index (see `node.rs`).
     states: Vec<Option<TaskState>>,
     ords: Vec<i64>,
-    /// Edges whose dependent side `require` has not written yet, as
-    /// `(prerequisite << 32 | sequence, dependent)` (see `pending.rs`).
-    pending: Vec<(i64, TaskId)>,
+    /// Edges `(prerequisite, dependent)` whose prerequisite's side
+    /// `require` has not written yet (see `pending.rs`).
+    pending: Vec<(TaskId, TaskId)>,
     /// Visit marks of walks and removals, compared with `epoch`.
     stamps: Vec<u32>,
     /// The last name given to `add_task`, to share with the next task.

@@ -31,42 +31,64 @@ impl Graph {
     /// Logs that `dependent` now requires `prerequisite`, for `settle` to
     /// add to `prerequisite`'s list of dependents.
     pub(super) fn log_blocking(&mut self, prerequisite: TaskId, dependent: TaskId) {
-        // The sequence number keeps each list in the order edges were
-        // added; it must fit in the key's low 32 bits.
-        let sequence = u32::try_from(self.pending.len()).unwrap_or_else(|_| {
-            self.settle();
-            0
-        });
-        let key = (i64::from(prerequisite.0) << 32) | i64::from(sequence);
-        self.pending.push((key, dependent));
+        self.pending.push((prerequisite, dependent));
     }
 
-    /// Writes the logged edges into the lists of dependents. Cheap when
-    /// there are none, so readers call it unconditionally.
+    /// Writes the logged edges into the lists of dependents, each list
+    /// keeping the order its edges were logged. Cheap when there are
+    /// none, so readers call it unconditionally.
     pub(crate) fn settle(&mut self) {
         if self.pending.is_empty() {
             return;
         }
         let mut pending = std::mem::take(&mut self.pending);
-        // (i64, TaskId) pairs: the one sort the crate instantiates for ids.
-        pending.sort_unstable();
-        let mut start = 0;
-        while let Some(&(key, _)) = pending.get(start) {
-            let prerequisite = key >> 32;
-            let end = pending[start..]
-                .iter()
-                .position(|&(k, _)| k >> 32 != prerequisite)
-                .map_or(pending.len(), |n| start + n);
-            if let Ok(node) = self.node_mut(TaskId(prerequisite as u32)) {
-                node.blocking.reserve(end - start);
-                node.blocking
-                    .extend(pending[start..end].iter().map(|&(_, d)| d));
+        // A few edges go straight to their lists; grouping them would
+        // cost a pass over all tasks (and counts are u32).
+        if pending.len() < self.nodes.len() / 16 || u32::try_from(pending.len()).is_err() {
+            for &(p, d) in &pending {
+                if let Ok(node) = self.node_mut(p) {
+                    node.blocking.push(d);
+                }
             }
-            start = end;
+        } else {
+            self.settle_grouped(&pending);
         }
         pending.clear();
         if pending.capacity() <= KEEP {
             self.pending = pending;
+        }
+    }
+
+    /// Groups the logged edges by prerequisite with a counting sort
+    /// (stable, and linear where a comparison sort of a whole graph's
+    /// edges took most of the time), then extends each list once, in
+    /// task order.
+    fn settle_grouped(&mut self, pending: &[(TaskId, TaskId)]) {
+        // starts[p]..starts[p + 1]: where p's dependents go in `grouped`.
+        let mut starts = vec![0u32; self.nodes.len() + 1];
+        for &(p, _) in pending {
+            if let Some(count) = starts.get_mut(p.index() + 1) {
+                *count += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut grouped = vec![TaskId(0); pending.len()];
+        let mut next = starts.clone();
+        for &(p, d) in pending {
+            if let Some(at) = next.get_mut(p.index()) {
+                grouped[*at as usize] = d;
+                *at += 1;
+            }
+        }
+        for (i, span) in starts.windows(2).enumerate() {
+            let (from, to) = (span[0] as usize, span[1] as usize);
+            if from < to {
+                if let Ok(node) = self.node_mut(TaskId(i as u32)) {
+                    node.blocking.extend_from_slice(&grouped[from..to]);
+                }
+            }
         }
     }
 
@@ -80,7 +102,7 @@ impl Graph {
         let logged = self
             .pending
             .iter()
-            .filter(|&&(key, _)| key >> 32 == i64::from(id.0))
+            .filter(|&&(p, _)| p == id)
             .map(|&(_, d)| d);
         Ok(Cow::Owned(settled.iter().copied().chain(logged).collect()))
     }
