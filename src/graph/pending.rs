@@ -5,23 +5,24 @@
 //! there costs a cache miss on `p`'s node, often a second one on the
 //! list's heap part, and reallocations as the list grows: most of the
 //! cost of building. So `require` writes only `d`'s side and logs
-//! `(p, d)`; `settle` writes the logged edges in order of `p`, each list
-//! once, sequentially through memory.
+//! `(p, d)`; `settle` groups the log by `p` (a counting sort, which keeps
+//! each `p`'s edges in the order they were logged) and extends each list
+//! once, in task order: sequentially through memory.
 //!
 //! Why no reader sees a list without its logged edges: the log is
 //! written only by `require`, and every reader of `Node::blocking` goes
 //! through one of
-//! - `settle` first, in `&mut` methods: `blocking`, `fire`, the removals,
+//! - `settle` first, in `&mut` methods: `Graph::blocking` (hence `&mut`;
+//!   the make engine reads dependents through it), `fire`, the removals,
 //!   and the slow paths of `has_edge` and `reorder` (with its walks);
 //! - `blocking_of`, for `&Graph` readers (DOT, layout, the queue), which
-//!   adds the logged edges to its copy when the log is not empty.
+//!   adds the logged edges to its copy. It scans the whole log, so the
+//!   binding settles before drawing.
 //!
-//! The make engine reads dependents through `blocking`. Removals settle
-//! first, so a logged edge always names two live tasks.
+//! Removals settle first, so a logged edge always names two live tasks.
 
 use super::{Graph, TaskId};
 use crate::error::TaskError;
-use std::borrow::Cow;
 
 /// A settled log keeps its buffer up to this many edges, for the next
 /// few; a larger one (a whole graph's) is given back.
@@ -64,46 +65,50 @@ impl Graph {
     /// edges took most of the time), then extends each list once, in
     /// task order.
     fn settle_grouped(&mut self, pending: &[(TaskId, TaskId)]) {
-        // starts[p]..starts[p + 1]: where p's dependents go in `grouped`.
-        let mut starts = vec![0u32; self.nodes.len() + 1];
+        // at[p]: where p's next dependent goes in `grouped`; once all are
+        // placed, where they end (and p + 1's start).
+        let mut at = vec![0u32; self.nodes.len()];
         for &(p, _) in pending {
-            if let Some(count) = starts.get_mut(p.index() + 1) {
+            if let Some(count) = at.get_mut(p.index()) {
                 *count += 1;
             }
         }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
+        let mut total = 0;
+        for slot in &mut at {
+            let count = *slot;
+            *slot = total;
+            total += count;
         }
         let mut grouped = vec![TaskId(0); pending.len()];
-        let mut next = starts.clone();
         for &(p, d) in pending {
-            if let Some(at) = next.get_mut(p.index()) {
-                grouped[*at as usize] = d;
-                *at += 1;
+            if let Some(next) = at.get_mut(p.index()) {
+                if let Some(slot) = grouped.get_mut(*next as usize) {
+                    *slot = d;
+                }
+                *next += 1;
             }
         }
-        for (i, span) in starts.windows(2).enumerate() {
-            let (from, to) = (span[0] as usize, span[1] as usize);
-            if from < to {
-                if let Ok(node) = self.node_mut(TaskId(i as u32)) {
-                    node.blocking.extend_from_slice(&grouped[from..to]);
+        let mut start = 0;
+        for (i, &end) in at.iter().enumerate() {
+            let end = end as usize;
+            // Tasks with no logged dependents are not touched.
+            if start < end {
+                if let (Some(dependents), Ok(node)) =
+                    (grouped.get(start..end), self.node_mut(TaskId(i as u32)))
+                {
+                    node.blocking.extend_from_slice(dependents);
                 }
             }
+            start = end;
         }
     }
 
-    /// The task's dependents, in the order they were added, for readers
-    /// that hold only `&Graph`; it copies them while edges are logged.
-    pub(crate) fn blocking_of(&self, id: TaskId) -> Result<Cow<'_, [TaskId]>, TaskError> {
-        let settled = &self.node(id)?.blocking;
-        if self.pending.is_empty() {
-            return Ok(Cow::Borrowed(settled));
-        }
-        let logged = self
-            .pending
-            .iter()
-            .filter(|&&(p, _)| p == id)
-            .map(|&(_, d)| d);
-        Ok(Cow::Owned(settled.iter().copied().chain(logged).collect()))
+    /// The task's dependents, in the order they were added, logged ones
+    /// included: for readers that hold only `&Graph` (DOT, layout, the
+    /// queue), which copy the list anyway.
+    pub(crate) fn blocking_of(&self, id: TaskId) -> Result<Vec<TaskId>, TaskError> {
+        let logged = self.pending.iter().filter(|&&(p, _)| p == id);
+        let settled = self.node(id)?.blocking.iter().copied();
+        Ok(settled.chain(logged.map(|&(_, d)| d)).collect())
     }
 }

@@ -17,7 +17,7 @@ pub fn dot_of_tasks(
         follow_blocking,
         sep: sep.to_string(),
     };
-    // Settled first: `blocking_of` would copy each list while edges are logged.
+    // Settled first, or each task drawn would scan the log of edges.
     try_graph(|g| {
         g.settle();
         tasks_as_dot(g, &ids(tasks), name.as_deref(), &options)
