@@ -95,7 +95,7 @@ pub(crate) fn drawn(
     let mut out = Vec::new();
     while let Some(t) = queue.pop_front() {
         let mut keyed: Vec<(&str, u64, TaskId)> = g
-            .blocking(t)?
+            .blocking_of(t)?
             .iter()
             .map(|&d| (g.name(d).unwrap_or(""), g.serial(d).unwrap_or(0), d))
             .collect();

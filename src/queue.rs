@@ -134,7 +134,7 @@ impl TaskQueue {
     /// that are in the queue, and with `run_dependent_tasks` add the
     /// others.
     pub fn after_run(&mut self, g: &Graph, t: TaskId) {
-        let blocking = g.blocking(t).map(<[TaskId]>::to_vec).unwrap_or_default();
+        let blocking = g.blocking_of(t).unwrap_or_default();
         for d in blocking {
             if self.members.contains_key(&d) {
                 self.refile(g, d);

@@ -10,6 +10,7 @@
 mod node;
 mod order;
 mod outcome;
+mod pending;
 
 pub use outcome::{CancelOutcome, Outcome};
 
@@ -102,6 +103,13 @@ pub struct Graph {
     nodes: Vec<Option<Node>>,
     /// The cold part of each node, at the same index.
     cold: Vec<Cold>,
+    /// Each task's state (`None`: a free slot) and position in the
+    /// topological order, at the same index (see `node.rs`).
+    states: Vec<Option<TaskState>>,
+    ords: Vec<i64>,
+    /// Edges `(prerequisite, dependent)` whose prerequisite's side
+    /// `require` has not written yet (see `pending.rs`).
+    pending: Vec<(TaskId, TaskId)>,
     /// Visit marks of walks and removals, compared with `epoch`.
     stamps: Vec<u32>,
     /// The last name given to `add_task`, to share with the next task.
@@ -138,6 +146,9 @@ impl Graph {
         Graph {
             nodes: Vec::new(),
             cold: Vec::new(),
+            states: Vec::new(),
+            ords: Vec::new(),
+            pending: Vec::new(),
             stamps: Vec::new(),
             last_name: Arc::from(""),
             free: Vec::new(),
@@ -183,7 +194,7 @@ impl Graph {
     /// Adds a task with no edges, named as the task added last (the
     /// binding passes a name only when it changes).
     pub(crate) fn add_task_named_as_last(&mut self, options: TaskOptions) -> TaskId {
-        let mut node = Node::new(options.state, self.next_ord);
+        let mut node = Node::new();
         node.cancel_on_exception = options.cancel_on_exception;
         node.observed = options.observed;
         node.async_hint = options.async_hint;
@@ -193,19 +204,25 @@ impl Graph {
             serial: self.next_serial,
             history: options.history.then(Vec::new),
         };
+        let (state, ord) = (Some(options.state), self.next_ord);
         self.next_serial += 1;
         self.next_ord += 1;
         self.live += 1;
         match self.free.pop() {
             Some(slot) => {
-                self.nodes[slot as usize] = Some(node);
-                self.cold[slot as usize] = cold;
-                self.stamps[slot as usize] = 0;
+                let i = slot as usize;
+                self.nodes[i] = Some(node);
+                self.cold[i] = cold;
+                self.states[i] = state;
+                self.ords[i] = ord;
+                self.stamps[i] = 0;
                 TaskId(slot)
             }
             None => {
                 self.nodes.push(Some(node));
                 self.cold.push(cold);
+                self.states.push(state);
+                self.ords.push(ord);
                 self.stamps.push(0);
                 TaskId((self.nodes.len() - 1) as u32)
             }
@@ -225,6 +242,7 @@ impl Graph {
     /// task together is linear; one at a time, each removal scanned that
     /// task's whole list (a 1 -> 1,000,000 -> 1 fan took minutes).
     pub fn remove_tasks(&mut self, ids: &[TaskId]) {
+        self.settle();
         let epoch = self.next_epoch();
         let mut dying = Vec::with_capacity(ids.len());
         for &id in ids {
@@ -258,7 +276,7 @@ impl Graph {
                 if !is_dying(self, p) {
                     return true;
                 }
-                let state = self.node(p).map_or(TaskState::Done, |p| p.state);
+                let state = self.state_of(p).unwrap_or(TaskState::Done);
                 uncompleted += u32::from(!state.is_completed());
                 failed += u32::from(is_failed(state));
                 false
@@ -280,6 +298,7 @@ impl Graph {
     /// slot be reused; the history goes now, not when the slot is reused.
     fn free_slot(&mut self, id: TaskId) {
         self.nodes[id.index()] = None;
+        self.states[id.index()] = None;
         self.cold[id.index()].history = None;
         self.free.push(id.0);
         self.live -= 1;
@@ -290,6 +309,7 @@ impl Graph {
     /// freed one, so unlike `remove_tasks` there are no lists to clean;
     /// one walk finds the tasks. Returns how many were freed.
     pub fn remove_components(&mut self, from: &[TaskId]) -> usize {
+        self.settle();
         let epoch = self.next_epoch();
         let mut dying = Vec::new();
         for &id in from {
@@ -325,7 +345,7 @@ impl Graph {
     }
 
     pub fn contains(&self, id: TaskId) -> bool {
-        self.node(id).is_ok()
+        self.state_of(id).is_ok()
     }
 
     pub fn name(&self, id: TaskId) -> Result<&str, TaskError> {
@@ -340,12 +360,12 @@ impl Graph {
 
     /// The string form of a task: `Task:NAME:STATE`.
     pub fn describe(&self, id: TaskId) -> Result<String, TaskError> {
-        let state = self.node(id)?.state;
+        let state = self.state_of(id)?;
         Ok(format!("Task:{}:{}", self.cold(id)?.name, state.name()))
     }
 
     pub fn state(&self, id: TaskId) -> Result<TaskState, TaskError> {
-        Ok(self.node(id)?.state)
+        self.state_of(id)
     }
 
     /// Prerequisites, in the order they were required.
@@ -353,13 +373,15 @@ impl Graph {
         Ok(&self.node(id)?.required)
     }
 
-    /// Dependents, in the order they were added.
-    pub fn blocking(&self, id: TaskId) -> Result<&[TaskId], TaskError> {
+    /// Dependents, in the order they were added. `&mut`: it writes the
+    /// edges `require` has logged first (see `pending.rs`).
+    pub fn blocking(&mut self, id: TaskId) -> Result<&[TaskId], TaskError> {
+        self.settle();
         Ok(&self.node(id)?.blocking)
     }
 
     pub fn is_completed(&self, id: TaskId) -> Result<bool, TaskError> {
-        Ok(self.node(id)?.state.is_completed())
+        Ok(self.state_of(id)?.is_completed())
     }
 
     /// True while any prerequisite is not completed.
@@ -377,7 +399,7 @@ impl Graph {
             .required
             .iter()
             .copied()
-            .filter(|&p| self.node(p).is_ok_and(|p| !p.state.is_completed()))
+            .filter(|&p| self.state_of(p).is_ok_and(|p| !p.is_completed()))
             .collect())
     }
 
@@ -416,7 +438,7 @@ impl Graph {
 
     /// The events allowed in the task's state now, in table order.
     pub fn events(&self, id: TaskId) -> Result<Vec<Event>, TaskError> {
-        Ok(self.node(id)?.state.events().collect())
+        Ok(self.state_of(id)?.events().collect())
     }
 
     /// Fires `event` at a task. The error names the event and the state.
@@ -446,7 +468,7 @@ impl Graph {
     }
 
     fn invalid_event(&self, id: TaskId, event: &str) -> Result<TaskError, TaskError> {
-        let state = self.node(id)?.state;
+        let state = self.state_of(id)?;
         Ok(TaskError::new(
             TaskErrorKind::InvalidEvent,
             Some(id),
@@ -463,12 +485,12 @@ impl Graph {
         event: Event,
         extra: Extra,
     ) -> Result<TaskState, TaskError> {
-        let node = self.node_mut(id)?;
-        let old = node.state;
+        let old = self.state_of(id)?;
         let Some(new) = old.next(event) else {
             return Err(self.invalid_event(id, event.name())?);
         };
-        node.state = new;
+        self.states[id.index()] = Some(new);
+        let node = self.node_mut(id)?;
         let (observed, watched) = (node.observed, node.watchers > 0);
         if observed || node.recorded {
             self.record(id, old, new, event, extra, observed)?;
@@ -476,6 +498,7 @@ impl Graph {
         let completed = i32::from(new.is_completed()) - i32::from(old.is_completed());
         let failed = i32::from(is_failed(new)) - i32::from(is_failed(old));
         if completed != 0 || failed != 0 {
+            self.settle();
             let blocking = std::mem::take(&mut self.node_mut(id)?.blocking);
             for &d in &blocking {
                 if let Ok(d) = self.node_mut(d) {

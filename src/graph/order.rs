@@ -17,17 +17,21 @@ impl Graph {
     /// is new (adding it again is a no-op that returns false). Rejected, leaving the graph as it was, when `task` is not
     /// PREPARE or PENDING, when `other` is `task`, or when it would close a
     /// cycle (the error lists the cycle: `a -> b -> c -> a`).
+    ///
+    /// Only `task`'s node is written now; `other`'s list of dependents gets
+    /// `task` later, with the other logged edges (see `pending.rs`), so a
+    /// random `other` costs no cache miss on its node.
     pub fn require(&mut self, task: TaskId, other: TaskId) -> Result<bool, TaskError> {
-        let node = self.node(task)?;
-        self.node(other)?;
-        if !matches!(node.state, TaskState::Prepare | TaskState::Pending) {
+        let state = self.state_of(task)?;
+        let other_state = self.state_of(other)?;
+        if !matches!(state, TaskState::Prepare | TaskState::Pending) {
             return Err(TaskError::new(
                 TaskErrorKind::RequirementState,
                 Some(task),
                 format!(
                     "cannot add a requirement to task '{}' in state {}: only PREPARE and PENDING tasks take new requirements",
                     self.cold(task)?.name,
-                    node.state.name()
+                    state.name()
                 ),
             ));
         }
@@ -38,7 +42,6 @@ impl Graph {
             return Ok(false);
         }
         self.reorder(other, task)?;
-        let other_state = self.node(other)?.state;
         let node = self.node_mut(task)?;
         node.required.push(other);
         if !other_state.is_completed() {
@@ -47,7 +50,7 @@ impl Graph {
         if matches!(other_state, TaskState::Failed | TaskState::Abort) {
             node.failed += 1;
         }
-        self.node_mut(other)?.blocking.push(task);
+        self.log_blocking(other, task);
         Ok(true)
     }
 
@@ -56,9 +59,16 @@ impl Graph {
         self.require(other, task)
     }
 
-    /// Whether `task` already requires `other`; scans the shorter list, so
+    /// Whether `task` already requires `other`. A short `required` is
+    /// scanned without looking at `other`; otherwise the shorter list, so
     /// wide fans (one task with 100,000 dependents) stay O(1) per edge.
-    fn has_edge(&self, task: TaskId, other: TaskId) -> Result<bool, TaskError> {
+    fn has_edge(&mut self, task: TaskId, other: TaskId) -> Result<bool, TaskError> {
+        const SHORT: usize = 16;
+        let required = &self.node(task)?.required;
+        if required.len() <= SHORT {
+            return Ok(required.contains(&other));
+        }
+        self.settle();
         let required = &self.node(task)?.required;
         let blocking = &self.node(other)?.blocking;
         Ok(if required.len() <= blocking.len() {
@@ -71,8 +81,8 @@ impl Graph {
     /// Makes `first` come before `then` in the order, or reports the cycle
     /// that an edge `first -> then` would close.
     fn reorder(&mut self, first: TaskId, then: TaskId) -> Result<(), TaskError> {
-        let upper = self.node(first)?.ord;
-        let lower = self.node(then)?.ord;
+        let upper = self.ord(first);
+        let lower = self.ord(then);
         if upper < lower {
             return Ok(());
         }
@@ -82,14 +92,14 @@ impl Graph {
         // O(1) per edge, where the general case would walk the chain.
         if self.node(first)?.required.is_empty() {
             self.front_ord -= 1;
-            let front = self.front_ord;
-            self.node_mut(first)?.ord = front;
+            self.set_ord(first, self.front_ord);
             return Ok(());
         }
+        // What follows reads lists of dependents.
+        self.settle();
         if self.node(then)?.blocking.is_empty() {
-            let back = self.next_ord;
+            self.set_ord(then, self.next_ord);
             self.next_ord += 1;
-            self.node_mut(then)?.ord = back;
             return Ok(());
         }
         // Forward from `then` through dependents, within the affected
@@ -123,17 +133,14 @@ impl Graph {
         // One kind of sort (pairs by position) for all three: each
         // distinct sort adds kilobytes of wasm.
         let by_ord = |set: &[TaskId]| {
-            let mut keyed: Vec<(i64, TaskId)> =
-                set.iter().map(|&v| (self.nodes_ref(v).ord, v)).collect();
+            let mut keyed: Vec<(i64, TaskId)> = set.iter().map(|&v| (self.ord(v), v)).collect();
             keyed.sort_unstable();
             keyed
         };
         let slots = by_ord(&[backward.as_slice(), forward.as_slice()].concat());
         let moved = by_ord(&backward).into_iter().chain(by_ord(&forward));
         for ((_, v), (ord, _)) in moved.zip(slots) {
-            if let Ok(node) = self.node_mut(v) {
-                node.ord = ord;
-            }
+            self.set_ord(v, ord);
         }
         Ok(())
     }
@@ -167,7 +174,7 @@ impl Graph {
                     path.reverse();
                     return Walk::Found(path);
                 }
-                if self.contains(w) && !self.marked(w, epoch) && inside(self.nodes_ref(w).ord) {
+                if self.contains(w) && !self.marked(w, epoch) && inside(self.ord(w)) {
                     self.mark(w, epoch);
                     visited.push((w, at));
                     stack.push(visited.len() - 1);

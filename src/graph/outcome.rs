@@ -73,7 +73,7 @@ impl Graph {
         outcome: Outcome,
     ) -> Result<Option<TaskState>, TaskError> {
         let node = self.node(id)?;
-        if node.state != TaskState::Running || node.attempt != attempt {
+        if self.state_of(id)? != TaskState::Running || node.attempt != attempt {
             return Ok(None);
         }
         let cancel = node.cancel_requested

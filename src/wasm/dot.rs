@@ -17,7 +17,11 @@ pub fn dot_of_tasks(
         follow_blocking,
         sep: sep.to_string(),
     };
-    try_graph(|g| tasks_as_dot(g, &ids(tasks), name.as_deref(), &options))
+    // Settled first, or each task drawn would scan the log of edges.
+    try_graph(|g| {
+        g.settle();
+        tasks_as_dot(g, &ids(tasks), name.as_deref(), &options)
+    })
 }
 
 /// Tasks (by id, in order) as an SVG document laid out here.
@@ -31,7 +35,10 @@ pub fn svg_of_tasks(
         follow_blocking,
         ..DotOptions::default()
     };
-    try_graph(|g| crate::svg::tasks_as_svg(g, &ids(tasks), name.as_deref(), &options))
+    try_graph(|g| {
+        g.settle();
+        crate::svg::tasks_as_svg(g, &ids(tasks), name.as_deref(), &options)
+    })
 }
 
 /// The layout of the drawn tasks, flattened into numbers (one copy across
@@ -41,7 +48,10 @@ pub fn svg_of_tasks(
 /// `from`/`to` node indices and `points` the number of curve points.
 #[wasm_bindgen(js_name = layoutOfTasks)]
 pub fn layout_of_tasks(tasks: &[u32], follow_blocking: bool) -> Result<Vec<f64>, JsValue> {
-    let drawing = try_graph(|g| crate::svg::tasks_layout(g, &ids(tasks), follow_blocking))?;
+    let drawing = try_graph(|g| {
+        g.settle();
+        crate::svg::tasks_layout(g, &ids(tasks), follow_blocking)
+    })?;
     let ids: Vec<f64> = drawing.tasks.iter().map(|t| f64::from(t.0)).collect();
     Ok(flatten(&drawing.geometry, &ids))
 }
