@@ -451,3 +451,49 @@ fn removing_components_frees_everything_linked_and_nothing_else() {
     assert_eq!(g.remove_components(&[y, z]), 3);
     assert_eq!(g.len(), 1);
 }
+
+#[test]
+fn a_small_component_of_a_large_graph_is_freed_alone() {
+    // Three tasks among 103 slots: fewer than an eighth, freed as found.
+    let mut g = Graph::new();
+    let others: Vec<TaskId> = (0..100)
+        .map(|i| g.add_task(&format!("o{i}"), TaskOptions::default()))
+        .collect();
+    g.require(others[1], others[0]).unwrap();
+    let [a, b, c] = ["a", "b", "c"].map(|n| g.add_task(n, TaskOptions::default()));
+    g.require(b, a).unwrap();
+    g.require(c, b).unwrap();
+    assert_eq!(g.remove_components(&[c]), 3);
+    assert_eq!(g.len(), 100);
+    assert!(others.iter().all(|&t| g.contains(t)));
+    assert_eq!(g.required(others[1]).unwrap(), &[others[0]]);
+    let mut reused: Vec<TaskId> = (0..3)
+        .map(|i| g.add_task(&format!("n{i}"), TaskOptions::default()))
+        .collect();
+    reused.sort();
+    let mut freed = vec![a, b, c];
+    freed.sort();
+    assert_eq!(reused, freed);
+}
+
+#[test]
+fn a_freed_large_component_gives_its_slots_out_in_ascending_order() {
+    let mut g = Graph::new();
+    let lone = g.add_task("lone", TaskOptions::default());
+    let chain: Vec<TaskId> = (0..20)
+        .map(|i| g.add_task(&format!("t{i}"), TaskOptions::default()))
+        .collect();
+    for pair in chain.windows(2) {
+        g.require(pair[1], pair[0]).unwrap();
+    }
+    // Named from its middle: the walk reaches the slots out of order.
+    assert_eq!(g.remove_components(&[chain[10]]), 20);
+    assert!(g.contains(lone));
+    let next: Vec<TaskId> = (0..20)
+        .map(|i| g.add_task(&format!("n{i}"), TaskOptions::default()))
+        .collect();
+    assert_eq!(
+        next, chain,
+        "the next tasks take the freed slots lowest first"
+    );
+}
