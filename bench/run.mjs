@@ -66,7 +66,7 @@ function runCases(contenders, workload, n, kind) {
       results[contender] = { failed: String(error.message).split('\n')[0] };
     }
   }
-  return results;
+  return Object.fromEntries(contenders.map((c) => [c, results[c]])); // rows in contender order
 }
 
 const rows = [];
