@@ -315,3 +315,36 @@ test('linked groups of tasks merge: every task is found by id across them', asyn
   assert.deepEqual(fan[1].blocking, [lone]);
 
 });
+
+test('dependents keep the order they were added in, read at any point of building a large random graph', async () => {
+  // Lists of dependents are filled in late, in bulk (src/graph/pending.rs):
+  // reading some mid-build, then adding more, must not reorder or lose any.
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const n = 3000;
+  const tasks = [];
+  const expected = [];
+  for (let i = 0; i < n; i++) {
+    const t = new Task(`t${i}`, noop);
+    expected.push([]);
+    const picked = new Set();
+    while (picked.size < Math.min(3, i)) picked.add(Math.floor(next() * i));
+    for (const p of picked) {
+      t.require(tasks[p]);
+      expected[p].push(t);
+    }
+    tasks.push(t);
+    if (i % 997 === 0) assert.deepEqual(tasks[0].blocking, expected[0], `mid-build read at ${i}`);
+  }
+  const check = (when) => {
+    for (let i = 0; i < n; i++) {
+      const got = tasks[i].blocking;
+      assert.equal(got.length, expected[i].length, `${when}: dependents of t${i}`);
+      assert.ok(got.every((t, k) => t === expected[i][k]), `${when}: order of the dependents of t${i}`);
+    }
+  };
+  check('built');
+  const made = await makeNow([tasks.at(-1)]);
+  assert.deepEqual(made, [tasks.at(-1)]);
+  check('made');
+});
