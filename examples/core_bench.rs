@@ -3,6 +3,10 @@
 //! `finish`) and freeing it (`remove_tasks` of all, as the JS binding
 //! does when a graph is collected), in µs per task, median of 5 rounds.
 //!
+//! Beside it, the same work done by a minimal Kahn scheduler (lists of
+//! dependents, counters, a ready stack: what the JS benchmark calls the
+//! floor), natively: what a make engine of counters alone would cost.
+//!
 //! `cargo run --release --example core_bench` prints the whole table;
 //! `cargo run --release --example core_bench -- 100000 async random`
 //! one row (sizes, `sync`/`async` and `random`/`chain`/`fan` may be
@@ -89,6 +93,47 @@ fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64, f64) {
     (built, made, freed)
 }
 
+/// The floor natively: (build, make) seconds. Async mode finishes each
+/// wave of ready tasks together, as the core's round does at `Wait`.
+fn kahn(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64) {
+    let n = prereqs.len();
+    let started = Instant::now();
+    let mut dependents: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut waiting = vec![0u32; n];
+    for (i, required) in prereqs.iter().enumerate() {
+        for &p in required {
+            dependents[p].push(i as u32);
+        }
+        waiting[i] = required.len() as u32;
+    }
+    let built = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut ready: Vec<u32> = (0..n as u32)
+        .filter(|&i| waiting[i as usize] == 0)
+        .collect();
+    let mut wave = Vec::new();
+    let mut done = 0;
+    while !ready.is_empty() {
+        if is_async {
+            wave.append(&mut ready);
+        } else if let Some(t) = ready.pop() {
+            wave.push(t);
+        }
+        for t in wave.drain(..) {
+            done += 1;
+            for &d in &dependents[t as usize] {
+                let w = &mut waiting[d as usize];
+                *w -= 1;
+                if *w == 0 {
+                    ready.push(d);
+                }
+            }
+        }
+    }
+    assert_eq!(done, n, "the floor makes every task");
+    (built, started.elapsed().as_secs_f64())
+}
+
 fn finish(g: &mut Graph, task: TaskId, attempt: u32) {
     let returned = Outcome::Returned {
         cancel_on_result: false,
@@ -121,8 +166,8 @@ fn main() {
     if sizes.is_empty() {
         sizes = vec![100_000, 1_000_000];
     }
-    println!("| shape  | mode  |     tasks | build µs/task | make µs/task | free µs/task |");
-    println!("|--------|-------|-----------|---------------|--------------|--------------|");
+    println!("| shape  | mode  |     tasks | build µs/task | make µs/task | free µs/task | floor build | floor make |");
+    println!("|--------|-------|-----------|---------------|--------------|--------------|-------------|------------|");
     for shape in pick(&["random", "chain", "fan"]) {
         for &n in &sizes {
             let prereqs = workload(shape, n);
@@ -134,8 +179,13 @@ fn main() {
                 let build = median(rounds.iter().map(|r| per_task(r.0)).collect());
                 let make = median(rounds.iter().map(|r| per_task(r.1)).collect());
                 let free = median(rounds.iter().map(|r| per_task(r.2)).collect());
+                let floors: Vec<_> = (0..ROUNDS)
+                    .map(|_| kahn(&prereqs, mode == "async"))
+                    .collect();
+                let floor_build = median(floors.iter().map(|r| per_task(r.0)).collect());
+                let floor_make = median(floors.iter().map(|r| per_task(r.1)).collect());
                 println!(
-                    "| {shape:<6} | {mode:<5} | {n:>9} | {build:>13.3} | {make:>12.3} | {free:>12.3} |"
+                    "| {shape:<6} | {mode:<5} | {n:>9} | {build:>13.3} | {make:>12.3} | {free:>12.3} | {floor_build:>11.3} | {floor_make:>10.3} |"
                 );
             }
         }
