@@ -231,7 +231,10 @@ class MakeRun {
               return;
             }
           }
-          resolve(this._yields.splice(0));
+          // Handed over, not copied: nothing else reads it once done.
+          const yielded = this._yields;
+          this._yields = [];
+          resolve(yielded);
         } catch (error) {
           reject(error);
         }

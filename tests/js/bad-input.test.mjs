@@ -25,7 +25,7 @@ const CASES = [
   // Tasks: wrong types
   ['Task name not a string', () => new Task(42, noop), TypeError, /a task name must be a string, got number 42/],
   ['Task name a symbol', () => new Task(Symbol('s'), noop), TypeError, /a task name must be a string, got symbol/],
-  ['Task without a function', () => new Task('x'), TypeError, /the function of task 'x' must be a function, got undefined/],
+  ['Task without a function', () => new Task('x'), TypeError, /the function of task 'x' must be a function, got undefined$/],
   ['Task function not a function', () => new Task('x', 'code'), TypeError, /the function of task 'x' must be a function, got 'code'/],
   ['Task options not an object', () => new Task('x', noop, 5), TypeError, /the options of task 'x' must be an object, got number 5/],
   ['Task unknown option', () => new Task('x', noop, { retries: 3 }), TypeError, /unknown option 'retries' for task 'x' \(known: args, state/],
@@ -44,7 +44,7 @@ const CASES = [
   ['onTransition callback not a function', () => t().onTransition('*', 'log'), TypeError, /a transition callback must be a function, got 'log'/],
   // Requirements: wrong types, cycles, states
   ['require a non-task', () => t().require({}), TypeError, /a task can only require a Task, got Object/],
-  ['require undefined', () => t().require(undefined), TypeError, /a task can only require a Task, got undefined/],
+  ['require undefined', () => t().require(undefined), TypeError, /a task can only require a Task, got undefined$/],
   ['require the Task class', () => t().require(Task), TypeError, /a task can only require a Task, got function Task/],
   ['block a non-task', () => t().block(null), TypeError, /a task can only block a Task, got null/],
   ['require itself', () => { const a = t(); a.require(a); }, TaskError, /^task 't' cannot require itself$/],
@@ -70,6 +70,8 @@ const CASES = [
   ['make of a number', () => make(42), TypeError, /make\(tasks\) must be a Task or an iterable of Tasks/],
   ['make of null', () => make(null), TypeError, /make\(tasks\) must be a Task or an iterable of Tasks/],
   ['make of an array with a non-task', () => make([t(), 'x']), TypeError, /make\(tasks\) must contain only Tasks, got 'x'/],
+  ['make of an array with a hole', () => make([t(), , t()]), TypeError, /make\(tasks\) must contain only Tasks, got undefined$/],
+  ['make of a Set with a non-task', () => make(new Set([t(), 7])), TypeError, /make\(tasks\) must contain only Tasks, got number 7/],
   ['make options not an object', () => make(t(), 'fast'), TypeError, /make options must be an object, got 'fast'/],
   ['make unknown option', () => make(t(), { fastFail: true }), TypeError, /unknown make option 'fastFail' \(known: failFast, queue, concurrency, signal\)/],
   ['make concurrency zero', () => make(t(), { concurrency: 0 }), RangeError, /concurrency must be a positive integer or Infinity, got number 0/],
@@ -123,6 +125,7 @@ const CASES = [
 // [what, call, class, message pattern]: calls whose Promise rejects.
 const ASYNC_CASES = [
   ['makeNow of a string', () => makeNow('t'), TypeError, /makeNow\(tasks\) must be a Task or an iterable of Tasks/],
+  ['makeNow of a generator with a non-task', () => makeNow((function* () { yield t(); yield {}; })()), TypeError, /makeNow\(tasks\) must contain only Tasks, got Object/],
   ['makeNow concurrency zero', () => makeNow(t(), { concurrency: 0 }), RangeError, /concurrency must be a positive integer/],
   ['making a PREPARE task', () => makeNow(new Task('p', noop, { state: 'PREPARE' })), FSMError, /^cannot make a PREPARE task: 'p'$/],
   ['iterating a make of a PREPARE task', async () => { for await (const _ of make(new Task('p', noop, { state: 'PREPARE' }))); }, FSMError, /^cannot make a PREPARE task: 'p'$/], // eslint-disable-line no-unused-vars

@@ -175,6 +175,25 @@ test('makeNow resolves to the given tasks in completion order', async () => {
   assert.deepEqual(await makeNow([c, b]), [c, b]);
 });
 
+test('make takes any iterable of tasks, and a copy of an array: changing it afterwards changes nothing', async () => {
+  const a = new Task('a', async () => 1);
+  const b = new Task('b', noop);
+  const c = new Task('c', noop);
+  assert.deepEqual(await makeNow(new Set([b, a])), [b, a]);
+  assert.deepEqual(await makeNow((function* () { yield c; })()), [c]);
+  const d = new Task('d', async () => 4);
+  const e = new Task('e', async () => 5);
+  const list = [d, e];
+  const it = make(list);
+  const first = it.next(); // make() took its copy; the make itself starts later
+  list.length = 0;
+  list.push(new Task('f', noop));
+  const got = [(await first).value];
+  for await (const t of it) got.push(t);
+  assert.deepEqual(new Set(got), new Set([d, e]));
+  assert.deepEqual([d.result, e.result], [4, 5]);
+});
+
 test('Later is a capacity-limited executor', async () => {
   const later = new Later(2);
   let running = 0;
