@@ -169,22 +169,15 @@ export function tasksIn(tasks, what, Task) {
   if (list === null || typeof list !== 'object' || typeof list[Symbol.iterator] !== 'function') {
     throw new TypeError(`${what} must be a Task or an iterable of Tasks`);
   }
+  const check = (t) => {
+    if (!(t instanceof Task)) throw new TypeError(`${what} must contain only Tasks, got ${describe(t)}`);
+    return t;
+  };
   // A copy, so that the caller's array may change meanwhile; sized at
   // once when the length is known (growing it cost 27 bytes a task).
-  if (Array.isArray(list)) {
-    const out = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
-      const t = list[i];
-      if (!(t instanceof Task)) throw new TypeError(`${what} must contain only Tasks, got ${describe(t)}`);
-      out[i] = t;
-    }
-    return out;
-  }
-  const out = [];
-  for (const t of list) {
-    if (!(t instanceof Task)) throw new TypeError(`${what} must contain only Tasks, got ${describe(t)}`);
-    out.push(t);
-  }
+  if (!Array.isArray(list)) return Array.from(list, check);
+  const out = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = check(list[i]);
   return out;
 }
 
