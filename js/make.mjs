@@ -2,9 +2,9 @@
 // runs and what is yielded; this drives it: it runs functions, hands
 // tasks to a queue, and sleeps until some task changes.
 
-import { makeAbort, makeEnd, makeError, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
+import { makeAbort, makeEnd, makeError, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { describe, taskInComponent, tasksIn } from './registry.mjs';
-import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S, sleep } from './runtime.mjs';
+import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S, setReporting, sleep } from './runtime.mjs';
 import { Task } from './task.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
@@ -20,7 +20,7 @@ const BATCH = 4096;
 
 let memory; // the instance's WebAssembly.Memory
 
-const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal']);
+const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal', 'onTransition']);
 const noop = () => {};
 
 function readOptions(options) {
@@ -29,13 +29,14 @@ function readOptions(options) {
   for (const key of Object.keys(options)) {
     if (!MAKE_OPTIONS.has(key)) throw new TypeError(`unknown make option '${key}' (known: ${[...MAKE_OPTIONS].join(', ')})`);
   }
-  const { failFast = false, queue, concurrency, signal } = options;
+  const { failFast = false, queue, concurrency, signal, onTransition } = options;
   if (queue !== undefined && typeof queue !== 'function') throw new TypeError(`queue must be a function, got ${describe(queue)}`);
+  if (onTransition !== undefined && typeof onTransition !== 'function') throw new TypeError(`onTransition must be a function, got ${describe(onTransition)}`);
   if (concurrency !== undefined && concurrency !== Infinity && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency < 2 ** 32)) {
     throw new RangeError(`concurrency must be a positive integer or Infinity, got ${describe(concurrency)}`);
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
-  return { failFast: Boolean(failFast), queue, concurrency: concurrency === undefined || concurrency === Infinity ? 0 : concurrency, signal };
+  return { failFast: Boolean(failFast), queue, concurrency: concurrency === undefined || concurrency === Infinity ? 0 : concurrency, signal, onTransition };
 }
 
 // A make nobody finished (an abandoned iterator) is forgotten when
@@ -54,6 +55,7 @@ class MakeRun {
     this._local = []; // id -> Task: the given tasks and every prerequisite discovered
     this._chain = Promise.resolve();
     this._onAbort = undefined;
+    this._aborted = false; // the signal aborted: throw its reason once drained
     // Steps per call into wasm: an iterator takes one step per call, so
     // that it stops at each yield and nothing starts behind a `break`;
     // makeNow takes them in batches, sized to the make (each make keeps
@@ -86,6 +88,10 @@ class MakeRun {
     }
     this._status = 'running';
     forgotten.register(this, this._handle, this);
+    if (this._options.onTransition !== undefined) {
+      makeReport(this._handle);
+      setReporting(this, true);
+    }
     if (signal !== undefined) {
       if (signal.aborted) this._abort();
       else signal.addEventListener('abort', (this._onAbort = () => this._abort()), { once: true });
@@ -114,6 +120,9 @@ class MakeRun {
     for (;;) {
       const before = changeCount();
       const count = makeSteps(this._handle, stopAtYield);
+      // onTransition is told of discovered tasks' transitions in the
+      // flush below: know their Task objects first.
+      if (this._options.onTransition !== undefined) this._discover(count);
       // Tell the transitions of these steps (dispatches, tasks failed for
       // their prerequisites) before running anything or yielding.
       flush();
@@ -166,8 +175,22 @@ class MakeRun {
     }
   }
 
+  /** Takes in the DISCOVER steps of the batch just written. */
+  _discover(count) {
+    const steps = this._view();
+    for (let i = 0; i < count; i += 4) {
+      if (steps[i] === DISCOVER) this._local[steps[i + 1]] = taskInComponent(this._local[steps[i + 2]], steps[i + 1]);
+    }
+  }
+
+  /** The Task of an id this make has met, if any (for onTransition). */
+  taskOf(id) {
+    return this._local[id];
+  }
+
   _end() {
     if (this._status === 'done') return;
+    setReporting(this, false);
     if (this._status === 'running') {
       makeEnd(this._handle);
       forgotten.unregister(this);
@@ -180,6 +203,7 @@ class MakeRun {
   /** The signal aborted: stop, cancel what runs, end. */
   _abort() {
     if (this._status !== 'running') return;
+    this._aborted = true;
     const running = makeAbort(this._handle);
     for (const id of running) {
       const task = this._local[id];
@@ -198,7 +222,13 @@ class MakeRun {
     if (this._status === 'new') this._start();
     for (;;) {
       if (this._yields.length > 0) return { value: this._yields.shift(), done: false };
-      if (this._status === 'done') return { value: undefined, done: true };
+      if (this._status === 'done') {
+        if (this._aborted) {
+          this._aborted = false;
+          throw this._options.signal.reason;
+        }
+        return { value: undefined, done: true };
+      }
       if (this._pump(true) === WAIT) await nextChange();
     }
   }
@@ -230,6 +260,10 @@ class MakeRun {
               sleep(resume);
               return;
             }
+          }
+          if (this._aborted) {
+            reject(this._options.signal.reason);
+            return;
           }
           // Handed over, not copied: nothing else reads it once done.
           const yielded = this._yields;
@@ -316,10 +350,10 @@ export function makeLater(later, tasks, options) {
   if (!(later instanceof Later)) throw new TypeError(`makeLater needs a Later, got ${describe(later)}`);
   // The Later is the queue and sets the concurrency; say so rather than ignore them.
   for (const key of options !== null && typeof options === 'object' ? Object.keys(options) : []) {
-    if (key !== 'failFast') throw new TypeError(`unknown makeLater option '${key}' (known: failFast)`);
+    if (key !== 'failFast' && key !== 'onTransition') throw new TypeError(`unknown makeLater option '${key}' (known: failFast, onTransition)`);
   }
-  const { failFast } = readOptions(options);
-  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)', Task), { failFast, queue: (job) => later.defer(job), concurrency: 0 });
+  const { failFast, onTransition } = readOptions(options);
+  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)', Task), { failFast, onTransition, queue: (job) => later.defer(job), concurrency: 0 });
   run._start();
   run._pump(false); // errors such as a PREPARE task surface here, synchronously
   run._collect().catch((error) => console.error('taskqueue-wasm: makeLater failed:', error));

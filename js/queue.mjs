@@ -39,10 +39,13 @@ export class TaskQueue {
   async *run(options = {}) {
     const { signal, once = false } = options ?? {};
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
-    while (!signal?.aborted) {
+    for (;;) {
+      // An aborted signal ends the run by throwing its reason (the JS
+      // convention of fetch and p-queue).
+      signal?.throwIfAborted();
       const task = this.get();
       if (task === undefined) return;
-      if (!task.isCompleted()) await task.dispatch();
+      if (!task.isCompleted()) await dispatchUnlessAborted(task, signal);
       for (const id of this._core.afterRun(task._id)) this._members.set(id, taskInComponent(task, id));
       yield task;
       if (once) return;
@@ -57,4 +60,23 @@ export class TaskQueue {
   asDot(name, options) {
     return tasksAsDot(this.tasks, name, options);
   }
+}
+
+/**
+ * Runs the task; if `signal` aborts meanwhile, cancels it (cooperatively)
+ * and rejects with the signal's reason at once.
+ */
+function dispatchUnlessAborted(task, signal) {
+  if (signal === undefined) return task.dispatch();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      if (task.state === 'RUNNING') task.cancel();
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    task
+      .dispatch()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

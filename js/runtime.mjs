@@ -2,7 +2,7 @@
 // ended, delivering transitions to callbacks, and waking the makes that
 // wait for something to change. The rules themselves are in Rust.
 
-import { initCore, takeTransitions, taskFinish, taskObserve } from '../pkg/taskqueue_wasm.js';
+import { initCore, takeTransitions, taskFinish, taskHistory, taskHistoryLength, taskObserve } from '../pkg/taskqueue_wasm.js';
 import { BlockedError, CancellationError, FSMError, TaskError } from './errors.mjs';
 import { observedTask, registerObserved, resolveIds, taskInComponent } from './registry.mjs';
 
@@ -57,6 +57,9 @@ function errorFromCore(className, kind, message, taskId, taskIds) {
 let observed = 0; // tasks whose transitions Rust puts in its outbox
 let delivering = false;
 const userExtras = []; // [task, extra] of event() calls not yet delivered
+// Makes with an `onTransition` option: Rust reports their tasks'
+// transitions too, and they find the Task of an id (`taskOf`).
+const reporters = new Set();
 
 let onCallbackError = (error, task, transition) => {
   console.error(`taskqueue-wasm: a transition callback of ${task} threw (${transition.oldState}->${transition.event}->${transition.newState}):`, error);
@@ -78,7 +81,14 @@ export function extras(task) {
     controller: undefined, // AbortController behind task.signal
     cancelRun: 0, // the run whose cancellation was requested
     observed: false,
+    notes: undefined, // Map: index in the history -> extra given to event()
   });
+}
+
+/** Starts or stops delivering a make's transitions to its `onTransition`. */
+export function setReporting(make, on) {
+  if (on) reporters.add(make);
+  else reporters.delete(make);
 }
 
 /** Has Rust report this task's transitions. */
@@ -91,8 +101,64 @@ export function observe(task) {
   taskObserve(task._id, true);
 }
 
+/**
+ * Keeps what the user passed to `event(name, extra)` with the transition
+ * it caused: in the task's history (read back by `historyOf`), and for
+ * the next `flush` when anyone may be told of it.
+ */
 export function noteUserExtra(task, extra) {
-  if (task._x?.observed && extra !== undefined) userExtras.push([task, extra]);
+  if (extra === undefined) return;
+  (extras(task).notes ??= new Map()).set(taskHistoryLength(task._id) - 1, extra);
+  if (task._x.observed || reporters.size > 0) userExtras.push([task, extra]);
+}
+
+/**
+ * Reads one transition written by the core (`put_transition` in
+ * src/wasm/graph.rs) at `data[i]`; `task` finds the tasks its `extra`
+ * names. Returns the transition and the index after it.
+ */
+function readTransition(data, i, task) {
+  const n = data[i + 5];
+  const extra = {};
+  const because = BECAUSE[data[i + 4]];
+  if (because !== undefined && task !== undefined) {
+    extra.because = because;
+    extra.tasks = Array.from(data.subarray(i + 6, i + 6 + n), (id) => taskInComponent(task, id));
+  }
+  const transition = {
+    oldState: STATES[data[i]],
+    newState: STATES[data[i + 1]],
+    event: EVENTS[data[i + 2]],
+    when: data[i + 3],
+    extra,
+  };
+  return [transition, i + 6 + n];
+}
+
+/** The task's transitions, oldest first, made into objects now. */
+export function historyOf(task) {
+  const data = taskHistory(task._id);
+  const notes = task._x?.notes;
+  const history = [];
+  for (let i = 0; i < data.length; ) {
+    const [transition, next] = readTransition(data, i, task);
+    const note = notes?.get(history.length);
+    if (note !== undefined) Object.assign(transition.extra, note);
+    history.push(transition);
+    i = next;
+  }
+  return history;
+}
+
+/** The Task of an id from an observed task or a reporting make. */
+function taskOf(id) {
+  const task = observedTask(id);
+  if (task !== undefined || reporters.size === 0) return task;
+  for (const make of reporters) {
+    const local = make.taskOf(id);
+    if (local !== undefined) return local;
+  }
+  return undefined;
 }
 
 /**
@@ -101,35 +167,37 @@ export function noteUserExtra(task, extra) {
  * the loop picks that up after the current batch, so order holds.
  */
 export function flush() {
-  if (observed === 0 || delivering) return;
+  if ((observed === 0 && reporters.size === 0) || delivering) return;
   delivering = true;
   try {
     for (let data = takeTransitions(); data.length > 0; data = takeTransitions()) {
       for (let i = 0; i < data.length; ) {
-        const n = data[i + 6];
-        const task = observedTask(data[i]);
-        const extra = {};
-        const because = BECAUSE[data[i + 5]];
-        if (because !== undefined && task !== undefined) {
-          extra.because = because;
-          extra.tasks = Array.from(data.subarray(i + 7, i + 7 + n), (id) => taskInComponent(task, id));
-        }
-        const transition = {
-          oldState: STATES[data[i + 1]],
-          newState: STATES[data[i + 2]],
-          event: EVENTS[data[i + 3]],
-          when: data[i + 4],
-          extra,
-        };
-        i += 7 + n;
+        const task = taskOf(data[i]);
+        const [transition, next] = readTransition(data, i + 1, task);
+        i = next;
         if (task === undefined) continue;
         const mine = userExtras.findIndex(([t]) => t === task);
-        if (mine >= 0) Object.assign(extra, userExtras.splice(mine, 1)[0][1]);
+        if (mine >= 0) Object.assign(transition.extra, userExtras.splice(mine, 1)[0][1]);
         deliver(task, transition);
       }
     }
+    // Extras of transitions nobody was told of (a task no make reports).
+    userExtras.length = 0;
   } finally {
     delivering = false;
+  }
+}
+
+/** Calls a transition callback; what it throws goes to the error handler. */
+export function call(callback, task, transition) {
+  try {
+    callback(task, transition);
+  } catch (error) {
+    try {
+      onCallbackError(error, task, transition);
+    } catch {
+      // The handler failed too; nothing sensible is left to tell.
+    }
   }
 }
 
@@ -139,16 +207,11 @@ function deliver(task, transition) {
   if (callbacks !== undefined) {
     for (const entry of callbacks.slice()) {
       if (entry.state !== '*' && entry.state !== transition.newState) continue;
-      try {
-        entry.callback(task, transition);
-      } catch (error) {
-        try {
-          onCallbackError(error, task, transition);
-        } catch {
-          // The handler failed too; nothing sensible is left to tell.
-        }
-      }
+      call(entry.callback, task, transition);
     }
+  }
+  if (reporters.size > 0) {
+    for (const make of reporters) if (make.taskOf(task._id) === task) call(make._options.onTransition, task, transition);
   }
   if (x?.waiters !== undefined && isSettled(S[transition.newState])) {
     const waiters = x.waiters;

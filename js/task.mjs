@@ -17,14 +17,14 @@ import {
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError, TaskError } from './errors.mjs';
 import { describe, link, register, taskInComponent } from './registry.mjs';
-import { changed, extras, far, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
+import { changed, extras, far, historyOf, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 
 const AsyncFunction = (async () => {}).constructor;
 const NO_ARGS = Object.freeze([]);
 let lastName; // the name addTask was last given
-const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track']);
+const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires']);
 
 function trackLine(task, tr) {
   console.log(`${task.name} ${tr.oldState}->${tr.event}->${tr.newState}`);
@@ -41,12 +41,20 @@ function checkThis(task, method) {
   }
 }
 
-export function stateCode(state, task) {
+export function stateCode(state, task, name = task?._name) {
   const code = typeof state === 'string' ? S[state] : undefined;
   if (code === undefined) {
-    throw new TaskError(`unknown state ${describe(state)}: one of ${STATES.join(', ')}`, { task });
+    const whose = name === undefined ? '' : `task '${name}': `;
+    throw new TaskError(`${whose}unknown state ${describe(state)}: one of ${STATES.join(', ')}`, { task });
   }
   return code;
+}
+
+/** Why a task is FAILED or CANCELLED, if the make did it for its prerequisites. */
+function failedForPrerequisites(task) {
+  const code = taskState(task._id);
+  if (code !== S.FAILED && code !== S.CANCELLED) return false;
+  return historyOf(task).at(-1)?.extra.because !== undefined;
 }
 
 export class Task {
@@ -67,12 +75,13 @@ export class Task {
     let cancelOnException = false;
     let cancelOnResult;
     let track = false;
+    let requires;
     if (options !== undefined && options !== null) {
       if (typeof options !== 'object') throw new TypeError(`the options of task '${name}' must be an object, got ${describe(options)}`);
       for (const key in options) {
         if (!OPTIONS.has(key)) throw new TypeError(`unknown option '${key}' for task '${name}' (known: ${[...OPTIONS].join(', ')})`);
       }
-      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false } = options);
+      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires } = options);
     }
     if (!Array.isArray(args)) throw new TypeError(`args of task '${name}' must be an array, got ${describe(args)}`);
     if (cancelOnResult !== undefined && typeof cancelOnResult !== 'function') {
@@ -81,7 +90,16 @@ export class Task {
     if (typeof track !== 'boolean' && typeof track !== 'function') {
       throw new TypeError(`track of task '${name}' must be a boolean or a function, got ${describe(track)}`);
     }
-    const code = stateCode(state);
+    if (requires !== undefined) {
+      if (requires === null || typeof requires[Symbol.iterator] !== 'function' || typeof requires === 'string') {
+        throw new TypeError(`requires of task '${name}' must be an iterable of Tasks, got ${describe(requires)}`);
+      }
+      requires = Array.from(requires);
+      for (const other of requires) {
+        if (!(other instanceof Task)) throw new TypeError(`requires of task '${name}' must hold only Tasks, got ${describe(other)}`);
+      }
+    }
+    const code = stateCode(state, undefined, name);
     // The core keeps the name given last: pass it only when it changes.
     const changedName = name === lastName ? undefined : (lastName = name);
     this._id = addTask(changedName, code, Boolean(cancelOnException), func instanceof AsyncFunction);
@@ -97,6 +115,7 @@ export class Task {
     if (cancelOnResult !== undefined) extras(this).cancelOnResult = cancelOnResult;
     register(this);
     if (track) this.onTransition('*', track === true ? trackLine : track);
+    if (requires !== undefined) for (const other of requires) this.require(other);
   }
 
   /** Stable id, also the task's DOT node id. */
@@ -115,6 +134,16 @@ export class Task {
   /** Value of the attempt that ended DONE. */
   get result() {
     return this._result;
+  }
+
+  /**
+   * Every transition since the task was made, oldest first (a new array
+   * each time): `{ oldState, newState, event, when, extra }`, where a
+   * transition the make fired for prerequisites has `extra.because` and
+   * `extra.tasks`.
+   */
+  get history() {
+    return historyOf(this);
   }
 
   /** What the attempt that ended FAILED threw, as it was thrown. */
@@ -270,6 +299,31 @@ export class Task {
     noteUserExtra(this, extra);
     changed();
     return STATES[code];
+  }
+
+  /**
+   * Fires `retry` on this task and on every dependent, transitively,
+   * that failed or was cancelled because of its prerequisites, so that
+   * making a dependent runs them all again. Returns the tasks retried:
+   * this one first, then dependents breadth first. Throws (retrying
+   * nothing) when this task is neither FAILED nor CANCELLED.
+   */
+  retry() {
+    checkThis(this, 'retry');
+    this.event('retry');
+    const retried = [this];
+    const seen = new Set(retried);
+    for (let i = 0; i < retried.length; i++) {
+      for (const dependent of retried[i].blocking) {
+        if (seen.has(dependent)) continue;
+        seen.add(dependent);
+        if (failedForPrerequisites(dependent)) {
+          dependent.event('retry');
+          retried.push(dependent);
+        }
+      }
+    }
+    return retried;
   }
 
   /**

@@ -1,7 +1,7 @@
 //! SPEC §1: the task state machine, and the general state machine.
 
 mod common;
-use common::{fail, in_state, lines, ok, with_history};
+use common::{fail, in_state, lines, ok};
 use std::rc::Rc;
 use taskqueue_wasm::fsm::{Callbacks, Fsm, On, Table};
 use taskqueue_wasm::local::Local;
@@ -38,7 +38,7 @@ fn any_other_event_is_an_error_naming_event_and_state() {
             assert_eq!(
                 error.message,
                 format!(
-                    "invalid event '{}' for state '{}'",
+                    "task 't': invalid event '{}' for state '{}'",
                     event.name(),
                     from.name()
                 )
@@ -50,9 +50,15 @@ fn any_other_event_is_an_error_naming_event_and_state() {
     assert_eq!(rejected, 8 * 9 - 15);
     let t = g.add_task("t", TaskOptions::default());
     let error = g.event_named(t, "done", Extra::default()).unwrap_err();
-    assert_eq!(error.message, "invalid event 'done' for state 'PENDING'");
+    assert_eq!(
+        error.message,
+        "task 't': invalid event 'done' for state 'PENDING'"
+    );
     let error = g.event_named(t, "explode", Extra::default()).unwrap_err();
-    assert_eq!(error.message, "invalid event 'explode' for state 'PENDING'");
+    assert_eq!(
+        error.message,
+        "task 't': invalid event 'explode' for state 'PENDING'"
+    );
 }
 
 #[test]
@@ -79,14 +85,13 @@ fn a_throwing_function_fires_except_not_error() {
 #[test]
 fn every_transition_records_old_new_event_when_and_extra() {
     let mut local = Local::new();
-    let history = with_history();
-    let broken = local.task_with("broken", fail("boom"), history);
-    let t = local.task_with("t", ok(), history);
+    let broken = local.task_with("broken", fail("boom"), TaskOptions::default());
+    let t = local.task_with("t", ok(), TaskOptions::default());
     local.graph.require(t, broken).unwrap();
     let before = now();
     local.make(&[t], MakeOptions::default()).unwrap();
     let after = now();
-    let records = local.graph.history(t).unwrap().unwrap();
+    let records = local.graph.history(t).unwrap();
     assert_eq!(records.len(), 1);
     let tr = &records[0];
     assert_eq!(
@@ -104,7 +109,6 @@ fn every_transition_records_old_new_event_when_and_extra() {
     let broken_events: Vec<Event> = local
         .graph
         .history(broken)
-        .unwrap()
         .unwrap()
         .iter()
         .map(|tr| tr.event)

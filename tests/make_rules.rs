@@ -4,7 +4,7 @@
 //! does.
 
 mod common;
-use common::{fail, in_state, lines, names, ok, say, with_history};
+use common::{fail, in_state, lines, names, ok, say};
 use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::local::Local;
 use taskqueue_wasm::{
@@ -87,15 +87,14 @@ fn a_queued_task_is_waited_for_then_yielded() {
 fn a_failed_or_aborted_prerequisite_fails_the_task() {
     for state in [TaskState::Failed, TaskState::Abort] {
         let mut local = Local::new();
-        let history = with_history();
         let bad = local.task_with("bad", ok(), in_state(state));
         let pending = local.task("pending", ok());
-        let t = local.task_with("t", ok(), history);
+        let t = local.task_with("t", ok(), TaskOptions::default());
         local.graph.require(t, pending).unwrap();
         local.graph.require(t, bad).unwrap();
         assert_eq!(local.make(&[t], MakeOptions::default()).unwrap(), vec![t]);
         assert_eq!(local.graph.state(t).unwrap(), TaskState::Failed);
-        let tr = &local.graph.history(t).unwrap().unwrap()[0];
+        let tr = &local.graph.history(t).unwrap()[0];
         assert_eq!(tr.event, Event::Error);
         assert_eq!(tr.extra, Extra::because("failed prerequisites", vec![bad]));
         assert_eq!(
@@ -109,12 +108,11 @@ fn a_failed_or_aborted_prerequisite_fails_the_task() {
 #[test]
 fn a_cancelled_prerequisite_cancels_the_task() {
     let mut local = Local::new();
-    let history = with_history();
     let off = local.task_with("off", ok(), in_state(TaskState::Cancelled));
-    let t = local.task_with("t", ok(), history);
+    let t = local.task_with("t", ok(), TaskOptions::default());
     local.graph.require(t, off).unwrap();
     local.make(&[t], MakeOptions::default()).unwrap();
-    let tr = &local.graph.history(t).unwrap().unwrap()[0];
+    let tr = &local.graph.history(t).unwrap()[0];
     assert_eq!(
         (tr.event, tr.new_state),
         (Event::Cancel, TaskState::Cancelled)
@@ -172,12 +170,11 @@ fn a_prerequisite_failing_during_the_make_fails_its_dependents() {
 #[test]
 fn a_prerequisite_not_done_fails_the_task() {
     let mut local = Local::new();
-    let history = with_history();
     let early = local.task_with("early", ok(), in_state(TaskState::Prepare));
-    let t = local.task_with("t", ok(), history);
+    let t = local.task_with("t", ok(), TaskOptions::default());
     local.graph.require(t, early).unwrap();
     local.make(&[t], MakeOptions::default()).unwrap();
-    let tr = &local.graph.history(t).unwrap().unwrap()[0];
+    let tr = &local.graph.history(t).unwrap()[0];
     assert_eq!((tr.event, tr.new_state), (Event::Error, TaskState::Failed));
     assert_eq!(
         tr.extra,

@@ -271,7 +271,10 @@ fn dispatch_of_a_finished_task_is_an_error() {
     let mut g = Graph::new();
     let t = g.add_task("t", in_state(TaskState::Done));
     let error = g.dispatch(t).unwrap_err();
-    assert_eq!(error.message, "invalid event 'dispatch' for state 'DONE'");
+    assert_eq!(
+        error.message,
+        "task 't': invalid event 'dispatch' for state 'DONE'"
+    );
 }
 
 #[test]
@@ -290,7 +293,10 @@ fn cancel_fires_cancel_where_allowed_and_is_an_error_elsewhere() {
                 let error = result.unwrap_err();
                 assert_eq!(
                     error.message,
-                    format!("invalid event 'cancel' for state '{}'", state.name())
+                    format!(
+                        "task 't': invalid event 'cancel' for state '{}'",
+                        state.name()
+                    )
                 );
             }
         }

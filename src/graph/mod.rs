@@ -7,11 +7,13 @@
 //! "is it blocked?" is O(1), and a position in a topological order of the
 //! whole graph, so most cycle checks are O(1) too (see `order.rs`).
 
+mod history;
 mod node;
 mod order;
 mod outcome;
 mod pending;
 
+pub use history::{because_code, BECAUSE};
 pub use outcome::{CancelOutcome, Outcome};
 
 use node::{Cold, Node};
@@ -61,8 +63,6 @@ pub struct TaskOptions {
     /// Someone wants this task's transitions (callbacks, `track`): they
     /// are put in the outbox, timestamped, for the driver to deliver.
     pub observed: bool,
-    /// Keep every transition in the task's history.
-    pub history: bool,
     /// The function never finishes synchronously (a JS `async function`),
     /// so a driver may start more tasks before it hears of its outcome.
     pub async_hint: bool,
@@ -74,7 +74,6 @@ impl Default for TaskOptions {
             state: TaskState::Pending,
             cancel_on_exception: false,
             observed: false,
-            history: false,
             async_hint: false,
         }
     }
@@ -127,6 +126,8 @@ pub struct Graph {
     outbox: Vec<(TaskId, TaskTransition)>,
     /// Watched tasks whose state changed, waiting to be told to the makes.
     changed: VecDeque<TaskId>,
+    /// Every task's transitions (see `history.rs`).
+    log: history::Log,
     pub(crate) makes: Vec<Option<Box<Make>>>,
     pub(crate) make_serial: u32,
 }
@@ -160,6 +161,7 @@ impl Graph {
             clock,
             outbox: Vec::new(),
             changed: VecDeque::new(),
+            log: history::Log::default(),
             makes: Vec::new(),
             make_serial: 0,
         }
@@ -198,11 +200,9 @@ impl Graph {
         node.cancel_on_exception = options.cancel_on_exception;
         node.observed = options.observed;
         node.async_hint = options.async_hint;
-        node.recorded = options.history;
         let cold = Cold {
             name: Arc::clone(&self.last_name),
             serial: self.next_serial,
-            history: options.history.then(Vec::new),
         };
         let (state, ord) = (Some(options.state), self.next_ord);
         self.next_serial += 1;
@@ -295,11 +295,11 @@ impl Graph {
     }
 
     /// Drops a task's node (its edges are already handled) and lets its
-    /// slot be reused; the history goes now, not when the slot is reused.
+    /// slot be reused; its history goes now.
     fn free_slot(&mut self, id: TaskId) {
+        self.forget_history(id);
         self.nodes[id.index()] = None;
         self.states[id.index()] = None;
-        self.cold[id.index()].history = None;
         self.free.push(id.0);
         self.live -= 1;
     }
@@ -431,13 +431,21 @@ impl Graph {
         Ok(self.node(id)?.cancel_requested)
     }
 
-    pub fn history(&self, id: TaskId) -> Result<Option<&[TaskTransition]>, TaskError> {
-        Ok(self.cold(id)?.history.as_deref())
-    }
-
     pub fn set_observed(&mut self, id: TaskId, observed: bool) -> Result<(), TaskError> {
         self.node_mut(id)?.observed = observed;
         Ok(())
+    }
+
+    /// A make reporting the task's transitions starts or stops doing so:
+    /// while any does, they go to the outbox as an observed task's do.
+    pub(crate) fn report(&mut self, id: TaskId, on: bool) {
+        if let Ok(node) = self.node_mut(id) {
+            node.reporters = if on {
+                node.reporters.saturating_add(1)
+            } else {
+                node.reporters.saturating_sub(1)
+            };
+        }
     }
 
     /// Takes the transitions of observed tasks made since the last call,
@@ -487,7 +495,11 @@ impl Graph {
         Ok(TaskError::new(
             TaskErrorKind::InvalidEvent,
             Some(id),
-            format!("invalid event '{event}' for state '{}'", state.name()),
+            format!(
+                "task '{}': invalid event '{event}' for state '{}'",
+                self.cold(id)?.name,
+                state.name()
+            ),
         ))
     }
 
@@ -506,10 +518,8 @@ impl Graph {
         };
         self.states[id.index()] = Some(new);
         let node = self.node_mut(id)?;
-        let (observed, watched) = (node.observed, node.watchers > 0);
-        if observed || node.recorded {
-            self.record(id, old, new, event, extra, observed)?;
-        }
+        let (observed, watched) = (node.observed || node.reporters > 0, node.watchers > 0);
+        self.record(id, old, new, event, extra, observed);
         let completed = i32::from(new.is_completed()) - i32::from(old.is_completed());
         let failed = i32::from(is_failed(new)) - i32::from(is_failed(old));
         if completed != 0 || failed != 0 {
@@ -539,7 +549,7 @@ impl Graph {
         event: Event,
         extra: Extra,
         observed: bool,
-    ) -> Result<(), TaskError> {
+    ) {
         let transition = Transition {
             old_state,
             new_state,
@@ -547,13 +557,10 @@ impl Graph {
             when: (self.clock)(),
             extra,
         };
-        if let Some(history) = &mut self.cold_mut(id)?.history {
-            history.push(transition.clone());
-        }
+        self.log_transition(id, &transition);
         if observed {
             self.outbox.push((id, transition));
         }
-        Ok(())
     }
 
     pub(crate) fn watch(&mut self, id: TaskId) {
@@ -632,6 +639,16 @@ impl Graph {
         self.makes[id.slot as usize] = Some(make);
         self.notify_makes();
         running
+    }
+
+    /// Has the make report the transitions of every task it touches, now
+    /// and as it finds more (the make option `onTransition`): they go to
+    /// the outbox (`take_transitions`) as an observed task's do.
+    pub fn make_report(&mut self, id: MakeId) {
+        if let Some(mut make) = self.take_make(id) {
+            make.report(self);
+            self.makes[id.slot as usize] = Some(make);
+        }
     }
 
     /// Forgets a finished or abandoned make.

@@ -1,5 +1,5 @@
 //! How a task is stored: a compact `Node` with what building and making
-//! touch, a `Cold` part beside it (name, serial, history) that only
+//! touch, a `Cold` part beside it (name, serial) that only
 //! descriptions, DOT and observers read, and the state and the position
 //! in the order in dense arrays of their own.
 //!
@@ -13,7 +13,7 @@
 //! position of a random earlier task: in dense arrays (9 bytes a task)
 //! they mostly stay in cache, where that task's node would not.
 
-use super::{Graph, TaskId, TaskTransition};
+use super::{Graph, TaskId};
 use crate::error::TaskError;
 use crate::make::Entry;
 use crate::state::TaskState;
@@ -29,9 +29,9 @@ pub(super) struct Node {
     pub(super) cancel_requested: bool,
     pub(super) cancel_on_exception: bool,
     pub(super) observed: bool,
+    /// How many makes report this task's transitions (`make_report`).
+    pub(super) reporters: u16,
     pub(super) async_hint: bool,
-    /// The task keeps a history (in its cold part).
-    pub(super) recorded: bool,
     /// How many of `required` are not completed.
     pub(super) uncompleted: u32,
     /// How many of `required` are FAILED or ABORT (so a make can tell
@@ -41,6 +41,8 @@ pub(super) struct Node {
     pub(super) watchers: u32,
     /// Number of the current run of the function (a retry starts another).
     pub(super) attempt: u32,
+    /// The task's last record in the history log (see `history.rs`).
+    pub(super) history: u32,
     /// The make that keeps its entry for this task here (0: none); other
     /// makes keep theirs in a map.
     pub(super) make_owner: u32,
@@ -61,7 +63,6 @@ pub(super) struct Cold {
     /// (`Arc`, not `Rc`: a `Graph` stays `Send`).
     pub(super) name: Arc<str>,
     pub(super) serial: u64,
-    pub(super) history: Option<Vec<TaskTransition>>,
 }
 
 impl Node {
@@ -70,8 +71,9 @@ impl Node {
             cancel_requested: false,
             cancel_on_exception: false,
             observed: false,
+            reporters: 0,
             async_hint: false,
-            recorded: false,
+            history: super::history::NONE,
             uncompleted: 0,
             failed: 0,
             watchers: 0,
@@ -149,13 +151,6 @@ impl Graph {
     pub(super) fn cold(&self, id: TaskId) -> Result<&Cold, TaskError> {
         self.node(id)?;
         self.cold.get(id.index()).ok_or_else(|| super::unknown(id))
-    }
-
-    pub(super) fn cold_mut(&mut self, id: TaskId) -> Result<&mut Cold, TaskError> {
-        self.node(id)?;
-        self.cold
-            .get_mut(id.index())
-            .ok_or_else(|| super::unknown(id))
     }
 
     /// The entry make `owner` keeps in the task's node, if it owns it.

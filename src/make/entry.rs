@@ -139,6 +139,9 @@ impl Make {
             return false;
         }
         g.watch(t);
+        if self.reporting {
+            g.report(t, true);
+        }
         if !g.claim_make_entry(t, self.serial) {
             self.index.insert(t, self.others.len());
             self.others.push(Entry::NEW);

@@ -118,6 +118,8 @@ pub struct Make {
     /// Reused for the unsettled prerequisites of the task evaluated.
     unsettled: Vec<(u32, TaskId)>,
     in_flight: usize,
+    /// Reports the transitions of its tasks (see `Graph::make_report`).
+    reporting: bool,
     stopped: bool,
     error: Option<TaskError>,
 }
@@ -140,6 +142,7 @@ impl Make {
             released: Vec::new(),
             unsettled: Vec::new(),
             in_flight: 0,
+            reporting: false,
             stopped: false,
             error: None,
         };
@@ -444,8 +447,21 @@ impl Make {
         running
     }
 
+    pub(crate) fn report(&mut self, g: &mut Graph) {
+        if self.reporting {
+            return;
+        }
+        self.reporting = true;
+        for &t in &self.tasks {
+            g.report(t, true);
+        }
+    }
+
     pub(crate) fn release(self, g: &mut Graph) {
         for &t in &self.tasks {
+            if self.reporting {
+                g.report(t, false);
+            }
             g.unwatch(t);
             g.release_make_entry(t, self.serial);
         }

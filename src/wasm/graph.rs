@@ -2,7 +2,9 @@
 
 use super::errors::{stash, task_error};
 use crate::error::TaskError;
-use crate::graph::{CancelOutcome, Graph, Outcome, TaskId, TaskOptions};
+use crate::graph::{
+    because_code, CancelOutcome, Graph, Outcome, TaskId, TaskOptions, TaskTransition,
+};
 use crate::state::STATES;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -175,31 +177,49 @@ pub fn task_cancel(task: u32) -> Result<bool, JsValue> {
     try_graph(|g| g.cancel(TaskId(task))).map(|c| c == CancelOutcome::Requested)
 }
 
+/// Writes a transition as `oldState, newState, event, when, because, n,
+/// ...n task ids` (`because`: 0 none, else 1-based in `BECAUSE`: failed
+/// prerequisites, cancelled prerequisites, some prerequisites are not
+/// done; states and events by table index).
+fn put_transition(out: &mut Vec<f64>, tr: &TaskTransition) {
+    out.extend([
+        f64::from(tr.old_state as u8),
+        f64::from(tr.new_state as u8),
+        f64::from(tr.event as u8),
+        tr.when,
+        f64::from(because_code(tr.extra.because)),
+        tr.extra.tasks.len() as f64,
+    ]);
+    out.extend(tr.extra.tasks.iter().map(|t| f64::from(t.0)));
+}
+
 /// Transitions of observed tasks since the last call, flattened: for each,
-/// `task, oldState, newState, event, when, because, n, ...n task ids`
-/// (`because`: 0 none, 1 failed prerequisites, 2 cancelled prerequisites,
-/// 3 some prerequisites are not done; events by table index).
+/// the task's id, then the transition as `put_transition` writes it.
 #[wasm_bindgen(js_name = takeTransitions)]
 pub fn take_transitions() -> Vec<f64> {
     let taken = with_graph(Graph::take_transitions);
     let mut out = Vec::new();
     for (task, tr) in taken {
-        let because = match tr.extra.because {
-            None => 0.0,
-            Some("failed prerequisites") => 1.0,
-            Some("cancelled prerequisites") => 2.0,
-            Some(_) => 3.0,
-        };
-        out.extend([
-            f64::from(task.0),
-            f64::from(tr.old_state as u8),
-            f64::from(tr.new_state as u8),
-            f64::from(tr.event as u8),
-            tr.when,
-            because,
-            tr.extra.tasks.len() as f64,
-        ]);
-        out.extend(tr.extra.tasks.iter().map(|t| f64::from(t.0)));
+        out.push(f64::from(task.0));
+        put_transition(&mut out, &tr);
     }
     out
+}
+
+/// The task's history, oldest first, each transition as
+/// `put_transition` writes it.
+#[wasm_bindgen(js_name = taskHistory)]
+pub fn task_history(task: u32) -> Result<Vec<f64>, JsValue> {
+    let history = try_graph(|g| g.history(TaskId(task)))?;
+    let mut out = Vec::with_capacity(6 * history.len());
+    for tr in &history {
+        put_transition(&mut out, tr);
+    }
+    Ok(out)
+}
+
+/// How many transitions the task has had.
+#[wasm_bindgen(js_name = taskHistoryLength)]
+pub fn task_history_length(task: u32) -> Result<u32, JsValue> {
+    try_graph(|g| g.history_len(TaskId(task))).map(|n| n as u32)
 }

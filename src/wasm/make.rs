@@ -162,6 +162,15 @@ pub fn make_abort(handle: u32) -> Vec<u32> {
     }
 }
 
+/// Has the make report the transitions of every task it touches
+/// (`takeTransitions`), for the make option `onTransition`.
+#[wasm_bindgen(js_name = makeReport)]
+pub fn make_report(handle: u32) {
+    if let Some(id) = make_id(handle) {
+        with_graph(|g| g.make_report(id));
+    }
+}
+
 /// Forgets a make.
 #[wasm_bindgen(js_name = makeEnd)]
 pub fn make_end(handle: u32) {

@@ -40,14 +40,6 @@ pub fn in_state(state: TaskState) -> TaskOptions {
     }
 }
 
-/// Default options, keeping the task's history.
-pub fn with_history() -> TaskOptions {
-    TaskOptions {
-        history: true,
-        ..TaskOptions::default()
-    }
-}
-
 pub fn names(local: &Local, tasks: &[TaskId]) -> Vec<String> {
     tasks
         .iter()

@@ -33,7 +33,7 @@ test('any other event is a TaskError naming the event and the state', () => {
       const t = new Task('t', noop, { state: from });
       assert.throws(
         () => t.event(event),
-        (e) => e instanceof TaskError && e instanceof FSMError && e.message === `invalid event '${event}' for state '${from}'` && e.task === t,
+        (e) => e instanceof TaskError && e instanceof FSMError && e.message === `task 't': invalid event '${event}' for state '${from}'` && e.task === t,
       );
       assert.equal(t.state, from);
     }

@@ -20,7 +20,12 @@ const EVENTS = ['prepared', 'dispatch', 'queue', 'cancel', 'error', 'abort', 'do
 const PANIC = /unreachable|Module terminated|recursive use|panicked|RuntimeError|already borrowed|null pointer/i;
 
 /** The only things the API may throw at bad input. */
+// The reason each run's signal aborts with at its end: makes and queue
+// runs then throw it (SPEC §7a), and nothing else may.
+const RUN_OVER = new Error('the run is over');
+
 function checkThrown(error, what) {
+  if (error === RUN_OVER) return;
   const ok = error instanceof TypeError || error instanceof RangeError || error instanceof FSMError;
   assert.ok(ok, `${what} threw ${error?.constructor?.name}: ${String(error?.message ?? error)}`);
   assert.ok(!(error instanceof WebAssembly.RuntimeError), `${what}: a wasm trap`);
@@ -259,7 +264,7 @@ class Run {
   /** Every Promise settles within the bound once make signals abort. */
   async settle() {
     await sleep0();
-    this.controller.abort();
+    this.controller.abort(RUN_OVER);
     for (const t of this.pool) if (t.state === 'RUNNING') t.cancel();
     for (const [what, promise] of this.pending) {
       let timer;

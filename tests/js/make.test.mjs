@@ -117,7 +117,7 @@ test('break in for await calls return(): nothing new is dispatched after it', as
   assert.equal(tasks[1].state, 'PENDING');
 });
 
-test('an aborted signal cancels running tasks, starts nothing new and ends the iterator', async () => {
+test('an aborted signal cancels running tasks, starts nothing new and ends the iterator with its reason', async () => {
   const controller = new AbortController();
   const never = new Task('never', () => new Promise(() => {})); // never settles
   const next = never.then('next', noop);
@@ -129,14 +129,17 @@ test('an aborted signal cancels running tasks, starts nothing new and ends the i
   const it = make([next, watcher], { signal: controller.signal });
   const first = it.next();
   await sleep(5);
-  controller.abort();
-  assert.deepEqual(await first, { value: undefined, done: true });
+  const reason = new Error('stop');
+  controller.abort(reason);
+  await assert.rejects(first, (e) => e === reason);
+  assert.deepEqual(await it.next(), { value: undefined, done: true }, 'then it is done');
   assert.equal(seenSignal.aborted, true);
   await sleep(1);
   assert.equal(watcher.state, 'CANCELLED');
   assert.equal(never.state, 'RUNNING', 'cancel requested; it never returns');
   assert.equal(next.state, 'PENDING');
-  assert.deepEqual(await makeNow([next], { signal: AbortSignal.abort() }), []);
+  await assert.rejects(makeNow([next], { signal: AbortSignal.abort(reason) }), (e) => e === reason);
+  assert.equal(next.state, 'PENDING', 'an aborted make starts nothing');
 });
 
 test('the queue option hands ready tasks to a queue: p-queue add works as is', async () => {

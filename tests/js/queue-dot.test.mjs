@@ -28,7 +28,7 @@ test('run dispatches what is not completed, updates the tasks it blocks, and yie
   assert.deepEqual(ran, ['a', 'b', 'c']);
 });
 
-test('run stops after one task with once, and when the signal aborts', async () => {
+test('run stops after one task with once, and throws the reason when the signal aborts', async () => {
   const a = new Task('a', noop);
   const b = new Task('b', noop);
   const q = new TaskQueue([a, b]);
@@ -38,11 +38,31 @@ test('run stops after one task with once, and when the signal aborts', async () 
   const controller = new AbortController();
   const seen = [];
   q.add(new Task('c', noop));
-  for await (const t of q.run({ signal: controller.signal })) {
-    seen.push(t.name);
-    controller.abort();
-  }
+  const reason = new Error('enough');
+  await assert.rejects(async () => {
+    for await (const t of q.run({ signal: controller.signal })) {
+      seen.push(t.name);
+      controller.abort(reason);
+    }
+  }, (e) => e === reason);
   assert.deepEqual(seen, ['b']);
+});
+
+test('a queue run aborted while a task runs cancels it and throws the reason at once', async () => {
+  const controller = new AbortController();
+  let seen;
+  const never = new Task('never', function () {
+    seen = this.signal;
+    return new Promise(noop);
+  });
+  const q = new TaskQueue([never]);
+  const running = (async () => {
+    for await (const _ of q.run({ signal: controller.signal })); // eslint-disable-line no-unused-vars
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  controller.abort();
+  await assert.rejects(running, (e) => e instanceof DOMException && e.name === 'AbortError');
+  assert.equal(seen.aborted, true, 'the running task was cancelled');
 });
 
 test('asDot draws the tasks of the queue', () => {

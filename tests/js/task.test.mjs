@@ -188,7 +188,7 @@ test('dispatch of a blocked task rejects with a BlockedError naming the blocker'
 test('dispatching a finished task rejects with a TaskError', async () => {
   const t = new Task('t', noop);
   await t.dispatch();
-  await assert.rejects(t.dispatch(), (e) => e instanceof TaskError && e.message === "invalid event 'dispatch' for state 'DONE'");
+  await assert.rejects(t.dispatch(), (e) => e instanceof TaskError && e.message === "task 't': invalid event 'dispatch' for state 'DONE'");
 });
 
 test('cancel fires cancel where the table allows it and throws elsewhere', () => {
@@ -199,7 +199,7 @@ test('cancel fires cancel where the table allows it and throws elsewhere', () =>
   queued.cancel();
   assert.equal(queued.state, 'CANCELLED');
   const done = new Task('d', noop, { state: 'DONE' });
-  assert.throws(() => done.cancel(), (e) => e instanceof TaskError && e.message === "invalid event 'cancel' for state 'DONE'");
+  assert.throws(() => done.cancel(), (e) => e instanceof TaskError && e.message === "task 'd': invalid event 'cancel' for state 'DONE'");
 });
 
 test('track prints NAME OLDSTATE->EVENT->NEWSTATE, or calls a callback', async () => {

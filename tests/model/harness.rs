@@ -215,7 +215,10 @@ impl Harness {
             Err(e) => {
                 assert_eq!(to, None, "t{t}.event({event}) refused: {}", e.message);
                 assert_eq!(e.kind, TaskErrorKind::InvalidEvent);
-                let message = format!("invalid event '{event}' for state '{}'", self.m.state(t));
+                let message = format!(
+                    "task 't{t}': invalid event '{event}' for state '{}'",
+                    self.m.state(t)
+                );
                 assert_eq!(e.message, message);
                 self.expect(&[]);
             }

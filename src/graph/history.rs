@@ -1,0 +1,226 @@
+//! Every task's transitions, kept always (SPEC §7a `task.history`, the
+//! seed's FSM history), so that why a task failed can be asked after the
+//! fact.
+//!
+//! Kept compactly, and cheap to write on the hot path: one log for the
+//! whole graph, appended to in the order transitions happen, 16 bytes a
+//! transition (its time, its codes, and the index of the task's previous
+//! record). A task's node holds the index of its last record, so writing
+//! touches only the end of the log and a node `fire` has in hand; a
+//! record per task would cost an allocation per task and a cache miss on
+//! a cold array per transition. Reading walks the chain back.
+//!
+//! The tasks a `because` names follow their record, four ids to a record.
+//! Records of freed tasks stay until they outnumber the live ones; then
+//! the log is rewritten with the live records only (amortised O(1)).
+
+use super::{Extra, Graph, TaskId, TaskTransition};
+use crate::error::TaskError;
+use crate::fsm::Transition;
+use crate::state::{EVENTS, STATES};
+
+/// No record: the task has no transition yet.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// The `because` of transitions the make fires, by code (0: none).
+pub const BECAUSE: [&str; 3] = [
+    "failed prerequisites",
+    "cancelled prerequisites",
+    "some prerequisites are not done",
+];
+
+/// The code of a `because` (1-based index in [`BECAUSE`]; 0: none).
+pub fn because_code(because: Option<&str>) -> u32 {
+    because
+        .and_then(|b| BECAUSE.iter().position(|&known| known == b))
+        .map_or(0, |i| i as u32 + 1)
+}
+
+/// `[when (low bits), when (high bits), previous record, code]`, or four
+/// task ids (a `because`'s tasks, after their record).
+type Record = [u32; 4];
+
+const TASKS_FLAG: u32 = 1 << 14;
+/// Below this many records the log is never compacted.
+const COMPACT_MIN: usize = 4096;
+
+#[derive(Debug, Default)]
+pub(super) struct Log {
+    records: Vec<Record>,
+    /// Records (ids included) of freed tasks, still in `records`.
+    dead: usize,
+}
+
+/// How many records a transition naming `n` tasks takes: itself, then a
+/// count and the ids, four `u32` to a record.
+fn span(n: usize) -> usize {
+    if n == 0 {
+        1
+    } else {
+        1 + (n + 1).div_ceil(4)
+    }
+}
+
+impl Log {
+    /// Appends a transition whose task's last record is `prev`; returns
+    /// its index, the task's new last record.
+    pub(super) fn push(&mut self, prev: u32, tr: &TaskTransition) -> u32 {
+        let at = self.records.len() as u32;
+        let bits = tr.when.to_bits();
+        let n = tr.extra.tasks.len();
+        let code = tr.old_state as u32
+            | (tr.new_state as u32) << 4
+            | (tr.event as u32) << 8
+            | because_code(tr.extra.because) << 12
+            | if n > 0 { TASKS_FLAG } else { 0 };
+        self.records
+            .push([bits as u32, (bits >> 32) as u32, prev, code]);
+        if n > 0 {
+            let mut words = Vec::with_capacity(n + 1);
+            words.push(n as u32);
+            words.extend(tr.extra.tasks.iter().map(|t| t.0));
+            for chunk in words.chunks(4) {
+                let mut record = [0; 4];
+                record[..chunk.len()].copy_from_slice(chunk);
+                self.records.push(record);
+            }
+        }
+        at
+    }
+
+    /// The task ids recorded after record `at` (empty without any).
+    fn tasks(&self, at: usize) -> Vec<TaskId> {
+        let flat = self.records.as_flattened();
+        let Some(&n) = flat.get((at + 1) * 4) else {
+            return Vec::new();
+        };
+        let from = (at + 1) * 4 + 1;
+        flat.get(from..from + n as usize)
+            .map_or_else(Vec::new, |ids| ids.iter().map(|&t| TaskId(t)).collect())
+    }
+
+    /// The record at `at`, decoded.
+    fn transition(&self, at: usize) -> Option<TaskTransition> {
+        let [lo, hi, _, code] = *self.records.get(at)?;
+        let because = (code >> 12 & 3) as usize;
+        let tasks = if code & TASKS_FLAG != 0 {
+            self.tasks(at)
+        } else {
+            Vec::new()
+        };
+        Some(Transition {
+            old_state: *STATES.get((code & 15) as usize)?,
+            new_state: *STATES.get((code >> 4 & 15) as usize)?,
+            event: *EVENTS.get((code >> 8 & 15) as usize)?,
+            when: f64::from_bits(u64::from(hi) << 32 | u64::from(lo)),
+            extra: Extra {
+                because: because.checked_sub(1).and_then(|i| BECAUSE.get(i).copied()),
+                tasks,
+            },
+        })
+    }
+
+    /// The indexes of a chain's records, oldest first.
+    fn chain(&self, last: u32) -> Vec<usize> {
+        let mut at = Vec::new();
+        let mut i = last;
+        while let Some(record) = self.records.get(i as usize) {
+            at.push(i as usize);
+            i = record[2];
+        }
+        at.reverse();
+        at
+    }
+
+    /// The span of the record at `at`, ids included.
+    fn span_at(&self, at: usize) -> usize {
+        let code = self.records.get(at).map_or(0, |r| r[3]);
+        if code & TASKS_FLAG == 0 {
+            1
+        } else {
+            span(self.records.get(at + 1).map_or(0, |r| r[0] as usize))
+        }
+    }
+}
+
+impl Graph {
+    /// Every transition of the task, oldest first.
+    pub fn history(&self, id: TaskId) -> Result<Vec<TaskTransition>, TaskError> {
+        let last = self.node(id)?.history;
+        Ok(self
+            .log
+            .chain(last)
+            .into_iter()
+            .filter_map(|at| self.log.transition(at))
+            .collect())
+    }
+
+    /// How many transitions the task has had.
+    pub fn history_len(&self, id: TaskId) -> Result<usize, TaskError> {
+        let mut n = 0;
+        let mut i = self.node(id)?.history;
+        while let Some(record) = self.log.records.get(i as usize) {
+            n += 1;
+            i = record[2];
+        }
+        Ok(n)
+    }
+
+    /// Appends a transition to the task's history.
+    pub(super) fn log_transition(&mut self, id: TaskId, tr: &TaskTransition) {
+        let Some(Some(node)) = self.nodes.get_mut(id.index()) else {
+            return;
+        };
+        node.history = self.log.push(node.history, tr);
+    }
+
+    /// The task is being freed: its records are dead; rewrite the log
+    /// once they outnumber the live ones.
+    pub(super) fn forget_history(&mut self, id: TaskId) {
+        let Some(Some(node)) = self.nodes.get_mut(id.index()) else {
+            return;
+        };
+        let last = std::mem::replace(&mut node.history, NONE);
+        let dead: usize = self
+            .log
+            .chain(last)
+            .into_iter()
+            .map(|at| self.log.span_at(at))
+            .sum();
+        self.log.dead += dead;
+        let total = self.log.records.len();
+        if total >= COMPACT_MIN && self.log.dead * 2 > total {
+            self.compact_log();
+        }
+    }
+
+    /// Rewrites the log with the records of live tasks only.
+    fn compact_log(&mut self) {
+        let old = std::mem::take(&mut self.log.records);
+        let log = Log {
+            records: old,
+            dead: 0,
+        };
+        let mut records = Vec::with_capacity(log.records.len().saturating_sub(self.log.dead));
+        for node in self.nodes.iter_mut().flatten() {
+            let mut prev = NONE;
+            for at in log.chain(node.history) {
+                let span = log.span_at(at);
+                let Some(taken) = log.records.get(at..at + span) else {
+                    continue;
+                };
+                let new_at = records.len() as u32;
+                records.extend_from_slice(taken);
+                records[new_at as usize][2] = prev;
+                prev = new_at;
+            }
+            node.history = prev;
+        }
+        self.log = Log { records, dead: 0 };
+    }
+
+    /// Bytes the history log takes (its records, live and dead).
+    pub fn history_bytes(&self) -> usize {
+        self.log.records.capacity() * std::mem::size_of::<Record>()
+    }
+}
