@@ -2,10 +2,15 @@
 // the end; both are timed together. `fnOf(i)` is task i's function.
 import asyncLib from 'async';
 import { PGraph } from 'p-graph';
-import { Task, makeNow } from 'taskqueue-wasm';
+import * as ours from 'taskqueue-wasm';
 
-export const CONTENDERS = {
-  async 'taskqueue-wasm'(prereqs, fnOf, concurrency) {
+// `npm run bench -- --base=PATH` adds the contender 'base': the package
+// of another checkout (PATH to its js/node.mjs), for an A/B in one run.
+const base = process.env.TASKQUEUE_BASE ? await import(process.env.TASKQUEUE_BASE) : undefined;
+
+/** The contender for one build of this package. */
+function taskqueue({ Task, makeNow }) {
+  return async (prereqs, fnOf, concurrency) => {
     const n = prereqs.length;
     const tasks = new Array(n);
     for (let i = 0; i < n; i++) {
@@ -15,7 +20,12 @@ export const CONTENDERS = {
     }
     const made = await makeNow(tasks, concurrency ? { concurrency } : undefined);
     if (made.length !== n) throw new Error(`made ${made.length} of ${n}`);
-  },
+  };
+}
+
+export const CONTENDERS = {
+  'taskqueue-wasm': taskqueue(ours),
+  ...(base === undefined ? {} : { base: taskqueue(base) }),
 
   async 'p-graph'(prereqs, fnOf, concurrency) {
     const nodes = new Map();

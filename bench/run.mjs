@@ -25,7 +25,13 @@ const RUNS = { 10_000: 7, 100_000: 5, 1_000_000: 3 };
 const ROUNDS = option('rounds', undefined);
 const roundsFor = (n, contender) => (contender === 'async.auto' ? 1 : Number(ROUNDS ?? (n >= 1_000_000 ? 1 : 3)));
 // async.auto is quadratic: only where it finishes in reasonable time.
-const CONTENDERS = (n) => ['taskqueue-wasm', 'floor', 'p-graph', ...(n <= 10_000 ? ['async.auto'] : [])];
+// --base=PATH (another checkout's js/node.mjs) adds 'base', for an A/B
+// of a change in one run; --only=a,b runs only those contenders.
+const BASE = option('base', undefined);
+if (BASE !== undefined) process.env.TASKQUEUE_BASE = new URL(BASE, `file://${process.cwd()}/`).href;
+const ONLY = option('only', undefined)?.split(',');
+const CONTENDERS = (n) =>
+  ['taskqueue-wasm', ...(BASE ? ['base'] : []), 'floor', 'p-graph', ...(n <= 10_000 ? ['async.auto'] : [])].filter((c) => ONLY === undefined || ONLY.includes(c));
 const here = new URL('.', import.meta.url);
 
 function spawnCase(contender, workload, n, kind, runs) {

@@ -128,3 +128,46 @@ fn a_reused_slot_starts_with_an_empty_history() {
     assert_eq!(a, b, "the slot is reused");
     assert!(g.history(b).unwrap().is_empty());
 }
+
+#[test]
+fn the_raw_history_a_driver_decodes_says_what_history_says() {
+    let mut g = Graph::with_clock(clock);
+    let t = g.add_task("t", TaskOptions::default());
+    let ps: Vec<TaskId> = (0..6)
+        .map(|_| g.add_task("p", TaskOptions::default()))
+        .collect();
+    g.event(
+        t,
+        Event::Cancel,
+        Extra::because("cancelled prerequisites", ps.clone()),
+    )
+    .unwrap();
+    g.event(t, Event::Retry, Extra::default()).unwrap();
+    let raw = g.history_raw(t).unwrap();
+    let mut decoded = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let when = f64::from_bits(u64::from(raw[i + 1]) << 32 | u64::from(raw[i]));
+        let code = raw[i + 2];
+        let n = raw[i + 3] as usize;
+        let ids: Vec<u32> = raw[i + 4..i + 4 + n].to_vec();
+        decoded.push((
+            when,
+            code & 15,
+            code >> 4 & 15,
+            code >> 8 & 15,
+            code >> 12 & 3,
+            ids,
+        ));
+        i += 4 + n;
+    }
+    let ids: Vec<u32> = ps.iter().map(|p| p.0).collect();
+    let (pending, cancelled) = (TaskState::Pending as u32, TaskState::Cancelled as u32);
+    assert_eq!(
+        decoded,
+        vec![
+            (clock(), pending, cancelled, Event::Cancel as u32, 2, ids),
+            (clock(), cancelled, pending, Event::Retry as u32, 0, vec![]),
+        ]
+    );
+}

@@ -64,6 +64,9 @@ fn span(n: usize) -> usize {
 impl Log {
     /// Appends a transition whose task's last record is `prev`; returns
     /// its index, the task's new last record.
+    // Not inlined: `fire` is inlined into many callers, and a copy of
+    // this in each cost the .wasm 2 KiB gzipped.
+    #[inline(never)]
     pub(super) fn push(&mut self, prev: u32, tr: &TaskTransition) -> u32 {
         let at = self.records.len() as u32;
         let bits = tr.when.to_bits();
@@ -76,16 +79,23 @@ impl Log {
         self.records
             .push([bits as u32, (bits >> 32) as u32, prev, code]);
         if n > 0 {
-            let mut words = Vec::with_capacity(n + 1);
-            words.push(n as u32);
-            words.extend(tr.extra.tasks.iter().map(|t| t.0));
-            for chunk in words.chunks(4) {
-                let mut record = [0; 4];
-                record[..chunk.len()].copy_from_slice(chunk);
-                self.records.push(record);
-            }
+            self.push_tasks(&tr.extra.tasks);
         }
         at
+    }
+
+    /// The tasks a `because` names, after its record: their count, then
+    /// their ids, four `u32` to a record.
+    #[cold]
+    fn push_tasks(&mut self, tasks: &[TaskId]) {
+        let words: Vec<u32> = std::iter::once(tasks.len() as u32)
+            .chain(tasks.iter().map(|t| t.0))
+            .collect();
+        for chunk in words.chunks(4) {
+            let mut record = [0; 4];
+            record[..chunk.len()].copy_from_slice(chunk);
+            self.records.push(record);
+        }
     }
 
     /// The task ids recorded after record `at` (empty without any).
@@ -155,6 +165,34 @@ impl Graph {
             .collect())
     }
 
+    /// The task's history as it is stored, oldest first, for a driver
+    /// to decode: per transition `when` (an f64's low and high 32 bits),
+    /// its code (old state, new state and event in 4 bits each from bit
+    /// 0, the `because` code in bits 12-13), the number of tasks its
+    /// `because` names, and their ids. Cheaper in wasm than building
+    /// [`TaskTransition`]s.
+    pub fn history_raw(&self, id: TaskId) -> Result<Vec<u32>, TaskError> {
+        let last = self.node(id)?.history;
+        let flat = self.log.records.as_flattened();
+        let mut out = Vec::new();
+        for at in self.log.chain(last) {
+            let Some(&[lo, hi, _, code]) = self.log.records.get(at) else {
+                continue;
+            };
+            // The count and the ids follow the record (see `push_tasks`).
+            let ids = match flat.get((at + 1) * 4) {
+                Some(&n) if code & TASKS_FLAG != 0 => {
+                    let from = (at + 1) * 4 + 1;
+                    flat.get(from..from + n as usize).unwrap_or(&[])
+                }
+                _ => &[],
+            };
+            out.extend([lo, hi, code & 0x3fff, ids.len() as u32]);
+            out.extend_from_slice(ids);
+        }
+        Ok(out)
+    }
+
     /// How many transitions the task has had.
     pub fn history_len(&self, id: TaskId) -> Result<usize, TaskError> {
         let mut n = 0;
@@ -180,14 +218,12 @@ impl Graph {
         let Some(Some(node)) = self.nodes.get_mut(id.index()) else {
             return;
         };
-        let last = std::mem::replace(&mut node.history, NONE);
-        let dead: usize = self
-            .log
-            .chain(last)
-            .into_iter()
-            .map(|at| self.log.span_at(at))
-            .sum();
-        self.log.dead += dead;
+        let mut at = std::mem::replace(&mut node.history, NONE);
+        while let Some(record) = self.log.records.get(at as usize) {
+            let prev = record[2];
+            self.log.dead += self.log.span_at(at as usize);
+            at = prev;
+        }
         let total = self.log.records.len();
         if total >= COMPACT_MIN && self.log.dead * 2 > total {
             self.compact_log();
@@ -195,6 +231,8 @@ impl Graph {
     }
 
     /// Rewrites the log with the records of live tasks only.
+    #[cold]
+    #[inline(never)]
     fn compact_log(&mut self) {
         let old = std::mem::take(&mut self.log.records);
         let log = Log {

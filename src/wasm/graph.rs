@@ -206,16 +206,10 @@ pub fn take_transitions() -> Vec<f64> {
     out
 }
 
-/// The task's history, oldest first, each transition as
-/// `put_transition` writes it.
+/// The task's history, oldest first, as `Graph::history_raw` writes it.
 #[wasm_bindgen(js_name = taskHistory)]
-pub fn task_history(task: u32) -> Result<Vec<f64>, JsValue> {
-    let history = try_graph(|g| g.history(TaskId(task)))?;
-    let mut out = Vec::with_capacity(6 * history.len());
-    for tr in &history {
-        put_transition(&mut out, tr);
-    }
-    Ok(out)
+pub fn task_history(task: u32) -> Result<Vec<u32>, JsValue> {
+    try_graph(|g| g.history_raw(TaskId(task)))
 }
 
 /// How many transitions the task has had.
