@@ -61,18 +61,21 @@ export interface DotOptions {
 }
 
 /**
- * What a Promise gives back for a task: the task itself at run time, typed
- * without `then`. TypeScript treats any object with a `then` method as a
- * promise to unwrap, and the spec's `then(task)` / `then(name, func)`
- * cannot be typed as one; so Promise-returning methods are typed with
- * this, and so are the values of the async iterators (`for await` awaits
- * them too). Cast to `Task` if you need `then` on such a value.
+ * @deprecated Tasks handed back by Promises and async iterators are typed as
+ * the task itself now; this is that type.
  */
-export type AwaitedTask<T extends Task = Task> = Omit<T, 'then'>;
+export type AwaitedTask<T extends Task = Task> = T;
 
 /** A task function: runs with the task as `this`. */
 export type TaskFunction<Args extends unknown[] = unknown[], R = unknown> = (this: Task<Args, R>, ...args: Args) => R;
 
+/**
+ * A task. Typed without its `then(task)` / `then(name, func, options)`
+ * (they work at run time): TypeScript takes any object with a callable
+ * `then` for a promise and cannot type one that resolves to itself, so a
+ * typed `then` would keep Promises and `for await` from handing back the
+ * task. Use `require` instead.
+ */
 export class Task<Args extends unknown[] = unknown[], R = unknown> {
   constructor(name: string, func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
   /** The name is `func.name`. */
@@ -95,18 +98,20 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   require(other: Task): void;
   /** `other` may not run before this task is completed. */
   block(other: Task): void;
-  /** Makes `next` require this task; returns `next`. */
-  then<T extends Task>(next: T): T;
-  /** A new task requiring this one. */
-  then<A extends unknown[], S>(name: string, func: TaskFunction<A, S>, options?: TaskOptions<A, S>): Task<A, S>;
-  then<A extends unknown[], S>(func: TaskFunction<A, S>, options?: TaskOptions<A, S>): Task<A, S>;
+  /**
+   * Untyped here (see the class). At run time `then(next)` does
+   * `next.require(this)` and returns `next`; `then([name,] func, options)`
+   * returns a new task requiring this one.
+   * Called as Promises call it, it fulfils with the task: `await task` is the task.
+   */
+  readonly then: unknown;
   /** DONE, FAILED or ABORT. */
   isCompleted(): boolean;
   isBlocked(): boolean;
   /** Prerequisites not yet completed. */
   blockers(): Task[];
   /** Runs the task now; resolves to it once its function ended; rejects with BlockedError when blocked. */
-  dispatch(): Promise<AwaitedTask<this>>;
+  dispatch(): Promise<this>;
   /** Cancels the task; a running one cooperatively (its `signal` aborts). */
   cancel(): void;
   /** Fires an event, e.g. 'retry'; returns the new state. */
@@ -114,7 +119,7 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   /** Calls `callback` after transitions into `state` ('*': any); returns a function that removes it. */
   onTransition(state: State | '*', callback: TaskCallback): () => void;
   /** Settles when the task next completes or is cancelled (at once if it is). */
-  join(): Promise<AwaitedTask<this>>;
+  join(): Promise<this>;
   /** Makes this task; resolves to whether it is completed (DONE, FAILED or ABORT). */
   make(options?: { failFast?: boolean }): Promise<boolean>;
   asDot(name?: string, options?: DotOptions): string;
@@ -126,7 +131,7 @@ export interface MakeOptions {
   /** Stop once a given task ends in a state other than DONE. */
   failFast?: boolean;
   /** Hand each ready task to a queue instead of running it, e.g. `pQueue.add.bind(pQueue)`. */
-  queue?: (run: () => Promise<AwaitedTask>) => unknown;
+  queue?: (run: () => Promise<Task>) => unknown;
   /** At most this many tasks running at once (default: no limit). */
   concurrency?: number;
   /** Aborting cancels the running tasks, starts nothing new and ends the make. */
@@ -134,7 +139,7 @@ export interface MakeOptions {
 }
 
 /** Completes the tasks, prerequisites first, yielding each given task as it completes or is cancelled. */
-export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): AsyncIterableIterator<AwaitedTask>;
+export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): AsyncIterableIterator<Task>;
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export function makeNow(tasks: Task | Iterable<Task>, options?: MakeOptions): Promise<Task[]>;
 /** Starts make in the background with `later.defer` as the queue; returns at once. */
@@ -153,7 +158,8 @@ export class TaskQueue {
   readonly tasks: Task[];
   add(task: Task): void;
   get(): Task | undefined;
-  run(options?: { signal?: AbortSignal; once?: boolean }): AsyncIterableIterator<AwaitedTask>;
+  /** Gets and runs tasks, yielding each; stops when none is left, after one with `once`, or when `signal` aborts. */
+  run(options?: { signal?: AbortSignal; once?: boolean }): AsyncIterableIterator<Task>;
   asDot(name?: string, options?: DotOptions): string;
 }
 

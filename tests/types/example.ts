@@ -6,12 +6,16 @@ import {
   type AwaitedTask, type State, type Transition,
 } from 'taskqueue-wasm';
 
+// `A` and `B` are the same type (not merely assignable either way).
+type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends (<G>() => G extends B ? 1 : 2) ? true : false;
+
 const fetchUser = new Task('fetchUser', async (id: number) => ({ id, name: 'ada' }), { args: [7] });
-const greet = fetchUser.then('greet', function () {
+const greet = new Task('greet', function () {
   const user = fetchUser.result;
   if (this.signal.aborted) throw new CancellationError('stopped');
   return `hello ${user?.name ?? '?'}`;
 });
+greet.require(fetchUser);
 const total: Task<[], number> = new Task(function total() { return 42; }, { cancelOnResult: (n) => n < 0 });
 greet.require(total);
 
@@ -23,16 +27,36 @@ const off = greet.onTransition('*', (task: Task, tr: Transition) => {
 off();
 
 async function main(): Promise<void> {
-  for await (const t of make([greet], { failFast: true, concurrency: 4 })) console.log(String(t));
+  // Tasks handed back are the very Task type: Set, Map, includes, and `result` keep working.
   const all: Task[] = await makeNow(greet, { signal: AbortSignal.timeout(1000) });
-  const done: boolean = await greet.make();
-  const same: AwaitedTask<typeof greet> = await greet.join();
-  const again: Task = (await total.dispatch()) as Task;
+  const seen = new Set<Task>();
+  const order = new Map<Task, number>();
+  for await (const t of make([greet, fetchUser], { failFast: true, concurrency: 4 })) {
+    order.set(t, order.size);
+    seen.add(t);
+    console.log(all.includes(t), order.get(t), String(t));
+  }
+  const joined = await fetchUser.join();
+  const exact: Same<typeof joined, typeof fetchUser> = true;
+  const id: number | undefined = joined.result?.id;
+  seen.add(joined);
+  console.log(all.includes(joined), order.get(joined), id, exact);
+  const dispatched = await total.dispatch();
+  const result: number | undefined = dispatched.result;
+  const awaited: Same<Awaited<typeof total>, typeof total> = true;
+  const itself: Task<[], number> = await total; // a task fulfils with itself
+  const [u, g] = await Promise.all([fetchUser.join(), greet.join()]);
+  const name: string | undefined = u.result?.name;
+  const text: string | undefined = g.result;
+  const old: AwaitedTask<typeof greet> = g; // deprecated alias of the task type
+  console.log(result, awaited, itself === total, name, text, old === greet);
+
+  const done: boolean = await greet.make({ failFast: true });
   const later = new Later(2);
   const doubled: number = await later.defer((x: number) => x * 2, 21);
-  makeLater(later, [greet]);
+  makeLater(later, [greet], { failFast: true });
   const q = new TaskQueue(all, { runDependentTasks: true });
-  for await (const t of q.run({ once: true })) q.add(t as Task);
+  for await (const t of q.run({ once: true })) q.add(t);
   const dot: string = tasksAsDot(all, 'g', { followBlocking: true }) + q.asDot() + greet.asDot();
   const fsm = new FSM<'ON' | 'OFF'>('OFF', { OFF: { on: 'ON' }, ON: { off: 'OFF' } }, { history: true });
   const next: 'ON' | 'OFF' = fsm.event('on');
@@ -50,6 +74,6 @@ async function main(): Promise<void> {
   const event: string | undefined = FSM.transitionsLayout({ A: { go: 'B' } }).edges[0]?.event;
   console.log(first?.name, tip, fsmSvg.length, drawing.edges[0]?.path, event);
   setCallbackErrorHandler((error, task, tr) => console.error(error, task.id, tr.newState));
-  console.log(done, same === greet, again.name, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
+  console.log(done, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
 }
 void main();
