@@ -41,7 +41,7 @@ export interface FSMTransition<S extends string = string> {
 export type TaskCallback = (task: Task, transition: Transition) => void;
 
 export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
-  /** Arguments passed to the function (default `[]`). */
+  /** Arguments passed to the function; required when it takes parameters (default `[]`). */
   args?: Args;
   /** Initial state (default 'PENDING'); any state, to resume a saved run. */
   state?: State;
@@ -70,6 +70,14 @@ export type AwaitedTask<T extends Task = Task> = T;
 export type TaskFunction<Args extends unknown[] = unknown[], R = unknown> = (this: Task<Args, R>, ...args: Args) => R;
 
 /**
+ * The options argument of `new Task`: optional for a function that can be
+ * called without arguments, else required, with `args`.
+ */
+export type TaskOptionsArg<Args extends unknown[], R> = [] extends Args
+  ? [options?: TaskOptions<Args, R>]
+  : [options: TaskOptions<Args, R> & { args: Args }];
+
+/**
  * A task. Typed without its `then(task)` / `then(name, func, options)`
  * (they work at run time): TypeScript takes any object with a callable
  * `then` for a promise and cannot type one that resolves to itself, so a
@@ -77,9 +85,9 @@ export type TaskFunction<Args extends unknown[] = unknown[], R = unknown> = (thi
  * task. Use `require` instead.
  */
 export class Task<Args extends unknown[] = unknown[], R = unknown> {
-  constructor(name: string, func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
+  constructor(name: string, func: TaskFunction<Args, R>, ...options: TaskOptionsArg<Args, R>);
   /** The name is `func.name`. */
-  constructor(func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
+  constructor(func: TaskFunction<Args, R>, ...options: TaskOptionsArg<Args, R>);
   /** Stable id, also the DOT node id. */
   readonly id: number;
   readonly name: string;

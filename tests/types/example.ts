@@ -9,7 +9,11 @@ import {
 // `A` and `B` are the same type (not merely assignable either way).
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends (<G>() => G extends B ? 1 : 2) ? true : false;
 
+// A function with parameters takes them from `args`; one without needs no options.
 const fetchUser = new Task('fetchUser', async (id: number) => ({ id, name: 'ada' }), { args: [7] });
+const add = new Task('add', (x: number, y: number) => x + y, { args: [1, 2] });
+const maybe = new Task('maybe', (x?: number) => x ?? 0);
+const rest = new Task('rest', (...xs: string[]) => xs.join(), { args: ['a', 'b'] });
 const greet = new Task('greet', function () {
   const user = fetchUser.result;
   if (this.signal.aborted) throw new CancellationError('stopped');
@@ -18,6 +22,7 @@ const greet = new Task('greet', function () {
 greet.require(fetchUser);
 const total: Task<[], number> = new Task(function total() { return 42; }, { cancelOnResult: (n) => n < 0 });
 greet.require(total);
+for (const t of [add, maybe, rest]) greet.require(t);
 
 const state: State = greet.state;
 const off = greet.onTransition('*', (task: Task, tr: Transition) => {

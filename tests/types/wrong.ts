@@ -12,3 +12,7 @@ const n: number = t.name;
 make(t, { concurrency: 'lots' });
 tasksAsDot([t], 'g', { sep: 1 });
 new FSM<'A' | 'B'>('C', { A: { go: 'B' }, B: {} });
+new Task('a', (x: number) => x);
+new Task('a', (x: number) => x, {});
+new Task('a', (x: number) => x, { args: ['s'] });
+new Task(function named(x: number) { return x; });
