@@ -9,9 +9,13 @@ export type State = 'PREPARE' | 'PENDING' | 'QUEUED' | 'RUNNING' | 'DONE' | 'FAI
 /** An event of the task state machine. */
 export type TaskEvent = 'prepared' | 'dispatch' | 'queue' | 'cancel' | 'error' | 'abort' | 'done' | 'except' | 'retry';
 
-/** Details of a transition. */
+/**
+ * Details of a transition: `{}`, or, for one the make fired because of
+ * prerequisites, `because` and `tasks`; plus the keys of the object passed
+ * to `event(name, extra)`.
+ */
 export interface TransitionExtra {
-  /** Why the make engine fired the event. */
+  /** Why the make fired the event. */
   because?: 'failed prerequisites' | 'cancelled prerequisites' | 'some prerequisites are not done';
   /** The prerequisites concerned. */
   tasks?: Task[];
@@ -43,6 +47,8 @@ export type TaskCallback = (task: Task, transition: Transition) => void;
 export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
   /** Arguments passed to the function; required when it takes parameters (default `[]`). */
   args?: Args;
+  /** Prerequisites: the new task requires each, in order. */
+  requires?: Iterable<Task>;
   /** Initial state (default 'PENDING'); any state, to resume a saved run. */
   state?: State;
   /** A throwing function cancels the task instead of failing it. */
@@ -54,8 +60,10 @@ export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
 }
 
 export interface DotOptions {
-  /** Draw the tasks the given ones block too. */
+  /** Draw the tasks the given ones block too, transitively. */
   followBlocking?: boolean;
+  /** Draw the prerequisites of the given tasks too, transitively. */
+  followRequired?: boolean;
   /** What joins the lines (default a newline). */
   sep?: string;
 }
@@ -82,7 +90,7 @@ export type TaskOptionsArg<Args extends unknown[], R> = [] extends Args
  * (they work at run time): TypeScript takes any object with a callable
  * `then` for a promise and cannot type one that resolves to itself, so a
  * typed `then` would keep Promises and `for await` from handing back the
- * task. Use `require` instead.
+ * task. Use `requires` or `require` instead.
  */
 export class Task<Args extends unknown[] = unknown[], R = unknown> {
   constructor(name: string, func: TaskFunction<Args, R>, ...options: TaskOptionsArg<Args, R>);
@@ -100,6 +108,8 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   readonly required: Task[];
   /** Dependents. */
   readonly blocking: Task[];
+  /** Every transition since the task was made, oldest first (a new array on each read). */
+  readonly history: Transition[];
   /** Aborted when the running attempt is cancelled. */
   readonly signal: AbortSignal;
   /** This task may not run before `other` is completed. */
@@ -109,7 +119,7 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   /**
    * Untyped here (see the class). At run time `then(next)` does
    * `next.require(this)` and returns `next`; `then([name,] func, options)`
-   * returns a new task requiring this one.
+   * returns a new task requiring this one (typed: `requires: [this]`).
    * Called as Promises call it, it fulfils with the task: `await task` is the task.
    */
   readonly then: unknown;
@@ -122,28 +132,43 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   dispatch(): Promise<this>;
   /** Cancels the task; a running one cooperatively (its `signal` aborts). */
   cancel(): void;
-  /** Fires an event, e.g. 'retry'; returns the new state. */
+  /** Fires an event, e.g. 'retry' (this task only); returns the new state. */
   event(name: TaskEvent, extra?: object): State;
+  /**
+   * Fires 'retry' on this task (FAILED or CANCELLED, else TaskError) and on
+   * every dependent, transitively, that failed or was cancelled because of
+   * its prerequisites; returns them, this task first.
+   */
+  retry(): Task[];
   /** Calls `callback` after transitions into `state` ('*': any); returns a function that removes it. */
   onTransition(state: State | '*', callback: TaskCallback): () => void;
   /** Settles when the task next completes or is cancelled (at once if it is). */
   join(): Promise<this>;
   /** Makes this task; resolves to whether it is completed (DONE, FAILED or ABORT). */
-  make(options?: { failFast?: boolean }): Promise<boolean>;
+  make(options?: MakeOptions): Promise<boolean>;
   asDot(name?: string, options?: DotOptions): string;
   /** `Task:NAME:STATE` */
   toString(): string;
 }
 
 export interface MakeOptions {
-  /** Stop once a given task ends in a state other than DONE. */
+  /**
+   * Stop as soon as a task the make takes up (given or prerequisite) ends
+   * in a state other than DONE; its dependents are left as they are.
+   * Running tasks finish; nothing new starts.
+   */
   failFast?: boolean;
   /** Hand each ready task to a queue instead of running it, e.g. `pQueue.add.bind(pQueue)`. */
   queue?: (run: () => Promise<Task>) => unknown;
   /** At most this many tasks running at once (default: no limit). */
   concurrency?: number;
-  /** Aborting cancels the running tasks, starts nothing new and ends the make. */
+  /**
+   * Aborting stops the make (running tasks are cancelled, nothing new
+   * starts), then it rejects, or `for await` throws, with `signal.reason`.
+   */
   signal?: AbortSignal;
+  /** Called for every transition of every task the make touches, prerequisites included. */
+  onTransition?: TaskCallback;
 }
 
 /** Completes the tasks, prerequisites first, yielding each given task as it completes or is cancelled. */
@@ -151,7 +176,7 @@ export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): Async
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export function makeNow(tasks: Task | Iterable<Task>, options?: MakeOptions): Promise<Task[]>;
 /** Starts make in the background with `later.defer` as the queue; returns at once. */
-export function makeLater(later: Later, tasks: Task | Iterable<Task>, options?: { failFast?: boolean }): void;
+export function makeLater(later: Later, tasks: Task | Iterable<Task>, options?: Pick<MakeOptions, 'failFast' | 'onTransition'>): void;
 
 /** A capacity-limited executor. */
 export class Later {
@@ -166,7 +191,10 @@ export class TaskQueue {
   readonly tasks: Task[];
   add(task: Task): void;
   get(): Task | undefined;
-  /** Gets and runs tasks, yielding each; stops when none is left, after one with `once`, or when `signal` aborts. */
+  /**
+   * Gets and runs tasks, yielding each; stops when none is left, after one
+   * with `once`, or when `signal` aborts (then it throws `signal.reason`).
+   */
   run(options?: { signal?: AbortSignal; once?: boolean }): AsyncIterableIterator<Task>;
   asDot(name?: string, options?: DotOptions): string;
 }
@@ -216,7 +244,7 @@ export interface TasksLayout {
 }
 
 /** The boxes and edge curves of `tasksAsSvg` as plain objects, in drawing order. */
-export function tasksLayout(tasks: Iterable<Task>, options?: { followBlocking?: boolean }): TasksLayout;
+export function tasksLayout(tasks: Iterable<Task>, options?: Pick<DotOptions, 'followBlocking' | 'followRequired'>): TasksLayout;
 
 export type TransitionTable<S extends string = string> = Record<S, Record<string, S>>;
 
