@@ -9,9 +9,13 @@ export type State = 'PREPARE' | 'PENDING' | 'QUEUED' | 'RUNNING' | 'DONE' | 'FAI
 /** An event of the task state machine. */
 export type TaskEvent = 'prepared' | 'dispatch' | 'queue' | 'cancel' | 'error' | 'abort' | 'done' | 'except' | 'retry';
 
-/** Details of a transition. */
+/**
+ * Details of a transition: `{}`, or, for one the make fired because of
+ * prerequisites, `because` and `tasks`; plus the keys of the object passed
+ * to `event(name, extra)`.
+ */
 export interface TransitionExtra {
-  /** Why the make engine fired the event. */
+  /** Why the make fired the event. */
   because?: 'failed prerequisites' | 'cancelled prerequisites' | 'some prerequisites are not done';
   /** The prerequisites concerned. */
   tasks?: Task[];
@@ -41,8 +45,10 @@ export interface FSMTransition<S extends string = string> {
 export type TaskCallback = (task: Task, transition: Transition) => void;
 
 export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
-  /** Arguments passed to the function (default `[]`). */
+  /** Arguments passed to the function; required when it takes parameters (default `[]`). */
   args?: Args;
+  /** Prerequisites: the new task requires each, in order. */
+  requires?: Iterable<Task>;
   /** Initial state (default 'PENDING'); any state, to resume a saved run. */
   state?: State;
   /** A throwing function cancels the task instead of failing it. */
@@ -54,29 +60,42 @@ export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
 }
 
 export interface DotOptions {
-  /** Draw the tasks the given ones block too. */
+  /** Draw the tasks the given ones block too, transitively. */
   followBlocking?: boolean;
+  /** Draw the prerequisites of the given tasks too, transitively. */
+  followRequired?: boolean;
   /** What joins the lines (default a newline). */
   sep?: string;
 }
 
 /**
- * What a Promise gives back for a task: the task itself at run time, typed
- * without `then`. TypeScript treats any object with a `then` method as a
- * promise to unwrap, and the spec's `then(task)` / `then(name, func)`
- * cannot be typed as one; so Promise-returning methods are typed with
- * this, and so are the values of the async iterators (`for await` awaits
- * them too). Cast to `Task` if you need `then` on such a value.
+ * @deprecated Tasks handed back by Promises and async iterators are typed as
+ * the task itself now; this is that type.
  */
-export type AwaitedTask<T extends Task = Task> = Omit<T, 'then'>;
+export type AwaitedTask<T extends Task = Task> = T;
 
 /** A task function: runs with the task as `this`. */
 export type TaskFunction<Args extends unknown[] = unknown[], R = unknown> = (this: Task<Args, R>, ...args: Args) => R;
 
+/**
+ * The options argument of `new Task`: optional for a function that can be
+ * called without arguments, else required, with `args`.
+ */
+export type TaskOptionsArg<Args extends unknown[], R> = [] extends Args
+  ? [options?: TaskOptions<Args, R>]
+  : [options: TaskOptions<Args, R> & { args: Args }];
+
+/**
+ * A task. Typed without its `then(task)` / `then(name, func, options)`
+ * (they work at run time): TypeScript takes any object with a callable
+ * `then` for a promise and cannot type one that resolves to itself, so a
+ * typed `then` would keep Promises and `for await` from handing back the
+ * task. Use `requires` or `require` instead.
+ */
 export class Task<Args extends unknown[] = unknown[], R = unknown> {
-  constructor(name: string, func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
+  constructor(name: string, func: TaskFunction<Args, R>, ...options: TaskOptionsArg<Args, R>);
   /** The name is `func.name`. */
-  constructor(func: TaskFunction<Args, R>, options?: TaskOptions<Args, R>);
+  constructor(func: TaskFunction<Args, R>, ...options: TaskOptionsArg<Args, R>);
   /** Stable id, also the DOT node id. */
   readonly id: number;
   readonly name: string;
@@ -89,56 +108,75 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   readonly required: Task[];
   /** Dependents. */
   readonly blocking: Task[];
+  /** Every transition since the task was made, oldest first (a new array on each read). */
+  readonly history: Transition[];
   /** Aborted when the running attempt is cancelled. */
   readonly signal: AbortSignal;
   /** This task may not run before `other` is completed. */
   require(other: Task): void;
   /** `other` may not run before this task is completed. */
   block(other: Task): void;
-  /** Makes `next` require this task; returns `next`. */
-  then<T extends Task>(next: T): T;
-  /** A new task requiring this one. */
-  then<A extends unknown[], S>(name: string, func: TaskFunction<A, S>, options?: TaskOptions<A, S>): Task<A, S>;
-  then<A extends unknown[], S>(func: TaskFunction<A, S>, options?: TaskOptions<A, S>): Task<A, S>;
+  /**
+   * Untyped here (see the class). At run time `then(next)` does
+   * `next.require(this)` and returns `next`; `then([name,] func, options)`
+   * returns a new task requiring this one (typed: `requires: [this]`).
+   * Called as Promises call it, it fulfils with the task: `await task` is the task.
+   */
+  readonly then: unknown;
   /** DONE, FAILED or ABORT. */
   isCompleted(): boolean;
   isBlocked(): boolean;
   /** Prerequisites not yet completed. */
   blockers(): Task[];
   /** Runs the task now; resolves to it once its function ended; rejects with BlockedError when blocked. */
-  dispatch(): Promise<AwaitedTask<this>>;
+  dispatch(): Promise<this>;
   /** Cancels the task; a running one cooperatively (its `signal` aborts). */
   cancel(): void;
-  /** Fires an event, e.g. 'retry'; returns the new state. */
+  /** Fires an event, e.g. 'retry' (this task only); returns the new state. */
   event(name: TaskEvent, extra?: object): State;
+  /**
+   * Fires 'retry' on this task (FAILED or CANCELLED, else TaskError) and on
+   * every dependent, transitively, that failed or was cancelled because of
+   * its prerequisites; returns them, this task first.
+   */
+  retry(): Task[];
   /** Calls `callback` after transitions into `state` ('*': any); returns a function that removes it. */
   onTransition(state: State | '*', callback: TaskCallback): () => void;
   /** Settles when the task next completes or is cancelled (at once if it is). */
-  join(): Promise<AwaitedTask<this>>;
+  join(): Promise<this>;
   /** Makes this task; resolves to whether it is completed (DONE, FAILED or ABORT). */
-  make(options?: { failFast?: boolean }): Promise<boolean>;
+  make(options?: MakeOptions): Promise<boolean>;
   asDot(name?: string, options?: DotOptions): string;
   /** `Task:NAME:STATE` */
   toString(): string;
 }
 
 export interface MakeOptions {
-  /** Stop once a given task ends in a state other than DONE. */
+  /**
+   * Stop as soon as a task the make takes up (given or prerequisite) ends
+   * in a state other than DONE; its dependents are left as they are.
+   * Running tasks finish; nothing new starts.
+   */
   failFast?: boolean;
   /** Hand each ready task to a queue instead of running it, e.g. `pQueue.add.bind(pQueue)`. */
-  queue?: (run: () => Promise<AwaitedTask>) => unknown;
+  queue?: (run: () => Promise<Task>) => unknown;
   /** At most this many tasks running at once (default: no limit). */
   concurrency?: number;
-  /** Aborting cancels the running tasks, starts nothing new and ends the make. */
+  /**
+   * Aborting stops the make (running tasks are cancelled, nothing new
+   * starts), then it rejects, or `for await` throws, with `signal.reason`.
+   */
   signal?: AbortSignal;
+  /** Called for every transition of every task the make touches, prerequisites included. */
+  onTransition?: TaskCallback;
 }
 
 /** Completes the tasks, prerequisites first, yielding each given task as it completes or is cancelled. */
-export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): AsyncIterableIterator<AwaitedTask>;
+export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): AsyncIterableIterator<Task>;
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export function makeNow(tasks: Task | Iterable<Task>, options?: MakeOptions): Promise<Task[]>;
 /** Starts make in the background with `later.defer` as the queue; returns at once. */
-export function makeLater(later: Later, tasks: Task | Iterable<Task>, options?: { failFast?: boolean }): void;
+export function makeLater(later: Later, tasks: Task | Iterable<Task>, options?: Pick<MakeOptions, 'failFast' | 'onTransition'>): void;
 
 /** A capacity-limited executor. */
 export class Later {
@@ -153,7 +191,11 @@ export class TaskQueue {
   readonly tasks: Task[];
   add(task: Task): void;
   get(): Task | undefined;
-  run(options?: { signal?: AbortSignal; once?: boolean }): AsyncIterableIterator<AwaitedTask>;
+  /**
+   * Gets and runs tasks, yielding each; stops when none is left, after one
+   * with `once`, or when `signal` aborts (then it throws `signal.reason`).
+   */
+  run(options?: { signal?: AbortSignal; once?: boolean }): AsyncIterableIterator<Task>;
   asDot(name?: string, options?: DotOptions): string;
 }
 
@@ -202,7 +244,7 @@ export interface TasksLayout {
 }
 
 /** The boxes and edge curves of `tasksAsSvg` as plain objects, in drawing order. */
-export function tasksLayout(tasks: Iterable<Task>, options?: { followBlocking?: boolean }): TasksLayout;
+export function tasksLayout(tasks: Iterable<Task>, options?: Pick<DotOptions, 'followBlocking' | 'followRequired'>): TasksLayout;
 
 export type TransitionTable<S extends string = string> = Record<S, Record<string, S>>;
 

@@ -32,7 +32,8 @@ test('type mistakes are caught: every line of wrong.ts is an error', () => {
   const { status, output } = typecheck('wrong.ts');
   assert.notEqual(status, 0);
   const lines = new Set([...output.matchAll(/wrong\.ts\((\d+),/g)].map((m) => Number(m[1])));
-  assert.deepEqual([...lines].sort((a, b) => a - b), [5, 6, 7, 8, 9, 10, 11, 12, 13, 14], output);
+  const expected = Array.from({ length: 27 - 4 }, (_, i) => i + 5); // lines 5 to 27
+  assert.deepEqual([...lines].sort((a, b) => a - b), expected, output);
 });
 
 test('the declared values are exactly the runtime exports', () => {

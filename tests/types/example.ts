@@ -2,18 +2,26 @@
 // must accept it (tests/js/types.test.mjs runs it).
 import {
   BlockedError, CancellationError, FSM, FSMError, Later, Task, TaskError, TaskQueue,
-  make, makeLater, makeNow, setCallbackErrorHandler, tasksAsDot, tasksLayout, version,
-  type AwaitedTask, type State, type Transition,
+  make, makeLater, makeNow, setCallbackErrorHandler, tasksAsDot, tasksAsSvg, tasksLayout, version,
+  type AwaitedTask, type MakeOptions, type State, type Transition, type TransitionExtra,
 } from 'taskqueue-wasm';
 
+// `A` and `B` are the same type (not merely assignable either way).
+type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends (<G>() => G extends B ? 1 : 2) ? true : false;
+
+// A function with parameters takes them from `args`; one without needs no options.
 const fetchUser = new Task('fetchUser', async (id: number) => ({ id, name: 'ada' }), { args: [7] });
-const greet = fetchUser.then('greet', function () {
+const add = new Task('add', (x: number, y: number) => x + y, { args: [1, 2] });
+const maybe = new Task('maybe', (x?: number) => x ?? 0);
+const rest = new Task('rest', (...xs: string[]) => xs.join(), { args: ['a', 'b'] });
+const greet = new Task('greet', function () {
   const user = fetchUser.result;
   if (this.signal.aborted) throw new CancellationError('stopped');
   return `hello ${user?.name ?? '?'}`;
-});
+}, { requires: [fetchUser, add] });
 const total: Task<[], number> = new Task(function total() { return 42; }, { cancelOnResult: (n) => n < 0 });
 greet.require(total);
+const report = new Task('report', () => undefined, { requires: new Set([greet, maybe, rest]) });
 
 const state: State = greet.state;
 const off = greet.onTransition('*', (task: Task, tr: Transition) => {
@@ -22,18 +30,53 @@ const off = greet.onTransition('*', (task: Task, tr: Transition) => {
 });
 off();
 
+// The transitions of a task, and why the make failed it.
+function why(task: Task): string {
+  const history: Transition[] = task.history;
+  const extra: TransitionExtra | undefined = history.at(-1)?.extra;
+  const because: 'failed prerequisites' | 'cancelled prerequisites' | 'some prerequisites are not done' | undefined = extra?.because;
+  const names: string[] = (extra?.tasks ?? []).map((t) => t.name);
+  const mine: unknown = extra?.['attempt']; // keys passed to event(name, extra)
+  return `${because ?? ''} ${names.join()} ${String(mine)}`;
+}
+
 async function main(): Promise<void> {
-  for await (const t of make([greet], { failFast: true, concurrency: 4 })) console.log(String(t));
-  const all: Task[] = await makeNow(greet, { signal: AbortSignal.timeout(1000) });
-  const done: boolean = await greet.make();
-  const same: AwaitedTask<typeof greet> = await greet.join();
-  const again: Task = (await total.dispatch()) as Task;
+  const progress: MakeOptions['onTransition'] = (task, tr) => console.log(task.name, tr.event);
+
+  // Tasks handed back are the very Task type: Set, Map, includes, and `result` keep working.
+  const all: Task[] = await makeNow(greet, { signal: AbortSignal.timeout(1000), onTransition: progress });
+  const seen = new Set<Task>();
+  const order = new Map<Task, number>();
+  for await (const t of make([greet, fetchUser], { failFast: true, concurrency: 4, onTransition: (task, tr) => order.set(task, tr.when) })) {
+    seen.add(t);
+    console.log(all.includes(t), order.get(t), String(t));
+  }
+  const joined = await fetchUser.join();
+  const exact: Same<typeof joined, typeof fetchUser> = true;
+  const id: number | undefined = joined.result?.id;
+  seen.add(joined);
+  console.log(all.includes(joined), order.get(joined), id, exact);
+  const dispatched = await total.dispatch();
+  const result: number | undefined = dispatched.result;
+  const awaited: Same<Awaited<typeof total>, typeof total> = true;
+  const itself: Task<[], number> = await total; // a task fulfils with itself
+  const [u, g] = await Promise.all([fetchUser.join(), greet.join()]);
+  const name: string | undefined = u.result?.name;
+  const text: string | undefined = g.result;
+  const old: AwaitedTask<typeof greet> = g; // deprecated alias of the task type
+  console.log(result, awaited, itself === total, name, text, old === greet);
+
+  const done: boolean = await greet.make({ failFast: true, concurrency: 2, onTransition: progress });
+  const retried: Task[] = fetchUser.retry();
+  console.log(retried.includes(greet), why(greet));
   const later = new Later(2);
   const doubled: number = await later.defer((x: number) => x * 2, 21);
-  makeLater(later, [greet]);
+  makeLater(later, [greet], { failFast: true, onTransition: progress });
   const q = new TaskQueue(all, { runDependentTasks: true });
-  for await (const t of q.run({ once: true })) q.add(t as Task);
+  for await (const t of q.run({ once: true, signal: AbortSignal.timeout(1000) })) q.add(t);
   const dot: string = tasksAsDot(all, 'g', { followBlocking: true }) + q.asDot() + greet.asDot();
+  const up: string = tasksAsDot([report], { followRequired: true }) + tasksAsSvg([report], 'g', { followRequired: true, followBlocking: true })
+    + report.asDot('r', { followRequired: true }) + q.asDot('q', { followRequired: true });
   const fsm = new FSM<'ON' | 'OFF'>('OFF', { OFF: { on: 'ON' }, ON: { off: 'OFF' } }, { history: true });
   const next: 'ON' | 'OFF' = fsm.event('on');
   try {
@@ -43,13 +86,13 @@ async function main(): Promise<void> {
     else if (e instanceof TaskError) console.log(e.cycle?.length);
     else if (e instanceof FSMError) console.log(e.fsm);
   }
-  const drawing = tasksLayout(all, { followBlocking: true });
+  const drawing = tasksLayout(all, { followBlocking: true, followRequired: true });
   const first: Task | undefined = drawing.nodes[0]?.task;
   const tip: number = drawing.edges[0]?.arrow[0].x ?? drawing.width;
   const fsmSvg: string = FSM.transitionsAsSvg({ A: { go: 'B' } }, 'machine');
   const event: string | undefined = FSM.transitionsLayout({ A: { go: 'B' } }).edges[0]?.event;
-  console.log(first?.name, tip, fsmSvg.length, drawing.edges[0]?.path, event);
+  console.log(first?.name, tip, fsmSvg.length, drawing.edges[0]?.path, event, up.length);
   setCallbackErrorHandler((error, task, tr) => console.error(error, task.id, tr.newState));
-  console.log(done, same === greet, again.name, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
+  console.log(done, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
 }
 void main();
