@@ -43,12 +43,14 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-test('the tarball holds the entry points, the glue, the .wasm and the types, and nothing else', () => {
+test('the tarball holds the entry points, the glue, the .wasm, the types, the licence and the changelog, and nothing else', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
-  for (const file of ['package/js/node.mjs', 'package/js/browser.mjs', 'package/js/index.d.ts', 'package/pkg/taskqueue_wasm.js', 'package/pkg/taskqueue_wasm_bg.wasm']) {
+  for (const file of ['package/js/node.mjs', 'package/js/browser.mjs', 'package/js/index.d.ts', 'package/pkg/taskqueue_wasm.js', 'package/pkg/taskqueue_wasm_bg.wasm', 'package/LICENSE', 'package/CHANGELOG.md']) {
     assert.ok(listing.includes(file), `${file} in ${listing.join(', ')}`);
   }
-  assert.ok(listing.every((f) => /^package\/(js\/|pkg\/|package\.json|README\.md|LICENSE)/.test(f)), listing.join(', '));
+  assert.ok(listing.every((f) => /^package\/(js\/|pkg\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f)), listing.join(', '));
+  // The types users get are js/index.d.ts; wasm-bindgen's own .d.ts describes internal exports.
+  assert.ok(!listing.includes('package/pkg/taskqueue_wasm.d.ts'), listing.join(', '));
 });
 
 test('Node ESM: import { Task, make } from "taskqueue-wasm"', () => {
