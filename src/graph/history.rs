@@ -17,7 +17,7 @@
 use super::{Extra, Graph, TaskId, TaskTransition};
 use crate::error::TaskError;
 use crate::fsm::Transition;
-use crate::state::{EVENTS, STATES};
+use crate::state::{Event, TaskState, EVENTS, STATES};
 
 /// No record: the task has no transition yet.
 pub(super) const NONE: u32 = u32::MAX;
@@ -61,25 +61,30 @@ fn span(n: usize) -> usize {
     }
 }
 
+/// A transition's code: old state, new state and event in 4 bits each
+/// from bit 0, the `because` in bits 12-13, bit 14 when tasks follow.
+pub(super) fn code(old: TaskState, new: TaskState, event: Event, extra: &Extra) -> u32 {
+    let mut code = old as u32 | (new as u32) << 4 | (event as u32) << 8;
+    if extra.because.is_some() {
+        code |= because_code(extra.because) << 12;
+    }
+    if !extra.tasks.is_empty() {
+        code |= TASKS_FLAG;
+    }
+    code
+}
+
 impl Log {
-    /// Appends a transition whose task's last record is `prev`; returns
-    /// its index, the task's new last record.
-    // Not inlined: `fire` is inlined into many callers, and a copy of
-    // this in each cost the .wasm 2 KiB gzipped.
-    #[inline(never)]
-    pub(super) fn push(&mut self, prev: u32, tr: &TaskTransition) -> u32 {
+    /// Appends a transition (its time, its `code`, the tasks its
+    /// `because` names) whose task's last record is `prev`; returns its
+    /// index, the task's new last record.
+    pub(super) fn push(&mut self, prev: u32, when: f64, code: u32, tasks: &[TaskId]) -> u32 {
         let at = self.records.len() as u32;
-        let bits = tr.when.to_bits();
-        let n = tr.extra.tasks.len();
-        let code = tr.old_state as u32
-            | (tr.new_state as u32) << 4
-            | (tr.event as u32) << 8
-            | because_code(tr.extra.because) << 12
-            | if n > 0 { TASKS_FLAG } else { 0 };
+        let bits = when.to_bits();
         self.records
             .push([bits as u32, (bits >> 32) as u32, prev, code]);
-        if n > 0 {
-            self.push_tasks(&tr.extra.tasks);
+        if !tasks.is_empty() {
+            self.push_tasks(tasks);
         }
         at
     }
@@ -133,13 +138,19 @@ impl Log {
     /// The indexes of a chain's records, oldest first.
     fn chain(&self, last: u32) -> Vec<usize> {
         let mut at = Vec::new();
+        self.chain_into(last, &mut at);
+        at
+    }
+
+    /// `chain` into a buffer the caller reuses.
+    fn chain_into(&self, last: u32, at: &mut Vec<usize>) {
+        at.clear();
         let mut i = last;
         while let Some(record) = self.records.get(i as usize) {
             at.push(i as usize);
             i = record[2];
         }
         at.reverse();
-        at
     }
 
     /// The span of the record at `at`, ids included.
@@ -204,16 +215,7 @@ impl Graph {
         Ok(n)
     }
 
-    /// Appends a transition to the task's history.
-    pub(super) fn log_transition(&mut self, id: TaskId, tr: &TaskTransition) {
-        let Some(Some(node)) = self.nodes.get_mut(id.index()) else {
-            return;
-        };
-        node.history = self.log.push(node.history, tr);
-    }
-
-    /// The task is being freed: its records are dead; rewrite the log
-    /// once they outnumber the live ones.
+    /// The task is being freed: its records are dead.
     pub(super) fn forget_history(&mut self, id: TaskId) {
         let Some(Some(node)) = self.nodes.get_mut(id.index()) else {
             return;
@@ -224,8 +226,19 @@ impl Graph {
             self.log.dead += self.log.span_at(at as usize);
             at = prev;
         }
+    }
+
+    /// After tasks were freed: empties the log when all its records are
+    /// dead (a graph freed whole), rewrites it when the dead outnumber the
+    /// live. Called once per removal, not per task: in the middle of
+    /// freeing a large graph, a rewrite would copy what is about to die.
+    pub(super) fn tidy_log(&mut self) {
         let total = self.log.records.len();
-        if total >= COMPACT_MIN && self.log.dead * 2 > total {
+        if self.log.dead == total {
+            self.log.records.clear();
+            self.log.records.shrink_to(COMPACT_MIN);
+            self.log.dead = 0;
+        } else if total >= COMPACT_MIN && self.log.dead * 2 > total {
             self.compact_log();
         }
     }
@@ -240,9 +253,11 @@ impl Graph {
             dead: 0,
         };
         let mut records = Vec::with_capacity(log.records.len().saturating_sub(self.log.dead));
+        let mut chain = Vec::new();
         for node in self.nodes.iter_mut().flatten() {
             let mut prev = NONE;
-            for at in log.chain(node.history) {
+            log.chain_into(node.history, &mut chain);
+            for &at in &chain {
                 let span = log.span_at(at);
                 let Some(taken) = log.records.get(at..at + span) else {
                     continue;

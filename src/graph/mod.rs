@@ -122,6 +122,10 @@ pub struct Graph {
     front_ord: i64,
     epoch: u32,
     clock: Clock,
+    /// The time read for this call from the driver (NaN: not read yet),
+    /// once the driver says when its calls begin (`tick`).
+    now: f64,
+    ticking: bool,
     /// Transitions of observed tasks, waiting for the driver.
     outbox: Vec<(TaskId, TaskTransition)>,
     /// Watched tasks whose state changed, waiting to be told to the makes.
@@ -159,6 +163,8 @@ impl Graph {
             front_ord: 0,
             epoch: 0,
             clock,
+            now: f64::NAN,
+            ticking: false,
             outbox: Vec::new(),
             changed: VecDeque::new(),
             log: history::Log::default(),
@@ -169,6 +175,29 @@ impl Graph {
 
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;
+    }
+
+    /// A call from the driver begins: transitions from here to the next
+    /// `tick` share one reading of the clock, taken at the first of them.
+    /// In wasm the clock is `Date.now` behind an import, which cost more
+    /// than the rest of a transition; a driver's call runs no user code,
+    /// so its transitions happen within the same millisecond or so.
+    /// A graph never ticked reads the clock at every transition.
+    pub fn tick(&mut self) {
+        self.ticking = true;
+        self.now = f64::NAN;
+    }
+
+    /// The time of a transition (see `tick`).
+    fn now(&mut self) -> f64 {
+        if !self.now.is_nan() {
+            return self.now;
+        }
+        let now = (self.clock)();
+        if self.ticking {
+            self.now = now;
+        }
+        now
     }
 
     /// Number of live tasks.
@@ -292,10 +321,11 @@ impl Graph {
         for id in dying {
             self.free_slot(id);
         }
+        self.tidy_log();
     }
 
     /// Drops a task's node (its edges are already handled) and lets its
-    /// slot be reused; its history goes now.
+    /// slot be reused; its history is dead (`tidy_log` once all are freed).
     fn free_slot(&mut self, id: TaskId) {
         self.forget_history(id);
         self.nodes[id.index()] = None;
@@ -351,6 +381,7 @@ impl Graph {
                 self.free_slot(id);
             }
         }
+        self.tidy_log();
         dying.len()
     }
 
@@ -550,15 +581,19 @@ impl Graph {
         extra: Extra,
         observed: bool,
     ) {
-        let transition = Transition {
-            old_state,
-            new_state,
-            event,
-            when: (self.clock)(),
-            extra,
-        };
-        self.log_transition(id, &transition);
+        let when = self.now();
+        let code = history::code(old_state, new_state, event, &extra);
+        if let Some(Some(node)) = self.nodes.get_mut(id.index()) {
+            node.history = self.log.push(node.history, when, code, &extra.tasks);
+        }
         if observed {
+            let transition = Transition {
+                old_state,
+                new_state,
+                event,
+                when,
+                extra,
+            };
             self.outbox.push((id, transition));
         }
     }

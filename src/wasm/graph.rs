@@ -16,7 +16,11 @@ thread_local! {
 /// Runs `f` on the instance's graph. Nothing in `f` calls into JS, so the
 /// borrow cannot be re-entered.
 pub(crate) fn with_graph<R>(f: impl FnOnce(&mut Graph) -> R) -> R {
-    GRAPH.with(|g| f(&mut g.borrow_mut()))
+    GRAPH.with(|g| {
+        let mut g = g.borrow_mut();
+        g.tick();
+        f(&mut g)
+    })
 }
 
 /// Runs `f` and turns its error into the package's JS error.
