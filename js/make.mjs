@@ -4,7 +4,7 @@
 
 import { makeAbort, makeEnd, makeError, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { describe, taskInComponent, tasksIn } from './registry.mjs';
-import { changeCount, changed, far, flush, nearAll, nextChange, runTask, S, setReporting, sleep } from './runtime.mjs';
+import { changeCount, changed, clock, far, flush, fresh, markTimed, nearAll, nextChange, runTask, S, setReporting, sleep } from './runtime.mjs';
 import { Task } from './task.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
@@ -119,7 +119,8 @@ class MakeRun {
     const local = this._local;
     for (;;) {
       const before = changeCount();
-      const count = makeSteps(this._handle, stopAtYield);
+      const count = makeSteps(this._handle, stopAtYield, fresh());
+      markTimed();
       // onTransition is told of discovered tasks' transitions in the
       // flush below: know their Task objects first.
       if (this._options.onTransition !== undefined) this._discover(count);
@@ -145,6 +146,7 @@ class MakeRun {
             break;
           case ENQUEUE: {
             const task = local[id];
+            clock.user++;
             const queued = queue(() => runQueued(task));
             if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
             break;
@@ -219,6 +221,7 @@ class MakeRun {
   }
 
   async _next() {
+    clock.user++; // the caller's code ran since the last step
     if (this._status === 'new') this._start();
     for (;;) {
       if (this._yields.length > 0) return { value: this._yields.shift(), done: false };

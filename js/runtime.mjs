@@ -52,6 +52,35 @@ function errorFromCore(className, kind, message, taskId, taskIds) {
   return new FSMError(message, { fsm: task });
 }
 
+// ---- when user code has run ------------------------------------------
+
+// The core reads the clock once per call from JS (`Graph::tick`): on this
+// machine Date.now costs more than the rest of a transition. A make's
+// next call may keep the time of the call before when no user code ran
+// in between (`fresh`): `clock.user` counts the calls of user code we
+// make, `clock.timed` is its value at the last call into the core that
+// read the time, forgotten when the microtask queue moves on (other code
+// may then have run).
+export const clock = { user: 0, timed: -1 };
+let untimeQueued = false;
+
+function untime() {
+  untimeQueued = false;
+  clock.timed = -1;
+}
+
+/** A call into the core has just read the time (or kept it). */
+export function markTimed() {
+  clock.timed = clock.user;
+  if (!untimeQueued) {
+    untimeQueued = true;
+    queueMicrotask(untime);
+  }
+}
+
+/** Whether user code may have run since the core last read the time. */
+export const fresh = () => clock.user !== clock.timed;
+
 // ---- transitions and callbacks ----------------------------------------
 
 let observed = 0; // tasks whose transitions Rust puts in its outbox
@@ -205,6 +234,7 @@ export function flush() {
 
 /** Calls a transition callback; what it throws goes to the error handler. */
 export function call(callback, task, transition) {
+  clock.user++;
   try {
     callback(task, transition);
   } catch (error) {
@@ -309,6 +339,7 @@ export function runTask(task) {
   if (x?.controller?.signal.aborted) x.controller = undefined; // a fresh signal per attempt
   let value;
   let then;
+  clock.user++;
   try {
     value = task._func.apply(task, task._args);
     if (value !== null && (typeof value === 'object' || typeof value === 'function')) then = value.then;
@@ -346,6 +377,7 @@ function finishReturned(task, run, value, direct) {
     }
   }
   if (taskFinish(task._id, how) === S.DONE) task._result = value;
+  markTimed();
   changed(direct);
 }
 
@@ -353,5 +385,6 @@ function finishThrew(task, run, error, direct) {
   if (run !== task._runs) return;
   const how = error instanceof CancellationError ? 3 : 2;
   if (taskFinish(task._id, how) === S.FAILED) extras(task).error = error;
+  markTimed();
   changed(direct);
 }

@@ -14,11 +14,19 @@ thread_local! {
 }
 
 /// Runs `f` on the instance's graph. Nothing in `f` calls into JS, so the
-/// borrow cannot be re-entered.
+/// borrow cannot be re-entered. Its transitions read the clock afresh.
 pub(crate) fn with_graph<R>(f: impl FnOnce(&mut Graph) -> R) -> R {
+    graph_call(true, f)
+}
+
+/// `with_graph`; with `tick` false, its transitions keep the time of the
+/// call before (the caller knows no user code has run since).
+pub(crate) fn graph_call<R>(tick: bool, f: impl FnOnce(&mut Graph) -> R) -> R {
     GRAPH.with(|g| {
         let mut g = g.borrow_mut();
-        g.tick();
+        if tick {
+            g.tick();
+        }
         f(&mut g)
     })
 }

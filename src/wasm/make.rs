@@ -7,7 +7,7 @@
 //! either side and no second call to free it.
 
 use super::errors::task_error;
-use super::graph::{ids, raw, try_graph, with_graph};
+use super::graph::{graph_call, ids, raw, try_graph, with_graph};
 use crate::error::TaskError;
 use crate::idmap::IdHasher;
 use crate::make::{MakeId, MakeOptions, Step};
@@ -86,8 +86,10 @@ pub fn make_start(
 /// time; and after starting a task whose function may finish
 /// synchronously, so that its outcome is known before anything else
 /// starts (as if one step were taken at a time).
+/// `fresh`: user code may have run since the last call into the core, so
+/// the clock must be read again (see `Graph::tick`).
 #[wasm_bindgen(js_name = makeSteps)]
-pub fn make_steps(handle: u32, stop_at_yield: bool) -> u32 {
+pub fn make_steps(handle: u32, stop_at_yield: bool, fresh: bool) -> u32 {
     let Some((id, mut out)) = MAKES.with(|m| {
         let mut m = m.borrow_mut();
         let active = m.active.get_mut(&handle)?;
@@ -97,7 +99,7 @@ pub fn make_steps(handle: u32, stop_at_yield: bool) -> u32 {
     };
     out.clear();
     let max = out.capacity() / 4;
-    with_graph(|g| {
+    graph_call(fresh, |g| {
         for _ in 0..max {
             let (kind, task, via, index) = match g.make_next(id) {
                 Step::Wait => (WAIT, 0, 0, 0),
