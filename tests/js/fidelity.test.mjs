@@ -3,7 +3,7 @@
 // option followRequired, and legible text on dark SVG fills.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Task, make, makeNow } from 'taskqueue-wasm';
+import { FSM, FSMError, Task, make, makeNow } from 'taskqueue-wasm';
 import { deferred, sleep } from './helpers.mjs';
 
 const noop = () => {};
@@ -68,4 +68,26 @@ test('failFast: tasks already running finish, nothing new starts', async () => {
   assert.equal(running.state, 'DONE');
   assert.equal(running.result, 'kept');
   assert.equal(waiting.state, 'PENDING');
+});
+
+// ---- FSM tables (SPEC §1) ----------------------------------------------------
+
+test('new FSM refuses a table whose transition names an undeclared state, naming the transition', () => {
+  assert.throws(
+    () => new FSM('a', { a: { go: 'zzz' } }),
+    (e) => e instanceof FSMError && e.message === "transition 'a' --go--> 'zzz' names state 'zzz', which the table does not declare",
+  );
+  // Every transition is checked, not only those from the initial state.
+  assert.throws(
+    () => new FSM('OFF', { OFF: { on: 'ON' }, ON: { off: 'OFF', break: 'BROKEN' } }, { history: true }),
+    (e) => e instanceof FSMError && /'ON' --break--> 'BROKEN'/.test(e.message),
+  );
+  assert.throws(() => new FSM(undefined, { a: { go: 'zzz' } }), FSMError);
+  // Declared, if only with an empty row, a dead end is fine.
+  const fsm = new FSM('OFF', { OFF: { on: 'ON' }, ON: { off: 'OFF', break: 'BROKEN' }, BROKEN: {} });
+  assert.equal(fsm.event('on'), 'ON');
+  assert.equal(fsm.event('break'), 'BROKEN');
+  assert.deepEqual(fsm.events, []);
+  // Drawing a table does not make a machine: a typo can still be seen.
+  assert.equal(FSM.transitionsAsDot({ a: { go: 'zzz' } }), 'digraph {\n  a->zzz[label=go];\n}');
 });
