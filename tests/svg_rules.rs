@@ -109,7 +109,7 @@ fn tasks_svg_has_graphvizs_structure_with_data_attributes() {
 #[test]
 fn the_svg_size_and_paths_match_the_layout() {
     let (g, t) = graph();
-    let drawing = tasks_layout(&g, &[t[0]], true).unwrap();
+    let drawing = tasks_layout(&g, &[t[0]], &follow()).unwrap();
     let svg = tasks_as_svg(&g, &[t[0]], None, &follow()).unwrap();
     let geometry = &drawing.geometry;
     let w = (geometry.width * 100.0).round() / 100.0;

@@ -3,7 +3,7 @@
 // option followRequired, and legible text on dark SVG fills.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FSM, FSMError, Task, make, makeNow } from 'taskqueue-wasm';
+import { FSM, FSMError, Task, TaskQueue, make, makeNow, tasksAsDot, tasksAsSvg, tasksLayout } from 'taskqueue-wasm';
 import { deferred, sleep } from './helpers.mjs';
 
 const noop = () => {};
@@ -90,4 +90,95 @@ test('new FSM refuses a table whose transition names an undeclared state, naming
   assert.deepEqual(fsm.events, []);
   // Drawing a table does not make a machine: a typo can still be seen.
   assert.equal(FSM.transitionsAsDot({ a: { go: 'zzz' } }), 'digraph {\n  a->zzz[label=go];\n}');
+});
+
+// ---- drawing: followRequired (SPEC §5, §7a) --------------------------------
+
+/** fetch and config <- build <- notify; build also blocks report. */
+function pipeline() {
+  const fetch = new Task('fetch', noop);
+  const config = new Task('config', noop);
+  const build = new Task('build', noop);
+  const notify = new Task('notify', noop);
+  const report = new Task('report', noop);
+  build.require(fetch);
+  build.require(config);
+  notify.require(build);
+  report.require(build);
+  return { fetch, config, build, notify, report };
+}
+
+/** The task ids of the DOT node lines, in order. */
+const nodeIds = (dot) => [...dot.matchAll(/^ {2}(\d+)\[/gm)].map((m) => Number(m[1]));
+const svgIds = (svg) => [...svg.matchAll(/class="node" data-task-id="(\d+)"/g)].map((m) => Number(m[1]));
+
+test('tasksAsSvg([notify], {followRequired: true}) draws the prerequisites, transitively', () => {
+  const { fetch, config, build, notify } = pipeline();
+  const svg = tasksAsSvg([notify], { followRequired: true });
+  assert.deepEqual(svgIds(svg).sort(), [fetch.id, config.id, build.id, notify.id].sort());
+  assert.equal(svg.match(/class="edge"/g).length, 3, 'fetch->build, config->build, build->notify');
+  assert.deepEqual(svgIds(tasksAsSvg([notify])), [notify.id], 'without it, only the given task');
+  const layout = tasksLayout([notify], { followRequired: true });
+  assert.deepEqual(layout.nodes.map((n) => n.task), [notify, build, config, fetch]);
+});
+
+test('followRequired: the DOT lines come in a fixed order, after the given tasks', () => {
+  const { fetch, config, build, notify, report } = pipeline();
+  // notify; then its prerequisite build; then build's, sorted by name:
+  // config, fetch. Each node line is followed by its edges to the tasks
+  // it blocks, sorted by name (report is not drawn, its edge is).
+  assert.equal(tasksAsDot([notify], 'p', { followRequired: true }), [
+    'digraph p {',
+    `  ${notify.id}[style=filled,fillcolor=white,label="notify\\nPENDING"];`,
+    `  ${build.id}[style=filled,fillcolor=white,label="build\\nPENDING"];`,
+    `  ${build.id}->${notify.id};`,
+    `  ${build.id}->${report.id};`,
+    `  ${config.id}[style=filled,fillcolor=white,label="config\\nPENDING"];`,
+    `  ${config.id}->${build.id};`,
+    `  ${fetch.id}[style=filled,fillcolor=white,label="fetch\\nPENDING"];`,
+    `  ${fetch.id}->${build.id};`,
+    '}',
+  ].join('\n'));
+  // Both ways from build: what it blocks (notify, report), then what it
+  // requires (config, fetch); each task once.
+  const both = { followBlocking: true, followRequired: true };
+  assert.deepEqual(nodeIds(tasksAsDot([build], both)), [build, notify, report, config, fetch].map((t) => t.id));
+  assert.deepEqual(nodeIds(tasksAsDot([fetch], both)), [fetch, build, notify, report, config].map((t) => t.id));
+  assert.equal(tasksAsDot([build], both), tasksAsDot([build], both), 'deterministic');
+});
+
+test('followRequired works for task.asDot and TaskQueue#asDot', () => {
+  const { fetch, config, build, notify } = pipeline();
+  assert.deepEqual(nodeIds(notify.asDot('n', { followRequired: true })), [notify, build, config, fetch].map((t) => t.id));
+  assert.deepEqual(nodeIds(notify.asDot({ followRequired: true, sep: ' ' }).replaceAll(' ', '\n  ')), [notify, build, config, fetch].map((t) => t.id));
+  const q = new TaskQueue([notify]);
+  assert.deepEqual(nodeIds(q.asDot('q', { followRequired: true })), [notify, build, config, fetch].map((t) => t.id));
+  assert.deepEqual(nodeIds(q.asDot('q')), [notify.id]);
+});
+
+test('drawing options: unknown or ill-typed ones are clear TypeErrors', () => {
+  const { notify } = pipeline();
+  const cases = [
+    [() => tasksAsDot([notify], { followRequried: true }), /^unknown drawing option 'followRequried' \(known: followBlocking, followRequired, sep\)$/],
+    [() => tasksAsSvg([notify], 'g', { follow: true }), /^unknown drawing option 'follow'/],
+    [() => notify.asDot('n', { followRequired: 'yes' }), /^followRequired must be a boolean, got 'yes'$/],
+    [() => tasksAsDot([notify], { followBlocking: 1 }), /^followBlocking must be a boolean, got number 1$/],
+    [() => tasksAsDot([notify], { sep: 1 }), /^sep must be a string, got number 1$/],
+    [() => tasksAsDot([notify], 'g', 7), /^drawing options must be an object, got number 7$/],
+    [() => tasksLayout([notify], { followRequired: 0 }), /^followRequired must be a boolean, got number 0$/],
+    [() => tasksLayout([notify], { sep: ' ' }), /^unknown tasksLayout option 'sep' \(known: followBlocking, followRequired\)$/],
+    [() => new TaskQueue([notify]).asDot('q', { followRequired: null }), /^followRequired must be a boolean, got null$/],
+  ];
+  for (const [draw, message] of cases) assert.throws(draw, (e) => e instanceof TypeError && message.test(e.message), String(message));
+});
+
+test('followRequired walks a long chain without recursion', () => {
+  const n = 200_000;
+  const first = new Task('t0', noop);
+  const second = first.then('t1', noop);
+  let last = second;
+  for (let i = 2; i < n; i++) last = last.then(`t${i}`, noop);
+  const dot = tasksAsDot([last], { followRequired: true });
+  assert.equal(dot.match(/style=filled/g).length, n);
+  assert.ok(dot.endsWith(`  ${first.id}[style=filled,fillcolor=white,label="t0\\nPENDING"];\n  ${first.id}->${second.id};\n}`));
 });
