@@ -92,7 +92,8 @@ pub fn tasks_as_svg(
         svg.push_str("</title>");
         push_rect(&mut svg, b, state.colour(), 0.0);
         let lines: Vec<&str> = name.split('\n').chain([state.name()]).collect();
-        push_lines(&mut svg, b.centre(), &lines);
+        // Light text on the dark fills (FAILED, ABORT).
+        push_lines(&mut svg, b.centre(), &lines, state.colour());
         svg.push_str("</g>\n");
     }
     close(&mut svg);

@@ -182,3 +182,28 @@ test('followRequired walks a long chain without recursion', () => {
   assert.equal(dot.match(/style=filled/g).length, n);
   assert.ok(dot.endsWith(`  ${first.id}[style=filled,fillcolor=white,label="t0\\nPENDING"];\n  ${first.id}->${second.id};\n}`));
 });
+
+// ---- SVG legibility ----------------------------------------------------------
+
+/** The fill of each label line of a task's node (undefined: the default, black). */
+function labelFills(svg, task) {
+  const node = svg.match(new RegExp(`<g id="node${task.id}"[^]*?</g>`))?.[0] ?? '';
+  return [...node.matchAll(/<text([^>]*)>/g)].map((m) => /\sfill="([^"]*)"/.exec(m[1])?.[1]);
+}
+
+test('SVG labels are light on the dark fills (FAILED red, ABORT darkred) and stay dark on the others', () => {
+  const states = ['PREPARE', 'PENDING', 'QUEUED', 'RUNNING', 'DONE', 'FAILED', 'CANCELLED', 'ABORT'];
+  const tasks = states.map((state) => new Task(`in ${state}`, noop, { state }));
+  const svg = tasksAsSvg(tasks);
+  for (const task of tasks) {
+    const fills = labelFills(svg, task);
+    assert.equal(fills.length, 2, `${task.state}: name and state`);
+    const dark = task.state === 'FAILED' || task.state === 'ABORT';
+    for (const fill of fills) {
+      if (dark) assert.equal(fill, 'white', task.state);
+      else assert.ok(fill === undefined || fill === 'black', `${task.state}: ${fill}`);
+    }
+  }
+  assert.match(svg, new RegExp(`data-state="FAILED"><title>in FAILED</title><rect [^>]*fill="red"`));
+  assert.match(svg, new RegExp(`data-state="ABORT"><title>in ABORT</title><rect [^>]*fill="darkred"`));
+});
