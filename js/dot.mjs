@@ -4,6 +4,26 @@ import { dotOfTasks, svgOfTasks } from '../pkg/taskqueue_wasm.js';
 import { describe, tasksIn } from './registry.mjs';
 import { Task } from './task.mjs';
 
+const DOT_OPTIONS = ['followBlocking', 'followRequired', 'sep'];
+
+/**
+ * Reads drawing options: `followBlocking` and `followRequired` (booleans)
+ * and, where lines are written, `sep` (a string). Unknown keys and values
+ * of the wrong type are TypeErrors, so a typo is not silently ignored.
+ */
+export function readDrawOptions(options, known = DOT_OPTIONS, what = 'drawing') {
+  if (options === undefined || options === null) return { followBlocking: false, followRequired: false, sep: '\n' };
+  if (typeof options !== 'object') throw new TypeError(`${what} options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`unknown ${what} option '${key}' (known: ${known.join(', ')})`);
+  }
+  const { followBlocking = false, followRequired = false, sep = '\n' } = options;
+  if (typeof followBlocking !== 'boolean') throw new TypeError(`followBlocking must be a boolean, got ${describe(followBlocking)}`);
+  if (typeof followRequired !== 'boolean') throw new TypeError(`followRequired must be a boolean, got ${describe(followRequired)}`);
+  if (typeof sep !== 'string') throw new TypeError(`sep must be a string, got ${describe(sep)}`);
+  return { followBlocking, followRequired, sep };
+}
+
 /** Reads `(name?, options?)`, where a lone object is the options. */
 export function readDotArgs(name, options) {
   if (options === undefined && name !== null && typeof name === 'object') {
@@ -11,18 +31,20 @@ export function readDotArgs(name, options) {
     name = undefined;
   }
   if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
-  if (options !== undefined && options !== null && typeof options !== 'object') throw new TypeError(`drawing options must be an object, got ${describe(options)}`);
-  const { followBlocking = false, sep = '\n' } = options ?? {};
-  if (typeof sep !== 'string') throw new TypeError(`sep must be a string, got ${describe(sep)}`);
-  return { name: name ?? undefined, followBlocking: Boolean(followBlocking), sep };
+  return { name: name ?? undefined, ...readDrawOptions(options) };
 }
 
-/** The tasks as a DOT digraph (SPEC §5). */
+/**
+ * The tasks as a DOT digraph (SPEC §5). With `followBlocking` the tasks
+ * they block are drawn too, with `followRequired` their prerequisites,
+ * transitively, after the given tasks (the order is fixed: see `drawn` in
+ * src/dot.rs).
+ */
 export function tasksAsDot(tasks, name, options) {
   const list = tasksIn(tasks, 'tasksAsDot(tasks)', Task);
   const args = readDotArgs(name, options);
   const ids = Uint32Array.from(list, (t) => t._id);
-  return dotOfTasks(ids, args.name, args.followBlocking, args.sep);
+  return dotOfTasks(ids, args.name, args.followBlocking, args.followRequired, args.sep);
 }
 
 /**
@@ -32,5 +54,5 @@ export function tasksAsDot(tasks, name, options) {
 export function tasksAsSvg(tasks, name, options) {
   const list = tasksIn(tasks, 'tasksAsSvg(tasks)', Task);
   const args = readDotArgs(name, options);
-  return svgOfTasks(Uint32Array.from(list, (t) => t._id), args.name, args.followBlocking);
+  return svgOfTasks(Uint32Array.from(list, (t) => t._id), args.name, args.followBlocking, args.followRequired);
 }

@@ -4,16 +4,15 @@
 // at the user's own Task objects.
 
 import { layoutOfTasks } from '../pkg/taskqueue_wasm.js';
-import { describe, resolveIds, tasksIn } from './registry.mjs';
+import { resolveIds, tasksIn } from './registry.mjs';
+import { readDrawOptions } from './dot.mjs';
 import { Task } from './task.mjs';
 
 /** The boxes and edge curves of `tasksAsSvg`, as plain objects. */
 export function tasksLayout(tasks, options) {
   const list = tasksIn(tasks, 'tasksLayout(tasks)', Task);
-  if (options !== undefined && options !== null && typeof options !== 'object') {
-    throw new TypeError(`tasksLayout options must be an object, got ${describe(options)}`);
-  }
-  const flat = layoutOfTasks(Uint32Array.from(list, (t) => t._id), Boolean(options?.followBlocking));
+  const { followBlocking, followRequired } = readDrawOptions(options, ['followBlocking', 'followRequired'], 'tasksLayout');
+  const flat = layoutOfTasks(Uint32Array.from(list, (t) => t._id), followBlocking, followRequired);
   return decode(flat, list);
 }
 

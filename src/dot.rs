@@ -29,11 +29,17 @@ pub fn quote(s: &str) -> Cow<'_, str> {
     Cow::Owned(quoted)
 }
 
-/// Options of [`tasks_as_dot`].
+/// Options of [`tasks_as_dot`] (and of the SVG drawing and layout, which
+/// draw the same tasks; see [`drawn`] for the order).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DotOptions {
-    /// Draw the tasks that the given ones block too, after them.
+    /// Draw the tasks that the given ones block too, transitively, after
+    /// them.
     pub follow_blocking: bool,
+    /// Draw the tasks that the given ones require too (their
+    /// prerequisites), transitively, after them. With `follow_blocking`
+    /// as well, both directions are followed from every task drawn.
+    pub follow_required: bool,
     /// What joins the lines; a newline by default.
     pub sep: String,
 }
@@ -42,6 +48,7 @@ impl Default for DotOptions {
     fn default() -> Self {
         DotOptions {
             follow_blocking: false,
+            follow_required: false,
             sep: "\n".to_string(),
         }
     }
@@ -62,8 +69,9 @@ pub fn node_line(g: &Graph, t: TaskId) -> Result<String, TaskError> {
 
 /// The tasks as a DOT digraph: for each task, in the order given, its node
 /// line and then an edge `  ID->ID;` to each task it blocks, sorted by
-/// name; with `follow_blocking`, the blocked tasks are drawn too, after the
-/// given ones. Each task is drawn once.
+/// name; with `follow_blocking` the blocked tasks are drawn too, and with
+/// `follow_required` the prerequisites, after the given ones, in the order
+/// of [`drawn`]. Each task is drawn once.
 pub fn tasks_as_dot(
     g: &Graph,
     tasks: &[TaskId],
@@ -71,7 +79,7 @@ pub fn tasks_as_dot(
     options: &DotOptions,
 ) -> Result<String, TaskError> {
     let mut lines = vec![digraph_open(name)];
-    for (t, blocked) in drawn(g, tasks, options.follow_blocking)? {
+    for (t, blocked) in drawn(g, tasks, options)? {
         lines.push(node_line(g, t)?);
         let from = g.serial(t)?;
         for d in blocked {
@@ -83,28 +91,47 @@ pub fn tasks_as_dot(
 }
 
 /// The tasks to draw, in drawing order, each with the tasks it blocks
-/// sorted by name: the given ones first, then (with `follow_blocking`) the
-/// ones they block, breadth first; each task once.
+/// (its edges), sorted by name and then by DOT id.
+///
+/// The order, which fixes the order of the DOT lines: first the given
+/// tasks, in the order given (a task given twice is drawn at its first
+/// place); then, breadth first, the tasks reached from those drawn: for
+/// each task in drawing order, with `follow_blocking` the tasks it blocks,
+/// then with `follow_required` the tasks it requires, each list sorted by
+/// name and then by DOT id, leaving out tasks already drawn or waiting
+/// to be. Each task is drawn once; the walk is a queue, not recursion, so
+/// a chain of a million tasks is drawn like any other.
 pub(crate) fn drawn(
     g: &Graph,
     tasks: &[TaskId],
-    follow_blocking: bool,
+    options: &DotOptions,
 ) -> Result<Vec<(TaskId, Vec<TaskId>)>, TaskError> {
     let mut seen = HashSet::new();
     let mut queue: VecDeque<TaskId> = tasks.iter().copied().filter(|&t| seen.insert(t)).collect();
     let mut out = Vec::new();
     while let Some(t) = queue.pop_front() {
-        let mut keyed: Vec<(&str, u64, TaskId)> = g
-            .blocking_of(t)?
-            .iter()
-            .map(|&d| (g.name(d).unwrap_or(""), g.serial(d).unwrap_or(0), d))
-            .collect();
-        keyed.sort_unstable();
-        let blocked: Vec<TaskId> = keyed.into_iter().map(|(_, _, d)| d).collect();
-        if follow_blocking {
+        let blocked = by_name(g, g.blocking_of(t)?);
+        if options.follow_blocking {
             queue.extend(blocked.iter().copied().filter(|&d| seen.insert(d)));
+        }
+        if options.follow_required {
+            let required = by_name(g, g.required(t)?.to_vec());
+            queue.extend(required.into_iter().filter(|&p| seen.insert(p)));
         }
         out.push((t, blocked));
     }
     Ok(out)
+}
+
+/// The tasks sorted by name, then by DOT id (then by id, for tasks gone).
+fn by_name(g: &Graph, tasks: Vec<TaskId>) -> Vec<TaskId> {
+    if tasks.len() < 2 {
+        return tasks;
+    }
+    let mut keyed: Vec<(&str, u64, TaskId)> = tasks
+        .into_iter()
+        .map(|d| (g.name(d).unwrap_or(""), g.serial(d).unwrap_or(0), d))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, d)| d).collect()
 }

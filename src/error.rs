@@ -16,6 +16,12 @@ pub enum FsmError {
     UnknownState(String),
     /// The same event listed twice for one state.
     DuplicateEvent { state: String, event: String },
+    /// A transition leads to a state the table does not declare.
+    UndeclaredState {
+        source: String,
+        event: String,
+        destination: String,
+    },
     /// More than 65,535 states or events.
     TooLarge,
 }
@@ -34,6 +40,14 @@ impl fmt::Display for FsmError {
             FsmError::DuplicateEvent { state, event } => {
                 write!(f, "event '{event}' is listed twice for state '{state}'")
             }
+            FsmError::UndeclaredState {
+                source,
+                event,
+                destination,
+            } => write!(
+                f,
+                "transition '{source}' --{event}--> '{destination}' names state '{destination}', which the table does not declare"
+            ),
             FsmError::TooLarge => write!(f, "a table may have at most 65535 states and events"),
         }
     }

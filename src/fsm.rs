@@ -44,11 +44,17 @@ pub struct Table {
     /// Source states in table order (interning order also counts states
     /// first seen as destinations, so it is kept apart).
     sources: Vec<StateId>,
+    /// The first transition, in table order, whose destination is not a
+    /// source state: such a table can be drawn, but no machine is made
+    /// over it ([`Fsm::new`]).
+    undeclared: Option<(StateId, EventId, StateId)>,
 }
 
 impl Table {
     /// Builds a table from `(source, [(event, destination)])` rows.
-    /// States that only appear as destinations become states with no events.
+    /// States that only appear as destinations become states with no
+    /// events, so that a table with a typo can still be drawn; a machine
+    /// refuses such a table ([`Table::check`], called by [`Fsm::new`]).
     /// An event listed twice for one state is an error.
     pub fn new<'a, R, T>(rows: R) -> Result<Table, FsmError>
     where
@@ -74,7 +80,28 @@ impl Table {
                 row.push((e, d));
             }
         }
+        table.undeclared = table.sources.iter().find_map(|&s| {
+            table.rows[usize::from(s)]
+                .iter()
+                .find(|&&(_, d)| !table.sources.contains(&d))
+                .map(|&(e, d)| (s, e, d))
+        });
         Ok(table)
+    }
+
+    /// Whether every transition leads to a state the table declares (has
+    /// a row for, if only an empty one): a typo must not become a silent
+    /// dead end (SPEC §1). The error names the first transition, in table
+    /// order, that does not.
+    pub fn check(&self) -> Result<(), FsmError> {
+        match self.undeclared {
+            None => Ok(()),
+            Some((s, e, d)) => Err(FsmError::UndeclaredState {
+                source: self.state_name(s).to_string(),
+                event: self.event_name(e).to_string(),
+                destination: self.state_name(d).to_string(),
+            }),
+        }
     }
 
     fn intern_state(&mut self, name: &str) -> Result<StateId, FsmError> {
@@ -191,7 +218,10 @@ pub struct Fsm<X> {
 
 impl<X: Clone> Fsm<X> {
     /// A machine in `state` (by name; `None` leaves the state unset).
+    /// A table with a transition to a state it does not declare is
+    /// refused ([`Table::check`]).
     pub fn new(table: Rc<Table>, state: Option<&str>, history: bool) -> Result<Self, FsmError> {
+        table.check()?;
         let state = match state {
             None => None,
             Some(name) => Some(

@@ -142,7 +142,7 @@ fn svg_draws_every_task_in_its_own_box_with_labels_inside_and_escaped() {
         follow_blocking: true,
         ..DotOptions::default()
     };
-    let drawing = tasks_layout(&g, &[t[0]], true).unwrap();
+    let drawing = tasks_layout(&g, &[t[0]], &options).unwrap();
     let boxes = &drawing.geometry.nodes;
     assert_eq!(boxes.len(), 6);
     for (i, a) in boxes.iter().enumerate() {
@@ -167,4 +167,116 @@ fn svg_draws_every_task_in_its_own_box_with_labels_inside_and_escaped() {
     assert!(svg.contains("<title>a&lt;b &amp; &quot;c&quot;</title>"));
     assert!(!svg.contains("a<b"));
     assert!(svg.contains("data-state=\"PENDING\""));
+}
+
+/// a requires b and c (in that order), b requires d; e requires a.
+fn prerequisites() -> (Graph, Vec<taskqueue_wasm::TaskId>) {
+    let mut g = Graph::new();
+    let a = g.add_task("a", pending());
+    let c = g.add_task("c", pending());
+    let b = g.add_task("b", pending());
+    let d = g.add_task("d", pending());
+    let e = g.add_task("e", pending());
+    g.require(a, c).unwrap();
+    g.require(a, b).unwrap();
+    g.require(b, d).unwrap();
+    g.require(e, a).unwrap();
+    (g, vec![a, b, c, d, e])
+}
+
+/// The DOT ids of the node lines, in order.
+fn node_ids(dot: &str) -> Vec<&str> {
+    dot.lines()
+        .filter(|l| l.contains('['))
+        .map(|l| l.split('[').next().unwrap_or("").trim())
+        .collect()
+}
+
+#[test]
+fn follow_required_draws_prerequisites_transitively_after_the_given_tasks() {
+    let (g, t) = prerequisites();
+    let options = DotOptions {
+        follow_required: true,
+        ..DotOptions::default()
+    };
+    // a (1) is given; then its prerequisites sorted by name, b (3) and
+    // c (2); then b's, d (4). e (5), which requires a, is not drawn, but
+    // a's edge to it is, as for any task drawn.
+    let dot = tasks_as_dot(&g, &[t[0]], Some("deps"), &options).unwrap();
+    assert_eq!(
+        dot,
+        "digraph deps {
+  1[style=filled,fillcolor=white,label=\"a\\nPENDING\"];
+  1->5;
+  3[style=filled,fillcolor=white,label=\"b\\nPENDING\"];
+  3->1;
+  2[style=filled,fillcolor=white,label=\"c\\nPENDING\"];
+  2->1;
+  4[style=filled,fillcolor=white,label=\"d\\nPENDING\"];
+  4->3;
+}"
+    );
+}
+
+#[test]
+fn follow_required_and_follow_blocking_walk_both_ways_each_task_once() {
+    let (g, t) = prerequisites();
+    let (a, b, c, d, e) = (t[0], t[1], t[2], t[3], t[4]);
+    let both = DotOptions {
+        follow_blocking: true,
+        follow_required: true,
+        ..DotOptions::default()
+    };
+    // From b: b; what b blocks (a); what b requires (d); then from a:
+    // what a blocks (e), what a requires not yet drawn (c).
+    let dot = tasks_as_dot(&g, &[b], None, &both).unwrap();
+    let order: Vec<String> = [b, a, d, e, c]
+        .iter()
+        .map(|&t| g.serial(t).unwrap().to_string())
+        .collect();
+    assert_eq!(node_ids(&dot), order);
+    // Only one way: from b, blocking reaches a and e; required reaches d.
+    let blocking = DotOptions {
+        follow_blocking: true,
+        ..DotOptions::default()
+    };
+    let required = DotOptions {
+        follow_required: true,
+        ..DotOptions::default()
+    };
+    let ids = |ts: &[taskqueue_wasm::TaskId]| -> Vec<String> {
+        ts.iter()
+            .map(|&t| g.serial(t).unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        node_ids(&tasks_as_dot(&g, &[b], None, &blocking).unwrap()),
+        ids(&[b, a, e])
+    );
+    assert_eq!(
+        node_ids(&tasks_as_dot(&g, &[b], None, &required).unwrap()),
+        ids(&[b, d])
+    );
+    // Given tasks keep their place; the same drawing every time.
+    let again = tasks_as_dot(&g, &[e, d, e], None, &both).unwrap();
+    assert_eq!(node_ids(&again), ids(&[e, d, a, b, c]));
+    assert_eq!(again, tasks_as_dot(&g, &[e, d, e], None, &both).unwrap());
+}
+
+#[test]
+fn follow_required_applies_to_the_svg_drawing_and_its_layout() {
+    use taskqueue_wasm::svg::{tasks_as_svg, tasks_layout};
+    let (g, t) = prerequisites();
+    let options = DotOptions {
+        follow_required: true,
+        ..DotOptions::default()
+    };
+    let drawing = tasks_layout(&g, &[t[0]], &options).unwrap();
+    assert_eq!(drawing.tasks, vec![t[0], t[1], t[2], t[3]]);
+    assert_eq!(drawing.geometry.edges.len(), 3, "b->a, c->a, d->b");
+    let svg = tasks_as_svg(&g, &[t[0]], None, &options).unwrap();
+    assert_eq!(svg.matches("class=\"node\"").count(), 4);
+    assert_eq!(svg.matches("class=\"edge\"").count(), 3);
+    let plain = tasks_as_svg(&g, &[t[0]], None, &DotOptions::default()).unwrap();
+    assert_eq!(plain.matches("class=\"node\"").count(), 1);
 }

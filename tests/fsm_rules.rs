@@ -6,7 +6,9 @@ use std::rc::Rc;
 use taskqueue_wasm::fsm::{Callbacks, Fsm, On, Table};
 use taskqueue_wasm::local::Local;
 use taskqueue_wasm::state::{task_table, EVENTS, STATES, TRANSITIONS};
-use taskqueue_wasm::{Event, Extra, Graph, MakeOptions, TaskErrorKind, TaskOptions, TaskState};
+use taskqueue_wasm::{
+    Event, Extra, FsmError, Graph, MakeOptions, TaskErrorKind, TaskOptions, TaskState,
+};
 
 #[test]
 fn every_transition_of_the_table_is_allowed() {
@@ -202,6 +204,7 @@ fn light_table() -> Rc<Table> {
         Table::new([
             ("OFF", vec![("on", "ON"), ("break", "BROKEN")]),
             ("ON", vec![("off", "OFF")]),
+            ("BROKEN", vec![]),
         ])
         .unwrap(),
     )
@@ -306,6 +309,48 @@ fn a_table_lists_each_event_once_per_state() {
         error.to_string(),
         "event 'go' is listed twice for state 'A'"
     );
+}
+
+/// SPEC §1: a typo in a table must not become a silent dead end. The
+/// machine is refused when made, the error naming the first transition,
+/// in table order, that leads to a state the table does not declare.
+#[test]
+fn a_machine_refuses_a_table_whose_transition_names_an_undeclared_state() {
+    let table = Rc::new(Table::new([("a", vec![("go", "zzz")])]).unwrap());
+    let error = Fsm::<()>::new(table.clone(), Some("a"), false).unwrap_err();
+    assert_eq!(
+        error,
+        FsmError::UndeclaredState {
+            source: "a".to_string(),
+            event: "go".to_string(),
+            destination: "zzz".to_string(),
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "transition 'a' --go--> 'zzz' names state 'zzz', which the table does not declare"
+    );
+    // Refused with no initial state too: it is the table that is wrong.
+    assert!(Fsm::<()>::new(table.clone(), None, false).is_err());
+    // The table itself can still be drawn, typo and all.
+    assert_eq!(table.as_dot(None), "digraph {\n  a->zzz[label=go];\n}");
+
+    // The first offending transition in table order is named.
+    let table = Table::new([
+        ("A", vec![("ok", "B"), ("typo", "C"), ("other", "D")]),
+        ("B", vec![("back", "A"), ("far", "E")]),
+    ])
+    .unwrap();
+    assert_eq!(
+        table.check().unwrap_err().to_string(),
+        "transition 'A' --typo--> 'C' names state 'C', which the table does not declare"
+    );
+    // Declared with an empty row, a state is a valid dead end.
+    let table = Table::new([("a", vec![("go", "b")]), ("b", vec![])]).unwrap();
+    assert_eq!(table.check(), Ok(()));
+    let fsm = Fsm::<()>::new(Rc::new(table), Some("a"), false).unwrap();
+    assert_eq!(fsm.events(), vec!["go"]);
+    assert_eq!(task_table().unwrap().check(), Ok(()), "the task table");
 }
 
 #[test]

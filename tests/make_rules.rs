@@ -252,6 +252,111 @@ fn fail_fast_stops_after_the_first_given_task_not_done() {
     );
 }
 
+fn fail_fast() -> MakeOptions {
+    MakeOptions {
+        fail_fast: true,
+        ..MakeOptions::default()
+    }
+}
+
+/// SPEC §3, as the Python original does it: failFast stops when any task
+/// the make takes from its work queue ends other than DONE, prerequisites
+/// included; the dependents are left as they are, not failed.
+#[test]
+fn fail_fast_stops_at_a_failed_prerequisite_and_leaves_its_dependents_pending() {
+    let out = lines();
+    let mut local = Local::new();
+    let t0 = local.task("t0", fail("no"));
+    let t1 = local.then(t0, "t1", say(&out, "t1 ran")).unwrap();
+    let t2 = local.then(t1, "t2", say(&out, "t2 ran")).unwrap();
+    assert_eq!(
+        local.make(&[t2], fail_fast()).unwrap(),
+        Vec::<TaskId>::new()
+    );
+    assert_eq!(local.graph.state(t0).unwrap(), TaskState::Failed);
+    assert_eq!(local.graph.state(t1).unwrap(), TaskState::Pending);
+    assert_eq!(local.graph.state(t2).unwrap(), TaskState::Pending);
+    assert!(out.borrow().is_empty());
+    // Without failFast the dependents fail for their prerequisites.
+    assert_eq!(local.make(&[t2], MakeOptions::default()).unwrap(), vec![t2]);
+    assert_eq!(local.graph.state(t1).unwrap(), TaskState::Failed);
+    assert_eq!(local.graph.state(t2).unwrap(), TaskState::Failed);
+}
+
+#[test]
+fn fail_fast_stops_at_a_cancelled_prerequisite() {
+    let mut g = Graph::new();
+    let t0 = g.add_task("t0", TaskOptions::default());
+    let t1 = g.add_task("t1", TaskOptions::default());
+    g.require(t1, t0).unwrap();
+    let make = g.make_start(&[t1], fail_fast()).unwrap();
+    let first = steps(&mut g, make);
+    assert_eq!(runs(&first), vec![(t0, 1)]);
+    g.cancel(t0).unwrap();
+    g.finish(t0, 1, DONE).unwrap();
+    assert_eq!(g.state(t0).unwrap(), TaskState::Cancelled);
+    assert_eq!(steps(&mut g, make), vec![Step::Finished]);
+    assert_eq!(g.state(t1).unwrap(), TaskState::Pending);
+    g.make_end(make);
+}
+
+#[test]
+fn fail_fast_yields_the_failed_given_task_after_those_that_settled_before_it() {
+    let mut local = Local::new();
+    let a = local.task("a", ok());
+    let b = local.task("b", fail("no"));
+    let c = local.task("c", ok());
+    let made = local.make(&[a, b, c], fail_fast()).unwrap();
+    assert_eq!(names(&local, &made), vec!["a", "b"]);
+    assert_eq!(local.graph.state(c).unwrap(), TaskState::Pending);
+}
+
+#[test]
+fn fail_fast_lets_running_tasks_finish_and_starts_nothing_new() {
+    let mut g = Graph::new();
+    let a = g.add_task("a", TaskOptions::default());
+    let b = g.add_task("b", TaskOptions::default());
+    let c = g.add_task("c", TaskOptions::default());
+    let d = g.add_task("d", TaskOptions::default());
+    let make = g
+        .make_start(
+            &[a, b, c, d],
+            MakeOptions {
+                concurrency: 2,
+                ..fail_fast()
+            },
+        )
+        .unwrap();
+    let first = steps(&mut g, make);
+    assert_eq!(runs(&first), vec![(a, 1), (b, 1)]);
+    g.finish(a, 1, THREW).unwrap();
+    // a is yielded, then the make stops: c and d never start, b runs on.
+    assert_eq!(steps(&mut g, make), vec![Step::Yield(a), Step::Finished]);
+    assert_eq!(g.state(b).unwrap(), TaskState::Running);
+    assert_eq!(g.state(c).unwrap(), TaskState::Pending);
+    g.make_end(make);
+    assert_eq!(g.finish(b, 1, DONE).unwrap(), Some(TaskState::Done));
+    assert_eq!(g.state(d).unwrap(), TaskState::Pending);
+}
+
+#[test]
+fn fail_fast_stops_when_a_prerequisite_running_elsewhere_fails() {
+    let mut g = Graph::new();
+    let p = g.add_task("p", TaskOptions::default());
+    let q = g.add_task("q", TaskOptions::default());
+    let t = g.add_task("t", TaskOptions::default());
+    g.require(t, p).unwrap();
+    g.require(t, q).unwrap();
+    let attempt = g.dispatch(p).unwrap();
+    let make = g.make_start(&[t], fail_fast()).unwrap();
+    let first = steps(&mut g, make);
+    assert_eq!(runs(&first), vec![(q, 1)]);
+    g.finish(p, attempt, THREW).unwrap();
+    assert_eq!(steps(&mut g, make), vec![Step::Finished]);
+    assert_eq!(g.state(t).unwrap(), TaskState::Pending);
+    g.make_end(make);
+}
+
 #[test]
 fn each_given_task_is_yielded_once_even_if_given_twice() {
     let mut local = Local::new();

@@ -6,7 +6,7 @@
 //! while makes run. After every step the core and the model agree on every task, and
 //! every transition the make engine makes is the one SPEC §3 asks for.
 //!
-//! 11,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
+//! 13,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
 //! times as many.
 
 mod common;
@@ -21,7 +21,7 @@ use proptest::test_runner::Config;
 use taskqueue_wasm::MakeOptions;
 
 /// Cases per property; their sum is what a CI run checks.
-const CASES: [u32; 4] = [3_000, 2_500, 2_500, 3_000];
+const CASES: [u32; 5] = [3_000, 2_500, 2_500, 3_000, 2_000];
 
 fn config(cases: u32) -> Config {
     let long = std::env::var_os("TASKQUEUE_LONG").is_some_and(|v| v == "1");
@@ -160,6 +160,53 @@ proptest! {
                 (false, true) => prop_assert!(state == end || state == "PENDING", "t{} is {}", t, state),
                 (false, false) => prop_assert!(state == "DONE" || state == "PENDING", "t{} is {}", t, state),
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES[4]))]
+
+    /// SPEC §3, failFast as the Python original does it: when a task the
+    /// make needs fails (or is cancelled), the make stops there. Every
+    /// task that requires it stays PENDING (not failed or cancelled for
+    /// its prerequisites), and every task yielded is DONE but that one.
+    /// (The harness checks at each step that nothing starts after it.)
+    #[test]
+    fn fail_fast_stops_at_the_first_task_not_done_and_leaves_its_dependents(
+        n in 1usize..14,
+        pairs in vec((any::<u8>(), any::<u8>()), 0..40),
+        mask in any::<u32>(),
+        bad in any::<u8>(),
+        cancelled in any::<bool>(),
+        queue in any::<bool>(),
+        concurrency in 0u8..4,
+        seed in any::<u64>(),
+    ) {
+        let mut h = dag(n, &pairs);
+        let bad = usize::from(bad) % n;
+        let given = given(n, mask);
+        let k = h.start(&given, make_options(queue, concurrency, true));
+        let mut rng = Lcg(seed);
+        let (ending, end) = if cancelled {
+            (Ending::ThrewCancellation, "CANCELLED")
+        } else {
+            (Ending::Threw, "FAILED")
+        };
+        h.drain(&mut |n| rng.below(n), &mut |t| if t == bad { ending } else { Ending::Returned });
+        let needed = h.m.closure(&given);
+        if needed[bad] {
+            prop_assert_eq!(h.state(bad), end, "t{} runs before anything stops the make", bad);
+            prop_assert!(h.makes[k].must_stop, "the make saw t{} end", bad);
+        }
+        for t in (0..n).filter(|&t| t != bad && h.m.reaches(t, bad)) {
+            prop_assert_eq!(h.state(t), "PENDING", "t{} requires t{}", t, bad);
+        }
+        for &t in &h.makes[k].yielded {
+            prop_assert!(t == bad || h.state(t) == "DONE", "yielded t{} is {}", t, h.state(t));
+        }
+        if !needed[bad] {
+            prop_assert_eq!(h.makes[k].yielded.len(), h.makes[k].given.len());
         }
     }
 }

@@ -100,3 +100,34 @@ fn the_dependents_of_a_hub_are_freed_together_in_linear_time() {
     assert!(!g.is_blocked(sink).unwrap());
     assert_eq!(g.len(), 2);
 }
+
+#[test]
+fn a_chain_of_a_million_tasks_is_drawn_following_prerequisites() {
+    use taskqueue_wasm::dot::{tasks_as_dot, DotOptions};
+    let mut g = Graph::new();
+    let first = g.add_task("t0", TaskOptions::default());
+    let mut last = first;
+    for i in 1..MILLION {
+        let t = g.add_task(&format!("t{i}"), TaskOptions::default());
+        g.require(t, last).unwrap();
+        last = t;
+    }
+    // Writes the logged edges into the dependents' lists (`blocking` does
+    // so first), as the JS binding does before drawing.
+    assert_eq!(g.blocking(first).unwrap().len(), 1);
+    let options = DotOptions {
+        follow_required: true,
+        ..DotOptions::default()
+    };
+    let dot = tasks_as_dot(&g, &[last], None, &options).unwrap();
+    // A node line and an edge line per task, but the last has no edge.
+    assert_eq!(dot.lines().count(), 2 * MILLION - 1 + 2);
+    assert!(dot.ends_with("t0\\nPENDING\"];\n  1->2;\n}"));
+    let both = DotOptions {
+        follow_blocking: true,
+        ..options
+    };
+    let middle = g.required(g.required(last).unwrap()[0]).unwrap()[0];
+    let dot = tasks_as_dot(&g, &[middle], None, &both).unwrap();
+    assert_eq!(dot.matches("style=filled").count(), MILLION);
+}

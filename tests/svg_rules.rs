@@ -109,7 +109,7 @@ fn tasks_svg_has_graphvizs_structure_with_data_attributes() {
 #[test]
 fn the_svg_size_and_paths_match_the_layout() {
     let (g, t) = graph();
-    let drawing = tasks_layout(&g, &[t[0]], true).unwrap();
+    let drawing = tasks_layout(&g, &[t[0]], &follow()).unwrap();
     let svg = tasks_as_svg(&g, &[t[0]], None, &follow()).unwrap();
     let geometry = &drawing.geometry;
     let w = (geometry.width * 100.0).round() / 100.0;
@@ -195,4 +195,54 @@ fn a_transition_table_is_drawn_with_event_labels_and_loops() {
     assert!(svg.contains("data-state=\"CANCELLED\""));
     assert!(svg.contains("<title>task states</title>"));
     assert_eq!(svg, table.as_svg(Some("task states")));
+}
+
+/// The `fill` of each `<text>` of the node of the task with this DOT id
+/// (`None`: no fill attribute, the SVG default, black).
+fn text_fills(svg: &str, id: u64) -> Vec<Option<String>> {
+    let start = svg
+        .find(&format!("data-task-id=\"{id}\""))
+        .expect("the node is drawn");
+    let node = &svg[start..start + svg[start..].find("</g>").unwrap_or(0)];
+    node.split("<text")
+        .skip(1)
+        .map(|text| {
+            let tag = &text[..text.find('>').unwrap_or(text.len())];
+            tag.split(" fill=\"")
+                .nth(1)
+                .map(|rest| rest[..rest.find('"').unwrap_or(0)].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn labels_are_light_on_the_dark_fills_and_dark_on_the_others() {
+    let mut g = Graph::new();
+    let tasks: Vec<_> = taskqueue_wasm::state::STATES
+        .into_iter()
+        .map(|state| {
+            let options = TaskOptions {
+                state,
+                ..TaskOptions::default()
+            };
+            (state, g.add_task("two\nlines", options))
+        })
+        .collect();
+    let ids: Vec<_> = tasks.iter().map(|&(_, t)| t).collect();
+    let svg = tasks_as_svg(&g, &ids, None, &DotOptions::default()).unwrap();
+    well_formed(&svg);
+    for (state, t) in tasks {
+        let fills = text_fills(&svg, g.serial(t).unwrap());
+        assert_eq!(fills.len(), 3, "{state:?}: name lines and state");
+        let light = matches!(state, TaskState::Failed | TaskState::Abort);
+        let expected = light.then(|| "white".to_string());
+        assert!(
+            fills.iter().all(|f| *f == expected),
+            "{state:?} ({}): {fills:?}",
+            state.colour()
+        );
+    }
+    // The transition table's states are white boxes with dark text.
+    let table = Table::new([("FAILED", vec![("retry", "PENDING")]), ("PENDING", vec![])]).unwrap();
+    assert!(!table.as_svg(None).contains("fill=\"white\" x="));
 }

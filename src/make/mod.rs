@@ -26,7 +26,12 @@ use entry::{Mark, Waiter, NONE};
 /// Options of a make.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct MakeOptions {
-    /// Stop once a given task ends in a state other than DONE.
+    /// Stop as soon as any task this make takes from its work list (a
+    /// given task, or a prerequisite it makes or waits for) ends in a
+    /// state other than DONE, as the Python original does: that task is
+    /// still yielded if given (after the given tasks that settled before
+    /// it), its dependents are left as they are, tasks already running
+    /// finish, and nothing new starts.
     pub fail_fast: bool,
     /// Hand ready tasks to the driver's queue (`queue` → QUEUED) instead of
     /// running them (`dispatch` → RUNNING).
@@ -108,7 +113,7 @@ pub struct Make {
     remaining: usize,
     work: Vec<TaskId>,
     ready: VecDeque<TaskId>,
-    yields: VecDeque<(TaskId, TaskState)>,
+    yields: VecDeque<TaskId>,
     discovered: VecDeque<(TaskId, TaskId, u32)>,
     waits: Vec<Waiter>,
     /// Counts `wait_for` calls, to order the tasks released together.
@@ -120,6 +125,9 @@ pub struct Make {
     in_flight: usize,
     /// Reports the transitions of its tasks (see `Graph::make_report`).
     reporting: bool,
+    /// failFast: a task of this make ended other than DONE. The yields
+    /// already due are handed out, then the make finishes.
+    failing: bool,
     stopped: bool,
     error: Option<TaskError>,
 }
@@ -143,6 +151,7 @@ impl Make {
             unsettled: Vec::new(),
             in_flight: 0,
             reporting: false,
+            failing: false,
             stopped: false,
             error: None,
         };
@@ -182,14 +191,11 @@ impl Make {
             if let Some((task, via, index)) = self.discovered.pop_front() {
                 return Step::Discover { task, via, index };
             }
-            if let Some((t, state)) = self.yields.pop_front() {
+            if let Some(t) = self.yields.pop_front() {
                 self.remaining -= 1;
-                if self.options.fail_fast && state != TaskState::Done {
-                    self.stopped = true;
-                }
                 return Step::Yield(t);
             }
-            if self.remaining == 0 {
+            if self.remaining == 0 || self.failing {
                 self.stopped = true;
                 return Step::Finished;
             }
@@ -387,7 +393,13 @@ impl Make {
 
     /// `t` completed or was cancelled: yield it if given, and let the tasks
     /// waiting for it go on once all their prerequisites have settled.
+    ///
+    /// failFast: if `t` ended other than DONE, the make stops here. `t`
+    /// is still yielded if given (the original yields, then returns), but
+    /// nothing that settles after it is, and its waiters are not released:
+    /// its dependents stay as they are.
     fn settle(&mut self, g: &mut Graph, t: TaskId) {
+        let failing = self.failing;
         let Some(entry) = self.entry_mut(g, t) else {
             return;
         };
@@ -396,7 +408,7 @@ impl Make {
             return;
         }
         entry.mark = Mark::Settled;
-        let yields = entry.given && !entry.yielded;
+        let yields = entry.given && !entry.yielded && !failing;
         entry.yielded |= yields;
         let next = std::mem::replace(&mut entry.waiters, NONE);
         let awaited = std::mem::take(&mut entry.awaited);
@@ -404,10 +416,12 @@ impl Make {
             self.in_flight -= 1;
         }
         if yields {
-            let state = g.state(t).unwrap_or(TaskState::Failed);
-            self.yields.push_back((t, state));
+            self.yields.push_back(t);
         }
-        if awaited {
+        if self.options.fail_fast && g.state(t).ok() != Some(TaskState::Done) {
+            self.failing = true;
+        }
+        if awaited && !self.failing {
             self.release_waiters(g, t, next);
         }
     }

@@ -6,6 +6,9 @@ use super::{close, open, push_edge_shapes, push_escaped, push_int, push_lines, p
 use crate::fsm::Table;
 use crate::layout::{layout, text, Geometry, Input};
 
+/// States of a table carry no meaning a colour could show: white boxes.
+const STATE_FILL: &str = "white";
+
 /// The table's states (in table order) and its transitions laid out;
 /// edge `k` of the geometry is transition `k` of `Table::transitions`.
 pub fn transitions_layout(table: &Table) -> Geometry {
@@ -39,7 +42,8 @@ pub fn transitions_as_svg(table: &Table, name: Option<&str>) -> String {
         svg.push_str("</title>");
         push_edge_shapes(&mut svg, e);
         if let Some(at) = e.label_pos {
-            push_lines(&mut svg, at, &[table.event_name(event)]);
+            // Edge labels sit on the page's (white) background.
+            push_lines(&mut svg, at, &[table.event_name(event)], "white");
         }
         svg.push_str("</g>\n");
     }
@@ -51,8 +55,8 @@ pub fn transitions_as_svg(table: &Table, name: Option<&str>) -> String {
         svg.push_str("\"><title>");
         push_escaped(&mut svg, state);
         svg.push_str("</title>");
-        push_rect(&mut svg, b, "white", 10.0);
-        push_lines(&mut svg, b.centre(), &[state.as_str()]);
+        push_rect(&mut svg, b, STATE_FILL, 10.0);
+        push_lines(&mut svg, b.centre(), &[state.as_str()], STATE_FILL);
         svg.push_str("</g>\n");
     }
     close(&mut svg);

@@ -124,11 +124,28 @@ pub(crate) fn push_rect(out: &mut String, b: &NodeBox, fill: &str, rx: f64) {
     out.push_str("\" stroke=\"black\"/>");
 }
 
-/// Lines of text centred on `(x, y)`, one `<text>` per line.
-pub(crate) fn push_lines(out: &mut String, (x, y): (f64, f64), lines: &[&str]) {
+/// The colour of text written on a box filled with `fill`: light on the
+/// dark fills (FAILED red, ABORT darkred), where black text is hard to
+/// read; `None` (the SVG default, black) on the others.
+pub(crate) fn text_colour(fill: &str) -> Option<&'static str> {
+    match fill {
+        "red" | "darkred" => Some("white"),
+        _ => None,
+    }
+}
+
+/// Lines of text centred on `(x, y)`, one `<text>` per line, in the
+/// colour that reads on a box filled with `on` ([`text_colour`]).
+pub(crate) fn push_lines(out: &mut String, (x, y): (f64, f64), lines: &[&str], on: &str) {
     let first = y - (lines.len() as f64 - 1.0) * text::LINE_HEIGHT / 2.0 + 0.35 * text::FONT_SIZE;
+    let colour = text_colour(on);
     for (i, line) in lines.iter().enumerate() {
         out.push_str("<text text-anchor=\"middle\"");
+        if let Some(colour) = colour {
+            out.push_str(" fill=\"");
+            out.push_str(colour);
+            out.push('"');
+        }
         push_attr(out, "x", x);
         push_attr(out, "y", first + i as f64 * text::LINE_HEIGHT);
         out.push('>');

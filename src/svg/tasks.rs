@@ -18,13 +18,14 @@ pub struct TasksLayout {
     pub geometry: Geometry,
 }
 
-/// Lays out the tasks that `tasks_as_dot` would draw.
+/// Lays out the tasks that `tasks_as_dot` would draw with these options
+/// (`sep` is not used), in the same order.
 pub fn tasks_layout(
     g: &Graph,
     tasks: &[TaskId],
-    follow_blocking: bool,
+    options: &DotOptions,
 ) -> Result<TasksLayout, TaskError> {
-    let drawn = drawn(g, tasks, follow_blocking)?;
+    let drawn = drawn(g, tasks, options)?;
     let mut index: IdMap<usize> = IdMap::default();
     for (i, (t, _)) in drawn.iter().enumerate() {
         index.insert(*t, i);
@@ -57,7 +58,7 @@ pub fn tasks_as_svg(
     name: Option<&str>,
     options: &DotOptions,
 ) -> Result<String, TaskError> {
-    let TasksLayout { tasks, geometry } = tasks_layout(g, tasks, options.follow_blocking)?;
+    let TasksLayout { tasks, geometry } = tasks_layout(g, tasks, options)?;
     let mut svg = String::with_capacity(256 * (tasks.len() + geometry.edges.len()) + 256);
     open(&mut svg, &geometry, name.unwrap_or("tasks"));
     for (k, e) in geometry.edges.iter().enumerate() {
@@ -91,7 +92,8 @@ pub fn tasks_as_svg(
         svg.push_str("</title>");
         push_rect(&mut svg, b, state.colour(), 0.0);
         let lines: Vec<&str> = name.split('\n').chain([state.name()]).collect();
-        push_lines(&mut svg, b.centre(), &lines);
+        // Light text on the dark fills (FAILED, ABORT).
+        push_lines(&mut svg, b.centre(), &lines, state.colour());
         svg.push_str("</g>\n");
     }
     close(&mut svg);

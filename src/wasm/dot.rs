@@ -11,10 +11,12 @@ pub fn dot_of_tasks(
     tasks: &[u32],
     name: Option<String>,
     follow_blocking: bool,
+    follow_required: bool,
     sep: &str,
 ) -> Result<String, JsValue> {
     let options = DotOptions {
         follow_blocking,
+        follow_required,
         sep: sep.to_string(),
     };
     // Settled first, or each task drawn would scan the log of edges.
@@ -30,9 +32,11 @@ pub fn svg_of_tasks(
     tasks: &[u32],
     name: Option<String>,
     follow_blocking: bool,
+    follow_required: bool,
 ) -> Result<String, JsValue> {
     let options = DotOptions {
         follow_blocking,
+        follow_required,
         ..DotOptions::default()
     };
     try_graph(|g| {
@@ -47,10 +51,19 @@ pub fn svg_of_tasks(
 /// `[from, to, points, x0, y0, ..., tipX, tipY, x1, y1, x2, y2]` with
 /// `from`/`to` node indices and `points` the number of curve points.
 #[wasm_bindgen(js_name = layoutOfTasks)]
-pub fn layout_of_tasks(tasks: &[u32], follow_blocking: bool) -> Result<Vec<f64>, JsValue> {
+pub fn layout_of_tasks(
+    tasks: &[u32],
+    follow_blocking: bool,
+    follow_required: bool,
+) -> Result<Vec<f64>, JsValue> {
+    let options = DotOptions {
+        follow_blocking,
+        follow_required,
+        ..DotOptions::default()
+    };
     let drawing = try_graph(|g| {
         g.settle();
-        crate::svg::tasks_layout(g, &ids(tasks), follow_blocking)
+        crate::svg::tasks_layout(g, &ids(tasks), &options)
     })?;
     let ids: Vec<f64> = drawing.tasks.iter().map(|t| f64::from(t.0)).collect();
     Ok(flatten(&drawing.geometry, &ids))

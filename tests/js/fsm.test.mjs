@@ -127,7 +127,7 @@ test('completed means DONE, FAILED or ABORT; CANCELLED still blocks', () => {
 });
 
 test('the general FSM: any table, events valid now, optional history, callbacks', () => {
-  const light = { OFF: { on: 'ON', break: 'BROKEN' }, ON: { off: 'OFF' } };
+  const light = { OFF: { on: 'ON', break: 'BROKEN' }, ON: { off: 'OFF' }, BROKEN: {} };
   const fsm = new FSM('OFF', light, { history: true });
   assert.equal(fsm.state, 'OFF');
   assert.deepEqual(fsm.events, ['on', 'break']);

@@ -100,21 +100,32 @@ test(`random DAGs made through the JS driver: ${RUNS} cases (seed ${SEED})`, asy
       }
       assert.equal(new Set(yielded).size, yielded.length, 'none twice');
       assert.ok(yielded.every((t) => given.includes(t)));
+      const bad = g.bad !== null && g.bad.task < g.n ? tasks[g.bad.task] : undefined;
+      const end = g.bad?.how === 'throws' ? 'FAILED' : 'CANCELLED';
+      const needed = (t) => given.some((x) => reaches(x, t));
       if (g.failFast) {
-        // Stopped after the first given task that did not end DONE, if any.
-        const firstBad = yielded.findIndex((t) => t.state !== 'DONE');
-        assert.equal(yielded.length, firstBad < 0 ? given.length : firstBad + 1, 'failFast stops after the first not DONE');
+        // SPEC §3: stopped as soon as any task of the make (given or a
+        // prerequisite; here only `bad` can) ended other than DONE; its
+        // dependents are left PENDING; what was yielded is DONE, but for
+        // `bad` itself, yielded last.
         await Promise.all(tasks.map((t) => (t.state === 'RUNNING' ? t.join() : undefined)));
         assert.equal(log.early, false, 'a task ran before its prerequisites were DONE');
+        if (bad === undefined || !needed(bad)) {
+          assert.equal(yielded.length, given.length, 'each given task yielded');
+          return;
+        }
+        assert.equal(bad.state, end, 'the bad task ran');
+        for (const t of tasks) {
+          if (t !== bad && reaches(t, bad)) assert.equal(t.state, 'PENDING', `${t.name} requires ${bad.name}`);
+        }
+        const notDone = yielded.filter((t) => t.state !== 'DONE');
+        assert.ok(notDone.length === 0 || (notDone.length === 1 && notDone[0] === bad && yielded.at(-1) === bad), 'only the bad task, last');
         return;
       }
       assert.equal(yielded.length, given.length, 'each given task yielded');
       assert.equal(log.early, false, 'a task ran before its prerequisites were DONE');
       assert.equal(log.inFlight, 0);
       if (g.concurrency !== null) assert.ok(log.maxInFlight <= g.concurrency, `${log.maxInFlight} ran at once, limit ${g.concurrency}`);
-      const bad = g.bad !== null && g.bad.task < g.n ? tasks[g.bad.task] : undefined;
-      const end = g.bad?.how === 'throws' ? 'FAILED' : 'CANCELLED';
-      const needed = (t) => given.some((x) => reaches(x, t));
       tasks.forEach((t, i) => {
         const hit = bad !== undefined && reaches(t, bad);
         if (!needed(t)) {

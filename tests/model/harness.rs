@@ -118,10 +118,22 @@ impl Harness {
         );
         self.m.tasks[t].state = tr.new;
         if settled(tr.new) {
-            for mk in self.makes.iter_mut().filter(|mk| !mk.ended) {
+            for k in 0..self.makes.len() {
+                let mk = &mut self.makes[k];
+                if mk.ended {
+                    continue;
+                }
                 mk.started.remove(&t);
                 if mk.given.contains(&t) {
                     mk.settled_in.entry(t).or_default().push(tr.new);
+                }
+                // failFast: any task of the make ending other than DONE
+                // stops it; another task may have stopped it unseen.
+                if tr.new != "DONE" {
+                    mk.may_stop |= mk.options.fail_fast;
+                    if mk.members.contains(&t) {
+                        self.must_stop(k);
+                    }
                 }
             }
         }

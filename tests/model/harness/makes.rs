@@ -19,14 +19,25 @@ pub enum Progress {
 pub struct MakeSeen {
     id: MakeId,
     pub given: Vec<usize>,
-    options: MakeOptions,
+    pub(super) options: MakeOptions,
     pub yielded: Vec<usize>,
     /// Tasks it dispatched or queued that have not settled since.
     pub(super) started: BTreeSet<usize>,
     /// The settled states each given task has been in during the make.
     pub(super) settled_in: HashMap<usize, Vec<&'static str>>,
-    /// failFast saw a given task end other than DONE: nothing may follow.
-    must_stop: bool,
+    /// The given tasks and the prerequisites it discovered: the tasks it
+    /// takes from its work queue (SPEC §3, failFast), as far as seen.
+    pub(super) members: BTreeSet<usize>,
+    /// failFast, and one of `members` was seen to end other than DONE:
+    /// it must stop. It may still yield given tasks that had settled by
+    /// then (`may_yield`), and nothing else.
+    pub must_stop: bool,
+    may_yield: BTreeSet<usize>,
+    /// failFast, and some task ended other than DONE while it ran (or a
+    /// given task had, before): it may have stopped without yielding
+    /// every given task. (Wider than `must_stop`: the engine learns of a
+    /// prerequisite before the harness sees it discovered.)
+    pub(super) may_stop: bool,
     aborted: bool,
     pub ended: bool,
 }
@@ -37,9 +48,11 @@ impl Harness {
         let id = self.g.make_start(&ids, options).unwrap();
         self.expect(&[]);
         let mut settled_in = HashMap::new();
+        let mut may_stop = false;
         for &t in given {
             if settled(self.m.state(t)) {
                 settled_in.insert(t, vec![self.m.state(t)]);
+                may_stop |= options.fail_fast && self.m.state(t) != "DONE";
             }
         }
         let mut unique = given.to_vec();
@@ -52,7 +65,10 @@ impl Harness {
             yielded: Vec::new(),
             started: BTreeSet::new(),
             settled_in,
+            members: given.iter().copied().collect(),
             must_stop: false,
+            may_yield: BTreeSet::new(),
+            may_stop,
             aborted: false,
             ended: false,
         });
@@ -63,7 +79,14 @@ impl Harness {
     pub fn step(&mut self, k: usize) -> Progress {
         let step = self.g.make_next(self.makes[k].id);
         let mut dispatched = None;
-        for tr in self.transitions() {
+        let transitions = self.transitions();
+        if self.makes[k].must_stop {
+            assert!(
+                transitions.is_empty(),
+                "make {k} has stopped (failFast), yet fires events"
+            );
+        }
+        for tr in transitions {
             self.check_rule(k, &tr);
             self.apply(&tr);
             if tr.event == "dispatch" {
@@ -72,8 +95,16 @@ impl Harness {
         }
         let waited = step == Step::Wait;
         let mk = &self.makes[k];
-        if mk.ended || mk.aborted || mk.must_stop {
+        if mk.ended || mk.aborted {
             assert_eq!(step, Step::Finished, "make {k} has stopped, yet: {step:?}");
+        }
+        if mk.must_stop {
+            let allowed = match &step {
+                Step::Yield(t) => mk.may_yield.contains(&self.of(*t)),
+                Step::Discover { .. } | Step::Finished => true,
+                _ => false,
+            };
+            assert!(allowed, "make {k} has stopped (failFast), yet: {step:?}");
         }
         match step {
             Step::Run { task, attempt } => {
@@ -87,20 +118,22 @@ impl Harness {
             }
             Step::Yield(task) => self.check_yield(k, self.of(task)),
             Step::Discover { task, via, index } => {
-                let via = self.of(via);
-                assert_eq!(self.m.tasks[via].required[index as usize], self.of(task));
+                let (via, task) = (self.of(via), self.of(task));
+                assert_eq!(self.m.tasks[via].required[index as usize], task);
+                self.makes[k].members.insert(task);
+                // It joined unsettled: if it has ended since, the engine
+                // has seen it end.
+                let state = self.m.state(task);
+                if settled(state) && state != "DONE" {
+                    self.must_stop(k);
+                }
             }
             Step::Wait => {}
             Step::Finished => {
                 let mk = &mut self.makes[k];
-                if !mk.ended && !mk.aborted && !mk.must_stop {
-                    let fail_fast_stop = mk.options.fail_fast
-                        && mk
-                            .yielded
-                            .iter()
-                            .any(|t| mk.settled_in[t].iter().any(|&s| s != "DONE"));
+                if !mk.ended && !mk.aborted {
                     assert!(
-                        fail_fast_stop || mk.yielded.len() == mk.given.len(),
+                        mk.may_stop || mk.yielded.len() == mk.given.len(),
                         "make {k} finished without yielding every given task: {:?} of {:?}",
                         mk.yielded,
                         mk.given
@@ -192,10 +225,21 @@ impl Harness {
             !states.is_empty(),
             "make {k} yielded t{t} before it settled"
         );
-        if mk.options.fail_fast && states.iter().all(|&s| s != "DONE") {
-            mk.must_stop = true;
-        }
+        let bad = mk.options.fail_fast && states.iter().all(|&s| s != "DONE");
         mk.yielded.push(t);
+        if bad {
+            self.must_stop(k);
+        }
+    }
+
+    /// failFast: a task of make `k` ended other than DONE (SPEC §3).
+    pub(super) fn must_stop(&mut self, k: usize) {
+        let mk = &mut self.makes[k];
+        if mk.options.fail_fast && !mk.must_stop {
+            mk.must_stop = true;
+            mk.may_stop = true;
+            mk.may_yield = mk.settled_in.keys().copied().collect();
+        }
     }
 
     /// Stops make `k` (a `break`, or its signal): queued tasks it started
