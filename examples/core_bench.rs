@@ -7,6 +7,9 @@
 //! dependents, counters, a ready stack: what the JS benchmark calls the
 //! floor), natively: what a make engine of counters alone would cost.
 //!
+//! The last column is what the history log (every task's transitions)
+//! takes once all is made, in bytes per task: its allocated capacity.
+//!
 //! `cargo run --release --example core_bench` prints the whole table;
 //! `cargo run --release --example core_bench -- 100000 async random`
 //! one row (sizes, `sync`/`async` and `random`/`chain`/`fan` may be
@@ -47,7 +50,7 @@ fn workload(shape: &str, n: usize) -> Vec<Vec<usize>> {
 }
 
 /// One round: (build, make, free) seconds.
-fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64, f64) {
+fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64, f64, f64) {
     let mut g = Graph::new();
     let options = TaskOptions {
         async_hint: is_async,
@@ -86,11 +89,12 @@ fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64, f64) {
     let made = started.elapsed().as_secs_f64();
     assert_eq!(yielded, ids.len(), "every task is made");
     g.make_end(make);
+    let history = g.history_bytes() as f64 / ids.len() as f64;
 
     let started = Instant::now();
     g.remove_tasks(&ids);
     let freed = started.elapsed().as_secs_f64();
-    (built, made, freed)
+    (built, made, freed, history)
 }
 
 /// The floor natively: (build, make) seconds. Async mode finishes each
@@ -166,8 +170,8 @@ fn main() {
     if sizes.is_empty() {
         sizes = vec![100_000, 1_000_000];
     }
-    println!("| shape  | mode  |     tasks | build µs/task | make µs/task | free µs/task | floor build | floor make |");
-    println!("|--------|-------|-----------|---------------|--------------|--------------|-------------|------------|");
+    println!("| shape  | mode  |     tasks | build µs/task | make µs/task | free µs/task | floor build | floor make | history B/task |");
+    println!("|--------|-------|-----------|---------------|--------------|--------------|-------------|------------|----------------|");
     for shape in pick(&["random", "chain", "fan"]) {
         for &n in &sizes {
             let prereqs = workload(shape, n);
@@ -179,13 +183,14 @@ fn main() {
                 let build = median(rounds.iter().map(|r| per_task(r.0)).collect());
                 let make = median(rounds.iter().map(|r| per_task(r.1)).collect());
                 let free = median(rounds.iter().map(|r| per_task(r.2)).collect());
+                let history = median(rounds.iter().map(|r| r.3).collect());
                 let floors: Vec<_> = (0..ROUNDS)
                     .map(|_| kahn(&prereqs, mode == "async"))
                     .collect();
                 let floor_build = median(floors.iter().map(|r| per_task(r.0)).collect());
                 let floor_make = median(floors.iter().map(|r| per_task(r.1)).collect());
                 println!(
-                    "| {shape:<6} | {mode:<5} | {n:>9} | {build:>13.3} | {make:>12.3} | {free:>12.3} | {floor_build:>11.3} | {floor_make:>10.3} |"
+                    "| {shape:<6} | {mode:<5} | {n:>9} | {build:>13.3} | {make:>12.3} | {free:>12.3} | {floor_build:>11.3} | {floor_make:>10.3} | {history:>14.1} |"
                 );
             }
         }

@@ -69,6 +69,7 @@ class MakeRun {
   }
 
   _start() {
+    clock.user++; // called from the caller's code
     const { failFast, queue, concurrency, signal } = this._options;
     const ids = new Uint32Array(this._tasks.length);
     let top = 0;

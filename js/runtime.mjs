@@ -57,25 +57,16 @@ function errorFromCore(className, kind, message, taskId, taskIds) {
 // The core reads the clock once per call from JS (`Graph::tick`): on this
 // machine Date.now costs more than the rest of a transition. A make's
 // next call may keep the time of the call before when no user code ran
-// in between (`fresh`): `clock.user` counts the calls of user code we
-// make, `clock.timed` is its value at the last call into the core that
-// read the time, forgotten when the microtask queue moves on (other code
-// may then have run).
+// in between (`fresh`): `clock.user` counts the user code that may have
+// run (the functions and callbacks we call; a make resumed from a
+// microtask of its own or by its caller), `clock.timed` its value at the
+// last call into the core that read the time. Only a make woken directly
+// by a task's outcome, in the same promise reaction, keeps the time.
 export const clock = { user: 0, timed: -1 };
-let untimeQueued = false;
-
-function untime() {
-  untimeQueued = false;
-  clock.timed = -1;
-}
 
 /** A call into the core has just read the time (or kept it). */
 export function markTimed() {
   clock.timed = clock.user;
-  if (!untimeQueued) {
-    untimeQueued = true;
-    queueMicrotask(untime);
-  }
 }
 
 /** Whether user code may have run since the core last read the time. */
@@ -300,6 +291,7 @@ function wake(direct) {
   const more = moreSleepers.length > 0 ? moreSleepers : undefined;
   sleeper = undefined;
   if (more !== undefined) moreSleepers = [];
+  if (!direct) clock.user++; // other code may run before they resume
   if (direct) first();
   else queueMicrotask(first);
   if (more === undefined) return;
