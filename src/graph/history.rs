@@ -232,11 +232,12 @@ impl Graph {
     /// dead (a graph freed whole), rewrites it when the dead outnumber the
     /// live. Called once per removal, not per task: in the middle of
     /// freeing a large graph, a rewrite would copy what is about to die.
+    /// Emptied, it keeps its capacity, as the graph's other arrays do: the
+    /// next graph of that size would otherwise grow it again, copying.
     pub(super) fn tidy_log(&mut self) {
         let total = self.log.records.len();
         if self.log.dead == total {
             self.log.records.clear();
-            self.log.records.shrink_to(COMPACT_MIN);
             self.log.dead = 0;
         } else if total >= COMPACT_MIN && self.log.dead * 2 > total {
             self.compact_log();

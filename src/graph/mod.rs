@@ -8,6 +8,7 @@
 //! whole graph, so most cycle checks are O(1) too (see `order.rs`).
 
 mod history;
+mod makes;
 mod node;
 mod order;
 mod outcome;
@@ -20,7 +21,7 @@ use node::{Cold, Node};
 
 use crate::error::{TaskError, TaskErrorKind};
 use crate::fsm::Transition;
-use crate::make::{Make, MakeId, MakeOptions, Step};
+use crate::make::Make;
 use crate::state::{Event, TaskState};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -467,18 +468,6 @@ impl Graph {
         Ok(())
     }
 
-    /// A make reporting the task's transitions starts or stops doing so:
-    /// while any does, they go to the outbox as an observed task's do.
-    pub(crate) fn report(&mut self, id: TaskId, on: bool) {
-        if let Ok(node) = self.node_mut(id) {
-            node.reporters = if on {
-                node.reporters.saturating_add(1)
-            } else {
-                node.reporters.saturating_sub(1)
-            };
-        }
-    }
-
     /// Takes the transitions of observed tasks made since the last call,
     /// in the order they happened, for the driver to deliver.
     pub fn take_transitions(&mut self) -> Vec<(TaskId, TaskTransition)> {
@@ -596,109 +585,6 @@ impl Graph {
             };
             self.outbox.push((id, transition));
         }
-    }
-
-    pub(crate) fn watch(&mut self, id: TaskId) {
-        if let Ok(node) = self.node_mut(id) {
-            node.watchers += 1;
-        }
-    }
-
-    pub(crate) fn unwatch(&mut self, id: TaskId) {
-        if let Ok(node) = self.node_mut(id) {
-            node.watchers = node.watchers.saturating_sub(1);
-        }
-    }
-
-    /// Tells every active make about the watched tasks that changed state,
-    /// until no more changes come (a make may fire events as it hears).
-    pub(crate) fn notify_makes(&mut self) {
-        while let Some(id) = self.changed.pop_front() {
-            for slot in 0..self.makes.len() {
-                if let Some(mut make) = self.makes[slot].take() {
-                    make.on_change(self, id);
-                    self.makes[slot] = Some(make);
-                }
-            }
-        }
-    }
-
-    /// Starts a make of `tasks` (see [`crate::make`]).
-    pub fn make_start(
-        &mut self,
-        tasks: &[TaskId],
-        options: MakeOptions,
-    ) -> Result<MakeId, TaskError> {
-        for &t in tasks {
-            self.node(t)?;
-        }
-        // Serial 0 means "no make" in a node's make slot.
-        self.make_serial = self.make_serial.wrapping_add(1).max(1);
-        let make = Box::new(Make::new(self, tasks, options, self.make_serial));
-        let slot = match self.makes.iter().position(Option::is_none) {
-            Some(slot) => {
-                self.makes[slot] = Some(make);
-                slot
-            }
-            None => {
-                self.makes.push(Some(make));
-                self.makes.len() - 1
-            }
-        };
-        Ok(MakeId {
-            slot: slot as u32,
-            serial: self.make_serial,
-        })
-    }
-
-    /// The make's next step. See [`Step`].
-    pub fn make_next(&mut self, id: MakeId) -> Step {
-        let Some(mut make) = self.take_make(id) else {
-            return Step::Finished;
-        };
-        let step = make.next(self);
-        self.makes[id.slot as usize] = Some(make);
-        self.notify_makes();
-        step
-    }
-
-    /// Stops a make: nothing new starts and it yields nothing more. Tasks
-    /// it queued but did not start are cancelled; the tasks it has running
-    /// are returned, for the driver to cancel (cancellation of a running
-    /// function is cooperative).
-    pub fn make_abort(&mut self, id: MakeId) -> Vec<TaskId> {
-        let Some(mut make) = self.take_make(id) else {
-            return Vec::new();
-        };
-        let running = make.abort(self);
-        self.makes[id.slot as usize] = Some(make);
-        self.notify_makes();
-        running
-    }
-
-    /// Has the make report the transitions of every task it touches, now
-    /// and as it finds more (the make option `onTransition`): they go to
-    /// the outbox (`take_transitions`) as an observed task's do.
-    pub fn make_report(&mut self, id: MakeId) {
-        if let Some(mut make) = self.take_make(id) {
-            make.report(self);
-            self.makes[id.slot as usize] = Some(make);
-        }
-    }
-
-    /// Forgets a finished or abandoned make.
-    pub fn make_end(&mut self, id: MakeId) {
-        if let Some(make) = self.take_make(id) {
-            make.release(self);
-        }
-    }
-
-    fn take_make(&mut self, id: MakeId) -> Option<Box<Make>> {
-        let slot = self.makes.get_mut(id.slot as usize)?;
-        if slot.as_ref()?.serial() != id.serial {
-            return None;
-        }
-        slot.take()
     }
 
     /// Marks and walks use a fresh epoch each time instead of clearing.
