@@ -55,6 +55,7 @@ class MakeRun {
     this._local = []; // id -> Task: the given tasks and every prerequisite discovered
     this._chain = Promise.resolve();
     this._onAbort = undefined;
+    this._reporter = undefined; // a WeakRef of this make, while onTransition is told
     this._aborted = false; // the signal aborted: throw its reason once drained
     // Steps per call into wasm: an iterator takes one step per call, so
     // that it stops at each yield and nothing starts behind a `break`;

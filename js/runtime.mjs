@@ -78,8 +78,19 @@ let observed = 0; // tasks whose transitions Rust puts in its outbox
 let delivering = false;
 const userExtras = []; // [task, extra] of event() calls not yet delivered
 // Makes with an `onTransition` option: Rust reports their tasks'
-// transitions too, and they find the Task of an id (`taskOf`).
-const reporters = new Set();
+// transitions too, and they find the Task of an id (`taskOf`). Held
+// weakly, so that an abandoned iterator stays collectable and its
+// finalizer ends the make (`forgotten` in make.mjs).
+const reporters = new Set(); // WeakRefs of makes
+
+/** The reporting makes still alive. */
+function* reportingMakes() {
+  for (const ref of reporters) {
+    const make = ref.deref();
+    if (make === undefined) reporters.delete(ref);
+    else yield make;
+  }
+}
 
 let onCallbackError = (error, task, transition) => {
   console.error(`taskqueue-wasm: a transition callback of ${task} threw (${transition.oldState}->${transition.event}->${transition.newState}):`, error);
@@ -107,8 +118,8 @@ export function extras(task) {
 
 /** Starts or stops delivering a make's transitions to its `onTransition`. */
 export function setReporting(make, on) {
-  if (on) reporters.add(make);
-  else reporters.delete(make);
+  if (on) reporters.add((make._reporter = new WeakRef(make)));
+  else if (make._reporter !== undefined) reporters.delete(make._reporter);
 }
 
 /** Has Rust report this task's transitions. */
@@ -189,7 +200,7 @@ export function historyOf(task) {
 function taskOf(id) {
   const task = observedTask(id);
   if (task !== undefined || reporters.size === 0) return task;
-  for (const make of reporters) {
+  for (const make of reportingMakes()) {
     const local = make.taskOf(id);
     if (local !== undefined) return local;
   }
@@ -247,7 +258,7 @@ function deliver(task, transition) {
     }
   }
   if (reporters.size > 0) {
-    for (const make of reporters) if (make.taskOf(task._id) === task) call(make._options.onTransition, task, transition);
+    for (const make of reportingMakes()) if (make.taskOf(task._id) === task) call(make._options.onTransition, task, transition);
   }
   if (x?.waiters !== undefined && isSettled(S[transition.newState])) {
     const waiters = x.waiters;

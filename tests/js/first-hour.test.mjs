@@ -2,6 +2,8 @@
 // of a task and what failed because of it, history, the make's
 // onTransition, the requires option, and errors that name their task.
 import { test } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import assert from 'node:assert/strict';
 import { Later, Task, TaskError, make, makeLater, makeNow, setCallbackErrorHandler } from 'taskqueue-wasm';
 import { deferred, sleep } from './helpers.mjs';
@@ -249,4 +251,23 @@ test('every error about a task names it', async () => {
   assert.throws(() => new Task('b', noop, { state: 'done' }), (e) => e instanceof TaskError && /^task 'b': unknown state 'done'/.test(e.message));
   assert.throws(() => a.onTransition('SLEEPING', noop), (e) => /^task 'a': unknown state 'SLEEPING'/.test(e.message));
   a.cancel();
+});
+
+test('an abandoned make iterator with onTransition is collected and ends its make', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc');
+  const a = new Task('a', noop);
+  const later = new Task('later', noop);
+  let told = 0;
+  await (async () => {
+    const it = make([a, later], { onTransition: () => told++ });
+    assert.equal((await it.next()).value, a);
+  })();
+  assert.equal(told, 2, "told of a's dispatch and done");
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await sleep(5);
+  }
+  await later.dispatch();
+  assert.equal(told, 2, 'the collected make is told nothing more');
 });
