@@ -271,3 +271,14 @@ test('an abandoned make iterator with onTransition is collected and ends its mak
   await later.dispatch();
   assert.equal(told, 2, 'the collected make is told nothing more');
 });
+
+test('task.make rejects with the reason when its signal aborts', async () => {
+  const never = new Task('never', () => new Promise(noop));
+  const controller = new AbortController();
+  const reason = new Error('no more');
+  const made = never.make({ signal: controller.signal });
+  await sleep(1);
+  controller.abort(reason);
+  await assert.rejects(made, (e) => e === reason);
+  never.event('cancel');
+});
