@@ -164,9 +164,6 @@ impl Table {
             .map(|&(e, _)| e)
     }
 
-    /// The table as a DOT digraph: `digraph NAME {`, then one
-    /// `  SRC->DST[label=EVENT];` per transition, source states in table
-    /// order and each state's events sorted by name, then `}`.
     /// Every transition `(source, event, destination)`: sources in table
     /// order, each one's events sorted by name (the order of `as_dot`).
     pub fn transitions(&self) -> Vec<(StateId, EventId, StateId)> {
@@ -179,6 +176,9 @@ impl Table {
         all
     }
 
+    /// The table as a DOT digraph: `digraph NAME {`, then one
+    /// `  SRC->DST[label=EVENT];` per transition, source states in table
+    /// order and each state's events sorted by name, then `}`.
     pub fn as_dot(&self, name: Option<&str>) -> String {
         let mut lines = vec![digraph_open(name)];
         for (s, e, d) in self.transitions() {

@@ -6,8 +6,10 @@
 //! - [`fsm`]: the general state machine; [`state`]: the task table.
 //! - [`graph`]: tasks, requirements, cycle checks, running outcomes.
 //! - [`make`]: the make engine; [`queue`]: `TaskQueue`.
-//! - [`dot`]: Graphviz DOT output.
-//! - [`local`]: an in-process driver with Rust closures.
+//! - [`dot`]: Graphviz DOT output; [`layout`]: the layered layout of a
+//!   graph; [`svg`]: tasks and transition tables drawn as SVG.
+//! - [`local`]: a native, synchronous driver of makes with Rust closures
+//!   (tests, examples).
 //! - `wasm`: the JS binding (only on wasm32).
 
 pub mod dot;

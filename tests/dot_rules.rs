@@ -1,7 +1,7 @@
 //! SPEC §5: drawing tasks as DOT, compared exactly.
 
 mod common;
-use common::in_state;
+use common::{in_state, prerequisites, sample};
 use taskqueue_wasm::dot::{node_line, quote, tasks_as_dot, DotOptions};
 use taskqueue_wasm::state::STATES;
 use taskqueue_wasm::{Graph, TaskOptions};
@@ -63,21 +63,6 @@ fn labels_escape_quotes_and_backslashes_in_names() {
     );
 }
 
-/// root blocks zeta, alpha, mid (added in that order); mid blocks leaf.
-fn sample() -> (Graph, Vec<taskqueue_wasm::TaskId>) {
-    let mut g = Graph::new();
-    let root = g.add_task("root", pending());
-    let zeta = g.add_task("zeta", pending());
-    let alpha = g.add_task("alpha", pending());
-    let mid = g.add_task("mid", pending());
-    let leaf = g.add_task("leaf", pending());
-    for t in [zeta, alpha, mid] {
-        g.require(t, root).unwrap();
-    }
-    g.require(leaf, mid).unwrap();
-    (g, vec![root, zeta, alpha, mid, leaf])
-}
-
 #[test]
 fn each_task_is_followed_by_its_edges_sorted_by_name() {
     let (g, t) = sample();
@@ -129,59 +114,6 @@ fn the_separator_joins_the_lines_and_the_name_is_quoted() {
         tasks_as_dot(&g, &[], None, &DotOptions::default()).unwrap(),
         "digraph {\n}"
     );
-}
-
-#[test]
-fn svg_draws_every_task_in_its_own_box_with_labels_inside_and_escaped() {
-    use taskqueue_wasm::layout::text;
-    use taskqueue_wasm::svg::{tasks_as_svg, tasks_layout};
-    let (mut g, t) = sample();
-    let odd = g.add_task("a<b & \"c\"", pending());
-    g.require(odd, t[4]).unwrap();
-    let options = DotOptions {
-        follow_blocking: true,
-        ..DotOptions::default()
-    };
-    let drawing = tasks_layout(&g, &[t[0]], &options).unwrap();
-    let boxes = &drawing.geometry.nodes;
-    assert_eq!(boxes.len(), 6);
-    for (i, a) in boxes.iter().enumerate() {
-        let label = text::line_width(g.name(drawing.tasks[i]).unwrap());
-        assert!(label < a.w, "label fits its box");
-        for b in &boxes[i + 1..] {
-            let apart =
-                a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
-            assert!(apart, "boxes overlap: {a:?} {b:?}");
-        }
-    }
-    // Prerequisites sit on rows above their dependents.
-    let y = |task| {
-        let i = drawing.tasks.iter().position(|&d| d == task).unwrap();
-        boxes[i].y
-    };
-    assert!(y(t[0]) < y(t[3]) && y(t[3]) < y(t[4]) && y(t[4]) < y(odd));
-    let svg = tasks_as_svg(&g, &[t[0]], Some("g"), &options).unwrap();
-    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-    assert_eq!(svg.matches("class=\"node\"").count(), 6);
-    assert_eq!(svg.matches("class=\"edge\"").count(), 5);
-    assert!(svg.contains("<title>a&lt;b &amp; &quot;c&quot;</title>"));
-    assert!(!svg.contains("a<b"));
-    assert!(svg.contains("data-state=\"PENDING\""));
-}
-
-/// a requires b and c (in that order), b requires d; e requires a.
-fn prerequisites() -> (Graph, Vec<taskqueue_wasm::TaskId>) {
-    let mut g = Graph::new();
-    let a = g.add_task("a", pending());
-    let c = g.add_task("c", pending());
-    let b = g.add_task("b", pending());
-    let d = g.add_task("d", pending());
-    let e = g.add_task("e", pending());
-    g.require(a, c).unwrap();
-    g.require(a, b).unwrap();
-    g.require(b, d).unwrap();
-    g.require(e, a).unwrap();
-    (g, vec![a, b, c, d, e])
 }
 
 /// The DOT ids of the node lines, in order.
@@ -261,22 +193,4 @@ fn follow_required_and_follow_blocking_walk_both_ways_each_task_once() {
     let again = tasks_as_dot(&g, &[e, d, e], None, &both).unwrap();
     assert_eq!(node_ids(&again), ids(&[e, d, a, b, c]));
     assert_eq!(again, tasks_as_dot(&g, &[e, d, e], None, &both).unwrap());
-}
-
-#[test]
-fn follow_required_applies_to_the_svg_drawing_and_its_layout() {
-    use taskqueue_wasm::svg::{tasks_as_svg, tasks_layout};
-    let (g, t) = prerequisites();
-    let options = DotOptions {
-        follow_required: true,
-        ..DotOptions::default()
-    };
-    let drawing = tasks_layout(&g, &[t[0]], &options).unwrap();
-    assert_eq!(drawing.tasks, vec![t[0], t[1], t[2], t[3]]);
-    assert_eq!(drawing.geometry.edges.len(), 3, "b->a, c->a, d->b");
-    let svg = tasks_as_svg(&g, &[t[0]], None, &options).unwrap();
-    assert_eq!(svg.matches("class=\"node\"").count(), 4);
-    assert_eq!(svg.matches("class=\"edge\"").count(), 3);
-    let plain = tasks_as_svg(&g, &[t[0]], None, &DotOptions::default()).unwrap();
-    assert_eq!(plain.matches("class=\"node\"").count(), 1);
 }

@@ -2,6 +2,8 @@
 //! titles, shapes, text, paths and arrowheads), sized and escaped,
 //! deterministic; tasks and a state machine's transition table.
 
+mod common;
+use common::{prerequisites, sample};
 use taskqueue_wasm::dot::DotOptions;
 use taskqueue_wasm::fsm::Table;
 use taskqueue_wasm::svg::{escape, path_data, tasks_as_svg, tasks_layout};
@@ -245,4 +247,58 @@ fn labels_are_light_on_the_dark_fills_and_dark_on_the_others() {
     // The transition table's states are white boxes with dark text.
     let table = Table::new([("FAILED", vec![("retry", "PENDING")]), ("PENDING", vec![])]).unwrap();
     assert!(!table.as_svg(None).contains("fill=\"white\" x="));
+}
+
+#[test]
+fn svg_draws_every_task_in_its_own_box_with_labels_inside_and_escaped() {
+    use taskqueue_wasm::layout::text;
+    let (mut g, t) = sample();
+    let odd = g.add_task("a<b & \"c\"", TaskOptions::default());
+    g.require(odd, t[4]).unwrap();
+    let options = DotOptions {
+        follow_blocking: true,
+        ..DotOptions::default()
+    };
+    let drawing = tasks_layout(&g, &[t[0]], &options).unwrap();
+    let boxes = &drawing.geometry.nodes;
+    assert_eq!(boxes.len(), 6);
+    for (i, a) in boxes.iter().enumerate() {
+        let label = text::line_width(g.name(drawing.tasks[i]).unwrap());
+        assert!(label < a.w, "label fits its box");
+        for b in &boxes[i + 1..] {
+            let apart =
+                a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+            assert!(apart, "boxes overlap: {a:?} {b:?}");
+        }
+    }
+    // Prerequisites sit on rows above their dependents.
+    let y = |task| {
+        let i = drawing.tasks.iter().position(|&d| d == task).unwrap();
+        boxes[i].y
+    };
+    assert!(y(t[0]) < y(t[3]) && y(t[3]) < y(t[4]) && y(t[4]) < y(odd));
+    let svg = tasks_as_svg(&g, &[t[0]], Some("g"), &options).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(svg.matches("class=\"node\"").count(), 6);
+    assert_eq!(svg.matches("class=\"edge\"").count(), 5);
+    assert!(svg.contains("<title>a&lt;b &amp; &quot;c&quot;</title>"));
+    assert!(!svg.contains("a<b"));
+    assert!(svg.contains("data-state=\"PENDING\""));
+}
+
+#[test]
+fn follow_required_applies_to_the_svg_drawing_and_its_layout() {
+    let (g, t) = prerequisites();
+    let options = DotOptions {
+        follow_required: true,
+        ..DotOptions::default()
+    };
+    let drawing = tasks_layout(&g, &[t[0]], &options).unwrap();
+    assert_eq!(drawing.tasks, vec![t[0], t[1], t[2], t[3]]);
+    assert_eq!(drawing.geometry.edges.len(), 3, "b->a, c->a, d->b");
+    let svg = tasks_as_svg(&g, &[t[0]], None, &options).unwrap();
+    assert_eq!(svg.matches("class=\"node\"").count(), 4);
+    assert_eq!(svg.matches("class=\"edge\"").count(), 3);
+    let plain = tasks_as_svg(&g, &[t[0]], None, &DotOptions::default()).unwrap();
+    assert_eq!(plain.matches("class=\"node\"").count(), 1);
 }

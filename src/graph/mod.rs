@@ -269,8 +269,8 @@ impl Graph {
 
     /// Frees tasks together (ids already gone are skipped). Each neighbour
     /// that stays is cleaned once, so freeing the many dependents of one
-    /// task together is linear; one at a time, each removal scanned that
-    /// task's whole list (a 1 -> 1,000,000 -> 1 fan took minutes).
+    /// task together is linear in their edges, where freeing them one at
+    /// a time would scan that task's whole list each time.
     pub fn remove_tasks(&mut self, ids: &[TaskId]) {
         self.settle();
         let epoch = self.next_epoch();
@@ -365,12 +365,12 @@ impl Graph {
             }
         }
         // Freed in slot order when they are many: the walk reaches them
-        // in no useful order, and a random graph's nodes freed that way
-        // each cost a cache miss; worse, the free list then handed the
-        // slots of the next graph out in that order, scattering its
-        // tasks. Highest first, so that the next tasks get ascending
-        // slots. Scanning the marks costs a pass over all slots, so a few
-        // tasks of a large graph are freed as found.
+        // in no useful order, so each node freed as found would cost a
+        // cache miss, and the free list would hand the next graph's slots
+        // out in that order, scattering its tasks. Highest first, so that
+        // the next tasks get ascending slots. Scanning the marks costs a
+        // pass over all slots, so a few tasks of a large graph are freed
+        // as found.
         if dying.len() >= self.stamps.len() / 8 {
             for slot in (0..self.stamps.len()).rev() {
                 if self.stamps[slot] == epoch {

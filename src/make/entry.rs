@@ -47,7 +47,7 @@ pub(crate) struct Entry {
     pub(super) held: u8,
     /// Tasks this one waits for (a task twice if it waits twice).
     pub(super) holds: [TaskId; HOLDS],
-    /// When this task last started waiting (`Make::clock`): tasks released
+    /// When this task last started waiting (`Make::wait_count`): tasks released
     /// together are evaluated in the order they started waiting.
     pub(super) since: u32,
     /// Tasks waiting for this one whose `holds` were full: a list in

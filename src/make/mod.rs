@@ -117,7 +117,7 @@ pub struct Make {
     discovered: VecDeque<(TaskId, TaskId, u32)>,
     waits: Vec<Waiter>,
     /// Counts `wait_for` calls, to order the tasks released together.
-    clock: u32,
+    wait_count: u32,
     /// Reused for the tasks a settling task releases.
     released: Vec<(i64, TaskId)>,
     /// Reused for the unsettled prerequisites of the task evaluated.
@@ -146,7 +146,7 @@ impl Make {
             yields: VecDeque::new(),
             discovered: VecDeque::new(),
             waits: Vec::new(),
-            clock: 0,
+            wait_count: 0,
             released: Vec::new(),
             unsettled: Vec::new(),
             in_flight: 0,
@@ -363,8 +363,8 @@ impl Make {
                 self.work.push(p);
             }
         }
-        self.clock = self.clock.wrapping_add(1);
-        let since = self.clock;
+        self.wait_count = self.wait_count.wrapping_add(1);
+        let since = self.wait_count;
         if let Some(e) = self.entry_mut(g, t) {
             e.mark = Mark::Waiting(prerequisites.len() as u32);
             e.since = since;

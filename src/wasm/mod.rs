@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::*;
 /// errors into the package's JS error classes.
 ///
 /// ```javascript
-/// init((className, kind, message, taskId, taskIds) => new Error(message));
+/// initCore((className, kind, message, taskId, taskIds) => new Error(message));
 /// ```
 #[wasm_bindgen(js_name = initCore)]
 pub fn init_core(error_factory: js_sys::Function) {

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use taskqueue_wasm::local::{Failure, Lines, Local};
-use taskqueue_wasm::{TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::{Graph, TaskId, TaskOptions, TaskState};
 
 mod lcg;
 #[allow(unused_imports)] // not every test crate draws random graphs
@@ -45,4 +45,35 @@ pub fn names(local: &Local, tasks: &[TaskId]) -> Vec<String> {
         .iter()
         .map(|&t| local.graph.name(t).unwrap().to_string())
         .collect()
+}
+
+/// Drawing fixtures (DOT and SVG rules).
+/// root blocks zeta, alpha, mid (added in that order); mid blocks leaf.
+pub fn sample() -> (Graph, Vec<TaskId>) {
+    let mut g = Graph::new();
+    let root = g.add_task("root", TaskOptions::default());
+    let zeta = g.add_task("zeta", TaskOptions::default());
+    let alpha = g.add_task("alpha", TaskOptions::default());
+    let mid = g.add_task("mid", TaskOptions::default());
+    let leaf = g.add_task("leaf", TaskOptions::default());
+    for t in [zeta, alpha, mid] {
+        g.require(t, root).unwrap();
+    }
+    g.require(leaf, mid).unwrap();
+    (g, vec![root, zeta, alpha, mid, leaf])
+}
+
+/// a requires b and c (in that order), b requires d; e requires a.
+pub fn prerequisites() -> (Graph, Vec<TaskId>) {
+    let mut g = Graph::new();
+    let a = g.add_task("a", TaskOptions::default());
+    let c = g.add_task("c", TaskOptions::default());
+    let b = g.add_task("b", TaskOptions::default());
+    let d = g.add_task("d", TaskOptions::default());
+    let e = g.add_task("e", TaskOptions::default());
+    g.require(a, c).unwrap();
+    g.require(a, b).unwrap();
+    g.require(b, d).unwrap();
+    g.require(e, a).unwrap();
+    (g, vec![a, b, c, d, e])
 }
