@@ -1,7 +1,7 @@
 //! Graphviz DOT output (SPEC §5): quoting, and tasks as a digraph.
 
 use crate::error::TaskError;
-use crate::fsm::digraph_open;
+use crate::fsm::Table;
 use crate::graph::{Graph, TaskId};
 use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
@@ -134,4 +134,29 @@ fn by_name(g: &Graph, tasks: Vec<TaskId>) -> Vec<TaskId> {
         .collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, _, d)| d).collect()
+}
+
+/// `digraph NAME {`, or `digraph {` when there is no name.
+pub(crate) fn digraph_open(name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("digraph {} {{", quote(name)),
+        None => "digraph {".to_string(),
+    }
+}
+
+/// A transition table as a DOT digraph: `digraph NAME {`, then one
+/// `  SRC->DST[label=EVENT];` per transition, source states in table
+/// order and each state's events sorted by name, then `}`.
+pub fn transitions_as_dot(table: &Table, name: Option<&str>) -> String {
+    let mut lines = vec![digraph_open(name)];
+    for (s, e, d) in table.transitions() {
+        lines.push(format!(
+            "  {}->{}[label={}];",
+            quote(table.state_name(s)),
+            quote(table.state_name(d)),
+            quote(table.event_name(e))
+        ));
+    }
+    lines.push("}".to_string());
+    lines.join("\n")
 }

@@ -1,7 +1,7 @@
 //! The core's error types. The binding layer turns each into a real JS
 //! `Error` subclass in one place (`wasm/errors.rs`).
 
-use crate::graph::TaskId;
+use crate::id::TaskId;
 use std::fmt;
 
 /// An error of the general state machine.

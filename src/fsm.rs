@@ -8,7 +8,6 @@
 //! which keeps re-entrant callbacks (ones that touch the machine again)
 //! free of borrow conflicts.
 
-use crate::dot::quote;
 use crate::error::FsmError;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -174,36 +173,6 @@ impl Table {
             all.extend(row.into_iter().map(|(e, d)| (s, e, d)));
         }
         all
-    }
-
-    /// The table as a DOT digraph: `digraph NAME {`, then one
-    /// `  SRC->DST[label=EVENT];` per transition, source states in table
-    /// order and each state's events sorted by name, then `}`.
-    pub fn as_dot(&self, name: Option<&str>) -> String {
-        let mut lines = vec![digraph_open(name)];
-        for (s, e, d) in self.transitions() {
-            lines.push(format!(
-                "  {}->{}[label={}];",
-                quote(self.state_name(s)),
-                quote(self.state_name(d)),
-                quote(self.event_name(e))
-            ));
-        }
-        lines.push("}".to_string());
-        lines.join("\n")
-    }
-
-    /// The table as an SVG document laid out here (see [`crate::svg::fsm`]).
-    pub fn as_svg(&self, name: Option<&str>) -> String {
-        crate::svg::fsm::transitions_as_svg(self, name)
-    }
-}
-
-/// `digraph NAME {`, or `digraph {` when there is no name.
-pub(crate) fn digraph_open(name: Option<&str>) -> String {
-    match name {
-        Some(name) => format!("digraph {} {{", quote(name)),
-        None => "digraph {".to_string(),
     }
 }
 

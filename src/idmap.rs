@@ -1,7 +1,7 @@
 //! A hash map keyed by [`TaskId`] with a cheap multiplicative hash: ids
 //! are small dense integers, so SipHash's protection buys nothing here.
 
-use crate::graph::TaskId;
+use crate::id::TaskId;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 

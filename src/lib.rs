@@ -16,6 +16,7 @@ pub mod dot;
 pub mod error;
 pub mod fsm;
 pub mod graph;
+mod id;
 mod idmap;
 pub mod layout;
 pub mod local;

@@ -3,6 +3,7 @@
 mod common;
 use common::{fail, in_state, lines, ok};
 use std::rc::Rc;
+use taskqueue_wasm::dot::transitions_as_dot;
 use taskqueue_wasm::fsm::{Callbacks, Fsm, On, Table};
 use taskqueue_wasm::local::Local;
 use taskqueue_wasm::state::{task_table, EVENTS, STATES, TRANSITIONS};
@@ -333,7 +334,10 @@ fn a_machine_refuses_a_table_whose_transition_names_an_undeclared_state() {
     // Refused with no initial state too: it is the table that is wrong.
     assert!(Fsm::<()>::new(table.clone(), None, false).is_err());
     // The table itself can still be drawn, typo and all.
-    assert_eq!(table.as_dot(None), "digraph {\n  a->zzz[label=go];\n}");
+    assert_eq!(
+        transitions_as_dot(&table, None),
+        "digraph {\n  a->zzz[label=go];\n}"
+    );
 
     // The first offending transition in table order is named.
     let table = Table::new([
@@ -355,7 +359,7 @@ fn a_machine_refuses_a_table_whose_transition_names_an_undeclared_state() {
 
 #[test]
 fn the_transition_diagram_as_dot_sorts_events_within_table_order() {
-    let dot = task_table().unwrap().as_dot(Some("Task"));
+    let dot = transitions_as_dot(&task_table().unwrap(), Some("Task"));
     let expected = "\
 digraph Task {
   PREPARE->PENDING[label=prepared];
@@ -377,7 +381,7 @@ digraph Task {
     assert_eq!(dot, expected);
     let odd = Table::new([("a b", vec![("go!", "c\"d")])]).unwrap();
     assert_eq!(
-        odd.as_dot(None),
+        transitions_as_dot(&odd, None),
         "digraph {\n  \"a b\"->\"c\\\"d\"[label=\"go!\"];\n}"
     );
 }

@@ -6,6 +6,7 @@ mod common;
 use common::{prerequisites, sample};
 use taskqueue_wasm::dot::DotOptions;
 use taskqueue_wasm::fsm::Table;
+use taskqueue_wasm::svg::fsm::transitions_as_svg;
 use taskqueue_wasm::svg::{escape, path_data, tasks_as_svg, tasks_layout};
 use taskqueue_wasm::{Graph, TaskOptions, TaskState};
 
@@ -181,7 +182,7 @@ fn a_transition_table_is_drawn_with_event_labels_and_loops() {
         ("FAILED", vec![("requeue", "PENDING")]),
     ])
     .unwrap();
-    let svg = table.as_svg(Some("task states"));
+    let svg = transitions_as_svg(&table, Some("task states"));
     let names = well_formed(&svg);
     assert_eq!(svg.matches("class=\"node\"").count(), table.states().len());
     assert_eq!(svg.matches("class=\"edge\"").count(), 6);
@@ -196,7 +197,7 @@ fn a_transition_table_is_drawn_with_event_labels_and_loops() {
     assert!(svg.contains(">fail &lt;x&gt;</text>"));
     assert!(svg.contains("data-state=\"CANCELLED\""));
     assert!(svg.contains("<title>task states</title>"));
-    assert_eq!(svg, table.as_svg(Some("task states")));
+    assert_eq!(svg, transitions_as_svg(&table, Some("task states")));
 }
 
 /// The `fill` of each `<text>` of the node of the task with this DOT id
@@ -246,7 +247,7 @@ fn labels_are_light_on_the_dark_fills_and_dark_on_the_others() {
     }
     // The transition table's states are white boxes with dark text.
     let table = Table::new([("FAILED", vec![("retry", "PENDING")]), ("PENDING", vec![])]).unwrap();
-    assert!(!table.as_svg(None).contains("fill=\"white\" x="));
+    assert!(!transitions_as_svg(&table, None).contains("fill=\"white\" x="));
 }
 
 #[test]

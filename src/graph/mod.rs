@@ -26,15 +26,7 @@ use crate::state::{Event, TaskState};
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-/// A task's place in the graph. Valid until the task is removed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TaskId(pub u32);
-
-impl TaskId {
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
+pub use crate::id::TaskId;
 
 /// Details of a transition: why it happened and which tasks caused it.
 #[derive(Clone, Debug, Default, PartialEq)]

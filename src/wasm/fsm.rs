@@ -81,13 +81,19 @@ impl FsmCore {
 /// A transition table as DOT (`FSM.transitionsAsDot`).
 #[wasm_bindgen(js_name = transitionsAsDot)]
 pub fn transitions_as_dot(transitions: JsValue, name: Option<String>) -> Result<String, JsValue> {
-    Ok(read_table(&transitions)?.as_dot(name.as_deref()))
+    Ok(crate::dot::transitions_as_dot(
+        &read_table(&transitions)?,
+        name.as_deref(),
+    ))
 }
 
 /// A transition table as SVG (`FSM.transitionsAsSvg`).
 #[wasm_bindgen(js_name = transitionsAsSvg)]
 pub fn transitions_as_svg(transitions: JsValue, name: Option<String>) -> Result<String, JsValue> {
-    Ok(read_table(&transitions)?.as_svg(name.as_deref()))
+    Ok(crate::svg::fsm::transitions_as_svg(
+        &read_table(&transitions)?,
+        name.as_deref(),
+    ))
 }
 
 /// A transition table laid out (`FSM.transitionsLayout`), flattened as in
