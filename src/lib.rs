@@ -29,7 +29,7 @@ pub mod svg;
 mod wasm;
 
 pub use error::{FsmError, TaskError, TaskErrorKind};
-pub use graph::{Extra, Graph, TaskId, TaskOptions, TaskTransition};
+pub use graph::{Because, Extra, Graph, TaskId, TaskOptions, TaskTransition};
 pub use make::{MakeOptions, Step};
 pub use queue::TaskQueue;
 pub use state::{Event, TaskState};

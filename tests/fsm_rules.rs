@@ -8,7 +8,7 @@ use taskqueue_wasm::fsm::{Callbacks, Fsm, On, Table};
 use taskqueue_wasm::local::Local;
 use taskqueue_wasm::state::{task_table, EVENTS, STATES, TRANSITIONS};
 use taskqueue_wasm::{
-    Event, Extra, FsmError, Graph, MakeOptions, TaskErrorKind, TaskOptions, TaskState,
+    Because, Event, Extra, FsmError, Graph, MakeOptions, TaskErrorKind, TaskOptions, TaskState,
 };
 
 #[test]
@@ -107,7 +107,7 @@ fn every_transition_records_old_new_event_when_and_extra() {
     );
     assert_eq!(
         tr.extra,
-        Extra::because("failed prerequisites", vec![broken])
+        Extra::because(Because::FailedPrerequisites, vec![broken])
     );
     let broken_events: Vec<Event> = local
         .graph

@@ -1,7 +1,7 @@
 //! SPEC §7a: every task keeps its transitions (`task.history`), always,
 //! so that why a task failed can be read after the fact.
 
-use taskqueue_wasm::{Event, Extra, Graph, TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::{Because, Event, Extra, Graph, TaskId, TaskOptions, TaskState};
 
 fn clock() -> f64 {
     1_700_000_000_123.5
@@ -63,7 +63,7 @@ fn a_because_keeps_its_tasks_however_many() {
         g.event(
             t,
             Event::Error,
-            Extra::because("failed prerequisites", tasks.clone()),
+            Extra::because(Because::FailedPrerequisites, tasks.clone()),
         )
         .unwrap();
         g.event(other, Event::Cancel, Extra::default()).unwrap();
@@ -71,7 +71,7 @@ fn a_because_keeps_its_tasks_however_many() {
         assert_eq!(history.len(), 1, "n = {n}");
         assert_eq!(
             history[0].extra,
-            Extra::because("failed prerequisites", tasks),
+            Extra::because(Because::FailedPrerequisites, tasks),
             "n = {n}"
         );
         assert_eq!(events(&g, other), vec![Event::Cancel]);
@@ -101,7 +101,7 @@ fn freed_tasks_leave_the_log_and_the_live_keep_their_history() {
         g.event(
             tasks[0],
             Event::Abort,
-            Extra::because("failed prerequisites", tasks[1..6].to_vec()),
+            Extra::because(Because::FailedPrerequisites, tasks[1..6].to_vec()),
         )
         .unwrap();
         if round == 20 {
@@ -139,7 +139,7 @@ fn the_raw_history_a_driver_decodes_says_what_history_says() {
     g.event(
         t,
         Event::Cancel,
-        Extra::because("cancelled prerequisites", ps.clone()),
+        Extra::because(Because::CancelledPrerequisites, ps.clone()),
     )
     .unwrap();
     g.event(t, Event::Retry, Extra::default()).unwrap();

@@ -8,7 +8,7 @@ use common::{fail, in_state, lines, names, ok, say};
 use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::local::Local;
 use taskqueue_wasm::{
-    Event, Extra, Graph, MakeOptions, Step, TaskErrorKind, TaskId, TaskOptions, TaskState,
+    Because, Event, Extra, Graph, MakeOptions, Step, TaskErrorKind, TaskId, TaskOptions, TaskState,
 };
 
 const DONE: Outcome = Outcome::Returned {
@@ -96,7 +96,10 @@ fn a_failed_or_aborted_prerequisite_fails_the_task() {
         assert_eq!(local.graph.state(t).unwrap(), TaskState::Failed);
         let tr = &local.graph.history(t).unwrap()[0];
         assert_eq!(tr.event, Event::Error);
-        assert_eq!(tr.extra, Extra::because("failed prerequisites", vec![bad]));
+        assert_eq!(
+            tr.extra,
+            Extra::because(Because::FailedPrerequisites, vec![bad])
+        );
         assert_eq!(
             local.graph.state(pending).unwrap(),
             TaskState::Pending,
@@ -119,7 +122,7 @@ fn a_cancelled_prerequisite_cancels_the_task() {
     );
     assert_eq!(
         tr.extra,
-        Extra::because("cancelled prerequisites", vec![off])
+        Extra::because(Because::CancelledPrerequisites, vec![off])
     );
 }
 
@@ -178,7 +181,7 @@ fn a_prerequisite_not_done_fails_the_task() {
     assert_eq!((tr.event, tr.new_state), (Event::Error, TaskState::Failed));
     assert_eq!(
         tr.extra,
-        Extra::because("some prerequisites are not done", vec![early])
+        Extra::because(Because::PrerequisitesNotDone, vec![early])
     );
 }
 

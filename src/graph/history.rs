@@ -14,7 +14,7 @@
 //! Records of freed tasks stay until they outnumber the live ones; then
 //! the log is rewritten with the live records only (amortised O(1)).
 
-use super::{Extra, Graph, TaskId, TaskTransition};
+use super::{Because, Extra, Graph, TaskId, TaskTransition};
 use crate::error::TaskError;
 use crate::fsm::Transition;
 use crate::state::{Event, TaskState, EVENTS, STATES};
@@ -22,18 +22,9 @@ use crate::state::{Event, TaskState, EVENTS, STATES};
 /// No record: the task has no transition yet.
 pub(super) const NONE: u32 = u32::MAX;
 
-/// The `because` of transitions the make fires, by code (0: none).
-pub const BECAUSE: [&str; 3] = [
-    "failed prerequisites",
-    "cancelled prerequisites",
-    "some prerequisites are not done",
-];
-
-/// The code of a `because` (1-based index in [`BECAUSE`]; 0: none).
-pub fn because_code(because: Option<&str>) -> u32 {
-    because
-        .and_then(|b| BECAUSE.iter().position(|&known| known == b))
-        .map_or(0, |i| i as u32 + 1)
+/// The code of a `because` (see [`Because`]; 0: none).
+pub fn because_code(because: Option<Because>) -> u32 {
+    because.map_or(0, |b| b as u32)
 }
 
 /// `[when (low bits), when (high bits), previous record, code]`, or four
@@ -65,9 +56,7 @@ fn span(n: usize) -> usize {
 /// from bit 0, the `because` in bits 12-13, bit 14 when tasks follow.
 pub(super) fn code(old: TaskState, new: TaskState, event: Event, extra: &Extra) -> u32 {
     let mut code = old as u32 | (new as u32) << 4 | (event as u32) << 8;
-    if extra.because.is_some() {
-        code |= because_code(extra.because) << 12;
-    }
+    code |= because_code(extra.because) << 12;
     if !extra.tasks.is_empty() {
         code |= TASKS_FLAG;
     }
@@ -129,7 +118,9 @@ impl Log {
             event: *EVENTS.get((code >> 8 & 15) as usize)?,
             when: f64::from_bits(u64::from(hi) << 32 | u64::from(lo)),
             extra: Extra {
-                because: because.checked_sub(1).and_then(|i| BECAUSE.get(i).copied()),
+                because: because
+                    .checked_sub(1)
+                    .and_then(|i| Because::ALL.get(i).copied()),
                 tasks,
             },
         })

@@ -14,7 +14,7 @@ mod order;
 mod outcome;
 mod pending;
 
-pub use history::{because_code, BECAUSE};
+pub use history::because_code;
 pub use outcome::{CancelOutcome, Outcome};
 
 use node::{Cold, Node};
@@ -28,15 +28,44 @@ use std::sync::Arc;
 
 pub use crate::id::TaskId;
 
+/// Why the make fired an event at a pending task (SPEC §3): carried in
+/// the transition's `extra`, with the prerequisites concerned. The
+/// numbers are the codes JS reads (`BECAUSE` in js/runtime.mjs; 0 is
+/// none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Because {
+    FailedPrerequisites = 1,
+    CancelledPrerequisites = 2,
+    PrerequisitesNotDone = 3,
+}
+
+impl Because {
+    pub const ALL: [Because; 3] = [
+        Because::FailedPrerequisites,
+        Because::CancelledPrerequisites,
+        Because::PrerequisitesNotDone,
+    ];
+
+    /// The words users see, as the Python original writes them.
+    pub fn name(self) -> &'static str {
+        match self {
+            Because::FailedPrerequisites => "failed prerequisites",
+            Because::CancelledPrerequisites => "cancelled prerequisites",
+            Because::PrerequisitesNotDone => "some prerequisites are not done",
+        }
+    }
+}
+
 /// Details of a transition: why it happened and which tasks caused it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Extra {
-    pub because: Option<&'static str>,
+    pub because: Option<Because>,
     pub tasks: Vec<TaskId>,
 }
 
 impl Extra {
-    pub fn because(because: &'static str, tasks: Vec<TaskId>) -> Self {
+    pub fn because(because: Because, tasks: Vec<TaskId>) -> Self {
         Extra {
             because: Some(because),
             tasks,

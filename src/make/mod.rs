@@ -13,7 +13,7 @@
 //! the work list is an explicit stack, so a chain of a million is fine.
 
 use crate::error::{TaskError, TaskErrorKind};
-use crate::graph::{Extra, Graph, TaskId};
+use crate::graph::{Because, Extra, Graph, TaskId};
 use crate::idmap::IdMap;
 use crate::state::{Event, TaskState};
 use std::collections::VecDeque;
@@ -305,9 +305,9 @@ impl Make {
     fn evaluate_pending(&mut self, g: &mut Graph, t: TaskId) -> Option<Step> {
         let verdict = self.rules(g, t);
         let because = match verdict {
-            Verdict::Fail => "failed prerequisites",
-            Verdict::Cancel => "cancelled prerequisites",
-            Verdict::NotDone => "some prerequisites are not done",
+            Verdict::Fail => Because::FailedPrerequisites,
+            Verdict::Cancel => Because::CancelledPrerequisites,
+            Verdict::NotDone => Because::PrerequisitesNotDone,
             Verdict::Wait => {
                 let mut unsettled = std::mem::take(&mut self.unsettled);
                 unsettled.clear();

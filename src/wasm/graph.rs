@@ -190,7 +190,7 @@ pub fn task_cancel(task: u32) -> Result<bool, JsValue> {
 }
 
 /// Writes a transition as `oldState, newState, event, when, because, n,
-/// ...n task ids` (`because`: 0 none, else 1-based in `BECAUSE`: failed
+/// ...n task ids` (`because`: 0 none, else the `Because` code: failed
 /// prerequisites, cancelled prerequisites, some prerequisites are not
 /// done; states and events by table index).
 fn put_transition(out: &mut Vec<f64>, tr: &TaskTransition) {

@@ -93,7 +93,7 @@ impl Harness {
                 old: tr.old_state.name(),
                 event: tr.event.name(),
                 new: tr.new_state.name(),
-                because: tr.extra.because,
+                because: tr.extra.because.map(|b| b.name()),
                 tasks: tr.extra.tasks.iter().map(|&t| self.of(t)).collect(),
             })
             .collect()
