@@ -79,6 +79,24 @@ pub enum TaskErrorKind {
     Stalled,
 }
 
+impl TaskErrorKind {
+    /// The kind's name as JS receives it (`kind`; `'Cycle'` gives the
+    /// error its `cycle` property): written out, so that renaming a
+    /// variant cannot silently change what JS sees.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaskErrorKind::InvalidEvent => "InvalidEvent",
+            TaskErrorKind::UnknownState => "UnknownState",
+            TaskErrorKind::Cycle => "Cycle",
+            TaskErrorKind::RequirementState => "RequirementState",
+            TaskErrorKind::Blocked => "Blocked",
+            TaskErrorKind::MakePrepare => "MakePrepare",
+            TaskErrorKind::UnknownTask => "UnknownTask",
+            TaskErrorKind::Stalled => "Stalled",
+        }
+    }
+}
+
 /// An error about a task, with its message already written (task names
 /// are resolved when the error is made, so it reads well on its own).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -503,3 +503,13 @@ fn a_freed_large_component_gives_its_slots_out_in_ascending_order() {
         "the next tasks take the freed slots lowest first"
     );
 }
+
+#[test]
+fn error_kinds_keep_the_names_js_reads() {
+    // js/runtime.mjs gives an error its `cycle` when the kind is 'Cycle'.
+    let mut g = Graph::new();
+    let a = g.add_task("a", TaskOptions::default());
+    let error = g.require(a, a).unwrap_err();
+    assert_eq!(error.kind.name(), "Cycle");
+    assert_eq!(TaskErrorKind::Blocked.name(), "Blocked");
+}

@@ -59,11 +59,10 @@ pub(crate) fn task_error(error: TaskError) -> JsValue {
         TaskErrorKind::MakePrepare => "FSMError",
         _ => "TaskError",
     };
-    let kind = format!("{:?}", error.kind);
     let tasks: Vec<u32> = error.tasks.iter().map(|t| t.0).collect();
     make(
         class,
-        &kind,
+        error.kind.name(),
         &error.message,
         error.task.map(|t| t.0),
         &tasks,
