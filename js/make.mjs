@@ -5,7 +5,6 @@
 import { makeAbort, makeEnd, makeError, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { describe, taskInComponent, tasksIn } from './registry.mjs';
 import { changeCount, changed, clock, far, flush, fresh, markTimed, nearAll, nextChange, runTask, S, setReporting, sleep } from './runtime.mjs';
-import { Task } from './task.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
 const WAIT = 0;
@@ -297,12 +296,12 @@ function runQueued(task) {
  * given tasks as each completes or is cancelled.
  */
 export function make(tasks, options) {
-  return new MakeRun(tasksIn(tasks, 'make(tasks)', Task), readOptions(options), true);
+  return new MakeRun(tasksIn(tasks, 'make(tasks)'), readOptions(options), true);
 }
 
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export async function makeNow(tasks, options) {
-  return new MakeRun(tasksIn(tasks, 'makeNow(tasks)', Task), readOptions(options))._collect();
+  return new MakeRun(tasksIn(tasks, 'makeNow(tasks)'), readOptions(options))._collect();
 }
 
 /** A capacity-limited executor (Python's cs.later.Later). */
@@ -358,7 +357,7 @@ export function makeLater(later, tasks, options) {
     if (key !== 'failFast' && key !== 'onTransition') throw new TypeError(`unknown makeLater option '${key}' (known: failFast, onTransition)`);
   }
   const { failFast, onTransition } = readOptions(options);
-  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)', Task), { failFast, onTransition, queue: (job) => later.defer(job), concurrency: 0 });
+  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)'), { failFast, onTransition, queue: (job) => later.defer(job), concurrency: 0 });
   run._start();
   run._pump(false); // errors such as a PREPARE task surface here, synchronously
   run._collect().catch((error) => console.error('taskqueue-wasm: makeLater failed:', error));

@@ -20,6 +20,7 @@ import { describe, link, register, taskInComponent } from './registry.mjs';
 import { changed, extras, far, historyOf, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
+import { brandTaskClass } from './brand.mjs';
 
 const AsyncFunction = (async () => {}).constructor;
 const NO_ARGS = Object.freeze([]);
@@ -58,6 +59,10 @@ function failedForPrerequisites(task) {
 }
 
 export class Task {
+  static {
+    brandTaskClass(this); // isTask, for the modules that cannot import Task
+  }
+
   /**
    * `new Task(name, func, options)` or `new Task(func, options)` (the name
    * is then `func.name`).
