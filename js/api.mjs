@@ -6,6 +6,6 @@ export { tasksAsDot, tasksAsSvg } from './dot.mjs';
 export { tasksLayout } from './layout.mjs';
 export { FSM } from './fsm.mjs';
 export { FSMError, TaskError, BlockedError, CancellationError } from './errors.mjs';
-export { setCallbackErrorHandler } from './runtime.mjs';
+export { setCallbackErrorHandler } from './transitions.mjs';
 export { version } from '../pkg/taskqueue_wasm.js';
 export { stats } from './stats.mjs';

@@ -4,7 +4,12 @@
 
 import { makeAbort, makeEnd, makeError, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { describe, taskInComponent, tasksIn } from './registry.mjs';
-import { changeCount, changed, clock, far, flush, fresh, markTimed, nearAll, nextChange, runTask, S, setReporting, sleep } from './runtime.mjs';
+import { S } from './codes.mjs';
+import { far, nearAll } from './boundary.mjs';
+import { clock, fresh, markTimed } from './clock.mjs';
+import { flush, setReporting } from './transitions.mjs';
+import { changeCount, changed, nextChange, sleep } from './wake.mjs';
+import { runTask } from './run.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
 const WAIT = 0;
@@ -252,7 +257,7 @@ class MakeRun {
   /**
    * Runs to the end; resolves to every task yielded. A loop of callbacks
    * rather than an async function, so that a change can resume it
-   * without a promise (see `wake` in runtime.mjs).
+   * without a promise (see `wake` in wake.mjs).
    */
   _collect() {
     return new Promise((resolve, reject) => {

@@ -17,7 +17,13 @@ import {
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError, TaskError } from './errors.mjs';
 import { describe, link, register, taskInComponent } from './registry.mjs';
-import { changed, extras, far, historyOf, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
+import { isSettled, S, STATES } from './codes.mjs';
+import { far, near } from './boundary.mjs';
+import { extras } from './extras.mjs';
+import { noteUserExtra, observe } from './transitions.mjs';
+import { historyOf } from './history.mjs';
+import { changed } from './wake.mjs';
+import { runTask } from './run.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 import { brandTaskClass } from './brand.mjs';
