@@ -1,6 +1,7 @@
 // Everything the package exports, whichever entry point loaded it.
 export { Task } from './task.mjs';
-export { make, makeNow, makeLater, Later } from './make.mjs';
+export { make, makeNow } from './make.mjs';
+export { makeLater, Later } from './later.mjs';
 export { TaskQueue } from './queue.mjs';
 export { tasksAsDot, tasksAsSvg } from './dot.mjs';
 export { tasksLayout } from './layout.mjs';
