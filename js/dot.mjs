@@ -2,7 +2,6 @@
 
 import { dotOfTasks, svgOfTasks } from '../pkg/taskqueue_wasm.js';
 import { describe, tasksIn } from './registry.mjs';
-import { Task } from './task.mjs';
 
 const DOT_OPTIONS = ['followBlocking', 'followRequired', 'sep'];
 
@@ -41,7 +40,7 @@ export function readDotArgs(name, options) {
  * src/dot.rs).
  */
 export function tasksAsDot(tasks, name, options) {
-  const list = tasksIn(tasks, 'tasksAsDot(tasks)', Task);
+  const list = tasksIn(tasks, 'tasksAsDot(tasks)');
   const args = readDotArgs(name, options);
   const ids = Uint32Array.from(list, (t) => t._id);
   return dotOfTasks(ids, args.name, args.followBlocking, args.followRequired, args.sep);
@@ -52,7 +51,7 @@ export function tasksAsDot(tasks, name, options) {
  * library; nodes carry `class="node"`, `data-state` and `data-task-id`.
  */
 export function tasksAsSvg(tasks, name, options) {
-  const list = tasksIn(tasks, 'tasksAsSvg(tasks)', Task);
+  const list = tasksIn(tasks, 'tasksAsSvg(tasks)');
   const args = readDotArgs(name, options);
   return svgOfTasks(Uint32Array.from(list, (t) => t._id), args.name, args.followBlocking, args.followRequired);
 }

@@ -1,11 +1,17 @@
-// make, makeNow, makeLater and Later. The Rust make engine decides what
-// runs and what is yielded; this drives it: it runs functions, hands
-// tasks to a queue, and sleeps until some task changes.
+// make and makeNow. The Rust make engine decides what runs and what is
+// yielded; this drives it: it runs functions, hands tasks to a queue,
+// and sleeps until some task changes. (makeLater, in later.mjs, drives
+// the same MakeRun with a Later as its queue.)
 
 import { makeAbort, makeEnd, makeError, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
-import { describe, taskInComponent, tasksIn } from './registry.mjs';
-import { changeCount, changed, clock, far, flush, fresh, markTimed, nearAll, nextChange, runTask, S, setReporting, sleep } from './runtime.mjs';
-import { Task } from './task.mjs';
+import { taskInComponent, tasksIn } from './registry.mjs';
+import { readMakeOptions } from './make-options.mjs';
+import { S } from './codes.mjs';
+import { far, nearAll } from './boundary.mjs';
+import { clock, fresh, markTimed } from './clock.mjs';
+import { flush, setReporting } from './transitions.mjs';
+import { changeCount, changed, nextChange, sleep } from './wake.mjs';
+import { runTask } from './run.mjs';
 
 // Step kinds, as src/wasm/make.rs encodes them.
 const WAIT = 0;
@@ -20,31 +26,14 @@ const BATCH = 4096;
 
 let memory; // the instance's WebAssembly.Memory
 
-const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal', 'onTransition']);
 const noop = () => {};
-
-function readOptions(options) {
-  if (options === undefined || options === null) return {};
-  if (typeof options !== 'object') throw new TypeError(`make options must be an object, got ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!MAKE_OPTIONS.has(key)) throw new TypeError(`unknown make option '${key}' (known: ${[...MAKE_OPTIONS].join(', ')})`);
-  }
-  const { failFast = false, queue, concurrency, signal, onTransition } = options;
-  if (queue !== undefined && typeof queue !== 'function') throw new TypeError(`queue must be a function, got ${describe(queue)}`);
-  if (onTransition !== undefined && typeof onTransition !== 'function') throw new TypeError(`onTransition must be a function, got ${describe(onTransition)}`);
-  if (concurrency !== undefined && concurrency !== Infinity && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency < 2 ** 32)) {
-    throw new RangeError(`concurrency must be a positive integer or Infinity, got ${describe(concurrency)}`);
-  }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
-  return { failFast: Boolean(failFast), queue, concurrency: concurrency === undefined || concurrency === Infinity ? 0 : concurrency, signal, onTransition };
-}
 
 // A make nobody finished (an abandoned iterator) is forgotten when
 // collected, so it stops watching its tasks.
 const forgotten = new FinalizationRegistry((handle) => makeEnd(handle));
 
 /** One run of make: an async iterator of the given tasks as they settle. */
-class MakeRun {
+export class MakeRun {
   /** `iterator`: one step per call into wasm (see `_batch`). */
   constructor(tasks, options, iterator = false) {
     this._tasks = tasks;
@@ -253,7 +242,7 @@ class MakeRun {
   /**
    * Runs to the end; resolves to every task yielded. A loop of callbacks
    * rather than an async function, so that a change can resume it
-   * without a promise (see `wake` in runtime.mjs).
+   * without a promise (see `wake` in wake.mjs).
    */
   _collect() {
     return new Promise((resolve, reject) => {
@@ -297,69 +286,10 @@ function runQueued(task) {
  * given tasks as each completes or is cancelled.
  */
 export function make(tasks, options) {
-  return new MakeRun(tasksIn(tasks, 'make(tasks)', Task), readOptions(options), true);
+  return new MakeRun(tasksIn(tasks, 'make(tasks)'), readMakeOptions(options), true);
 }
 
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export async function makeNow(tasks, options) {
-  return new MakeRun(tasksIn(tasks, 'makeNow(tasks)', Task), readOptions(options))._collect();
-}
-
-/** A capacity-limited executor (Python's cs.later.Later). */
-export class Later {
-  constructor(capacity) {
-    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be a positive integer, got ${describe(capacity)}`);
-    this._capacity = capacity;
-    this._running = 0;
-    this._jobs = [];
-    this._head = 0;
-  }
-
-  get capacity() {
-    return this._capacity;
-  }
-
-  /** Calls `fn(...args)` when a slot is free; resolves or rejects with its outcome. */
-  defer(fn, ...args) {
-    if (typeof fn !== 'function') return Promise.reject(new TypeError(`defer needs a function, got ${describe(fn)}`));
-    return new Promise((resolve, reject) => {
-      this._jobs.push({ fn, args, resolve, reject });
-      this._drain();
-    });
-  }
-
-  _drain() {
-    while (this._running < this._capacity && this._head < this._jobs.length) {
-      const job = this._jobs[this._head];
-      this._jobs[this._head++] = undefined;
-      if (this._head > 1024 && this._head * 2 > this._jobs.length) {
-        this._jobs = this._jobs.slice(this._head);
-        this._head = 0;
-      }
-      this._running++;
-      new Promise((resolve) => resolve(job.fn(...job.args)))
-        .then(job.resolve, job.reject)
-        .finally(() => {
-          this._running--;
-          this._drain();
-        });
-    }
-  }
-}
-
-/**
- * Starts make in the background with `later.defer` as the queue and
- * returns at once; wait on the tasks (`join`) for their outcome.
- */
-export function makeLater(later, tasks, options) {
-  if (!(later instanceof Later)) throw new TypeError(`makeLater needs a Later, got ${describe(later)}`);
-  // The Later is the queue and sets the concurrency; say so rather than ignore them.
-  for (const key of options !== null && typeof options === 'object' ? Object.keys(options) : []) {
-    if (key !== 'failFast' && key !== 'onTransition') throw new TypeError(`unknown makeLater option '${key}' (known: failFast, onTransition)`);
-  }
-  const { failFast, onTransition } = readOptions(options);
-  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)', Task), { failFast, onTransition, queue: (job) => later.defer(job), concurrency: 0 });
-  run._start();
-  run._pump(false); // errors such as a PREPARE task surface here, synchronously
-  run._collect().catch((error) => console.error('taskqueue-wasm: makeLater failed:', error));
+  return new MakeRun(tasksIn(tasks, 'makeNow(tasks)'), readMakeOptions(options))._collect();
 }

@@ -3,7 +3,7 @@
 // await and no top-level await.
 import { readFileSync } from 'node:fs';
 import { initSync } from '../pkg/taskqueue_wasm.js';
-import { start } from './runtime.mjs';
+import { start } from './boundary.mjs';
 
 initSync({ module: readFileSync(new URL('../pkg/taskqueue_wasm_bg.wasm', import.meta.url)) });
 start();

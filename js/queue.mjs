@@ -4,7 +4,7 @@
 import { TaskQueueCore } from '../pkg/taskqueue_wasm.js';
 import { describe, taskInComponent, tasksIn } from './registry.mjs';
 import { tasksAsDot } from './dot.mjs';
-import { Task } from './task.mjs';
+import { isTask } from './brand.mjs';
 
 export class TaskQueue {
   constructor(tasks = [], options) {
@@ -13,12 +13,12 @@ export class TaskQueue {
     }
     this._core = new TaskQueueCore(Boolean(options?.runDependentTasks));
     this._members = new Map(); // id -> Task: the queue's tasks, kept alive with it
-    for (const task of tasksIn(tasks, 'TaskQueue(tasks)', Task)) this.add(task);
+    for (const task of tasksIn(tasks, 'TaskQueue(tasks)')) this.add(task);
   }
 
   /** Adds a task (or refiles one already in the queue). */
   add(task) {
-    if (!(task instanceof Task)) throw new TypeError(`TaskQueue.add needs a Task, got ${describe(task)}`);
+    if (!isTask(task)) throw new TypeError(`TaskQueue.add needs a Task, got ${describe(task)}`);
     this._core.add(task._id);
     this._members.set(task._id, task);
   }

@@ -19,6 +19,7 @@
 // (`_comp === ALONE`), its component's.
 
 import { removeComponents, removeTasks } from '../pkg/taskqueue_wasm.js';
+import { isTask } from './brand.mjs';
 
 class Component {
   constructor() {
@@ -164,13 +165,13 @@ export function resolveIds(ids, near) {
 }
 
 /** The tasks of a Task or an iterable of Tasks, checked. */
-export function tasksIn(tasks, what, Task) {
-  const list = tasks instanceof Task ? [tasks] : tasks;
+export function tasksIn(tasks, what) {
+  const list = isTask(tasks) ? [tasks] : tasks;
   if (list === null || typeof list !== 'object' || typeof list[Symbol.iterator] !== 'function') {
     throw new TypeError(`${what} must be a Task or an iterable of Tasks`);
   }
   const check = (t) => {
-    if (!(t instanceof Task)) throw new TypeError(`${what} must contain only Tasks, got ${describe(t)}`);
+    if (!isTask(t)) throw new TypeError(`${what} must contain only Tasks, got ${describe(t)}`);
     return t;
   };
   // A copy, so that the caller's array may change meanwhile; sized at

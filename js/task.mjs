@@ -15,16 +15,23 @@ import {
   taskState,
   takeError,
 } from '../pkg/taskqueue_wasm.js';
-import { CancellationError, TaskError } from './errors.mjs';
+import { CancellationError } from './errors.mjs';
 import { describe, link, register, taskInComponent } from './registry.mjs';
-import { changed, extras, far, historyOf, isSettled, near, noteUserExtra, observe, runTask, S, STATES } from './runtime.mjs';
+import { isSettled, S, STATES } from './codes.mjs';
+import { far, near } from './boundary.mjs';
+import { extras } from './extras.mjs';
+import { noteUserExtra, observe } from './transitions.mjs';
+import { historyOf } from './history.mjs';
+import { changed } from './wake.mjs';
+import { runTask } from './run.mjs';
+import { checkTaskOptions, checkTaskOptionValues, requiredTasks, stateCode } from './task-options.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
+import { brandTaskClass } from './brand.mjs';
 
 const AsyncFunction = (async () => {}).constructor;
 const NO_ARGS = Object.freeze([]);
 let lastName; // the name addTask was last given
-const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires']);
 
 function trackLine(task, tr) {
   console.log(`${task.name} ${tr.oldState}->${tr.event}->${tr.newState}`);
@@ -41,15 +48,6 @@ function checkThis(task, method) {
   }
 }
 
-export function stateCode(state, task, name = task?._name) {
-  const code = typeof state === 'string' ? S[state] : undefined;
-  if (code === undefined) {
-    const whose = name === undefined ? '' : `task '${name}': `;
-    throw new TaskError(`${whose}unknown state ${describe(state)}: one of ${STATES.join(', ')}`, { task });
-  }
-  return code;
-}
-
 /** Why a task is FAILED or CANCELLED, if the make did it for its prerequisites. */
 function failedForPrerequisites(task) {
   const code = taskState(task._id);
@@ -58,6 +56,10 @@ function failedForPrerequisites(task) {
 }
 
 export class Task {
+  static {
+    brandTaskClass(this); // isTask, for the modules that cannot import Task
+  }
+
   /**
    * `new Task(name, func, options)` or `new Task(func, options)` (the name
    * is then `func.name`).
@@ -77,27 +79,10 @@ export class Task {
     let track = false;
     let requires;
     if (options !== undefined && options !== null) {
-      if (typeof options !== 'object') throw new TypeError(`the options of task '${name}' must be an object, got ${describe(options)}`);
-      for (const key in options) {
-        if (!OPTIONS.has(key)) throw new TypeError(`unknown option '${key}' for task '${name}' (known: ${[...OPTIONS].join(', ')})`);
-      }
+      checkTaskOptions(name, options);
       ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires } = options);
-    }
-    if (!Array.isArray(args)) throw new TypeError(`args of task '${name}' must be an array, got ${describe(args)}`);
-    if (cancelOnResult !== undefined && typeof cancelOnResult !== 'function') {
-      throw new TypeError(`cancelOnResult of task '${name}' must be a function, got ${describe(cancelOnResult)}`);
-    }
-    if (typeof track !== 'boolean' && typeof track !== 'function') {
-      throw new TypeError(`track of task '${name}' must be a boolean or a function, got ${describe(track)}`);
-    }
-    if (requires !== undefined) {
-      if (requires === null || typeof requires[Symbol.iterator] !== 'function' || typeof requires === 'string') {
-        throw new TypeError(`requires of task '${name}' must be an iterable of Tasks, got ${describe(requires)}`);
-      }
-      requires = Array.from(requires);
-      for (const other of requires) {
-        if (!(other instanceof Task)) throw new TypeError(`requires of task '${name}' must hold only Tasks, got ${describe(other)}`);
-      }
+      checkTaskOptionValues(name, args, cancelOnResult, track);
+      if (requires !== undefined) requires = requiredTasks(name, requires);
     }
     const code = stateCode(state, undefined, name);
     // The core keeps the name given last: pass it only when it changes.

@@ -1,0 +1,29 @@
+// The options of make, makeNow and makeLater, read and checked before a
+// make starts: apart from make.mjs, so that the make itself reads as
+// what it does with them, and makeLater (later.mjs) reads them the same
+// way.
+
+import { describe } from './registry.mjs';
+
+const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal', 'onTransition']);
+
+/**
+ * Reads the options of make and makeNow (makeLater takes two of them):
+ * defaults filled in, `concurrency` 0 for no limit. Unknown keys and
+ * values of the wrong type are errors, so a typo is not silently ignored.
+ */
+export function readMakeOptions(options) {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw new TypeError(`make options must be an object, got ${describe(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!MAKE_OPTIONS.has(key)) throw new TypeError(`unknown make option '${key}' (known: ${[...MAKE_OPTIONS].join(', ')})`);
+  }
+  const { failFast = false, queue, concurrency, signal, onTransition } = options;
+  if (queue !== undefined && typeof queue !== 'function') throw new TypeError(`queue must be a function, got ${describe(queue)}`);
+  if (onTransition !== undefined && typeof onTransition !== 'function') throw new TypeError(`onTransition must be a function, got ${describe(onTransition)}`);
+  if (concurrency !== undefined && concurrency !== Infinity && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency < 2 ** 32)) {
+    throw new RangeError(`concurrency must be a positive integer or Infinity, got ${describe(concurrency)}`);
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
+  return { failFast: Boolean(failFast), queue, concurrency: concurrency === undefined || concurrency === Infinity ? 0 : concurrency, signal, onTransition };
+}
