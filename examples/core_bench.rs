@@ -17,7 +17,7 @@
 
 use std::time::Instant;
 use taskqueue_wasm::graph::Outcome;
-use taskqueue_wasm::{Graph, MakeOptions, Step, TaskId, TaskOptions};
+use taskqueue_wasm::{MakeOptions, Scheduler, Step, TaskId, TaskOptions};
 
 const ROUNDS: usize = 5;
 
@@ -51,7 +51,7 @@ fn workload(shape: &str, n: usize) -> Vec<Vec<usize>> {
 
 /// One round: (build, make, free) seconds.
 fn round(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64, f64, f64) {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let options = TaskOptions {
         async_hint: is_async,
         ..TaskOptions::default()
@@ -138,7 +138,7 @@ fn kahn(prereqs: &[Vec<usize>], is_async: bool) -> (f64, f64) {
     (built, started.elapsed().as_secs_f64())
 }
 
-fn finish(g: &mut Graph, task: TaskId, attempt: u32) {
+fn finish(g: &mut Scheduler, task: TaskId, attempt: u32) {
     let returned = Outcome::Returned {
         cancel_on_result: false,
     };

@@ -6,7 +6,7 @@
 //! `cargo run --release --example make_trace -- 200000 | md5sum`.
 
 use taskqueue_wasm::graph::Outcome;
-use taskqueue_wasm::{Event, Graph, MakeOptions, Step, TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::{Event, MakeOptions, Scheduler, Step, TaskId, TaskOptions, TaskState};
 
 #[path = "../tests/common/lcg.rs"]
 mod lcg;
@@ -30,7 +30,7 @@ const EVENTS: [Event; 4] = [Event::Retry, Event::Cancel, Event::Dispatch, Event:
 
 fn case(seed: u64) -> String {
     let mut r = Lcg(seed * 7919 + 1);
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let n = 2 + r.below(9);
     let ids: Vec<TaskId> = (0..n)
         .map(|_| {

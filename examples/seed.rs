@@ -5,12 +5,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 use taskqueue_wasm::dot::{tasks_as_dot, DotOptions};
-use taskqueue_wasm::local::Local;
+use taskqueue_wasm::sync_driver::SyncDriver;
 use taskqueue_wasm::MakeOptions;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lines = Rc::new(RefCell::new(Vec::new()));
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let out = Rc::clone(&lines);
     let t1 = local.task("t1", move || {
         out.borrow_mut().push("doing t1".to_string());

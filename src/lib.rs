@@ -3,13 +3,16 @@
 //! WebAssembly binding.
 //!
 //! Where each idea lives:
-//! - [`fsm`]: the general state machine; [`state`]: the task table.
+//! - [`fsm`]: the general state machine; [`task_state`]: the task's
+//!   states and events (its table).
 //! - [`graph`]: tasks, requirements, cycle checks, running outcomes.
-//! - [`make`]: the make engine; [`queue`]: `TaskQueue`.
+//! - [`make`]: the make engine (one make over a graph); `slot`: what a
+//!   make keeps per task, stored in the node; [`scheduler`]: a graph and
+//!   the makes running over it; [`queue`]: `TaskQueue`.
 //! - [`dot`]: Graphviz DOT output; [`layout`]: the layered layout of a
 //!   graph; [`svg`]: tasks and transition tables drawn as SVG.
-//! - [`local`]: a native, synchronous driver of makes with Rust closures
-//!   (tests, examples).
+//! - [`sync_driver`]: a native, synchronous driver of makes with Rust
+//!   closures as task functions (tests, examples).
 //! - `wasm`: the JS binding (only on wasm32).
 
 pub mod dot;
@@ -19,11 +22,13 @@ pub mod graph;
 mod id;
 mod idmap;
 pub mod layout;
-pub mod local;
 pub mod make;
 pub mod queue;
-pub mod state;
+pub mod scheduler;
+mod slot;
 pub mod svg;
+pub mod sync_driver;
+pub mod task_state;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -32,4 +37,5 @@ pub use error::{FsmError, TaskError, TaskErrorKind};
 pub use graph::{Because, Extra, Graph, TaskId, TaskOptions, TaskTransition};
 pub use make::{MakeOptions, Step};
 pub use queue::TaskQueue;
-pub use state::{Event, TaskState};
+pub use scheduler::Scheduler;
+pub use task_state::{Event, TaskState};

@@ -8,7 +8,7 @@
 
 use crate::graph::{Graph, TaskId};
 use crate::idmap::IdMap;
-use crate::state::TaskState;
+use crate::task_state::TaskState;
 use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use taskqueue_wasm::dot::{tasks_as_dot, DotOptions};
 use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::queue::TaskQueue;
-use taskqueue_wasm::{Graph, MakeOptions, Step, TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::{Graph, MakeOptions, Scheduler, Step, TaskId, TaskOptions, TaskState};
 
 /// The graph as the test expects it, by task index.
 #[derive(Default)]
@@ -25,7 +25,7 @@ struct Model {
 }
 
 impl Model {
-    fn add(&mut self, g: &mut Graph) {
+    fn add(&mut self, g: &mut Scheduler) {
         // Zero-padded names: DOT sorts edges by name, so by index.
         self.ids
             .push(g.add_task(&format!("t{:05}", self.ids.len()), TaskOptions::default()));
@@ -95,7 +95,7 @@ fn returned() -> Outcome {
 
 /// Runs a make of `t` to its end, finishing each task as it starts;
 /// returns the tasks it ran.
-fn make(g: &mut Graph, t: TaskId) -> Vec<TaskId> {
+fn make(g: &mut Scheduler, t: TaskId) -> Vec<TaskId> {
     let id = g.make_start(&[t], MakeOptions::default()).unwrap();
     let mut ran = Vec::new();
     loop {
@@ -130,7 +130,7 @@ fn dot_edges(g: &Graph, m: &Model, t: usize) -> Vec<usize> {
 
 /// `t` requires `p`, refused where the model says so, and new unless
 /// the model has the edge already.
-fn require(g: &mut Graph, m: &mut Model, t: usize, p: usize) {
+fn require(g: &mut Scheduler, m: &mut Model, t: usize, p: usize) {
     let refused = m.done[t] || t == p || m.reaches(p, t);
     match g.require(m.ids[t], m.ids[p]) {
         Ok(added) => {
@@ -147,7 +147,7 @@ fn require(g: &mut Graph, m: &mut Model, t: usize, p: usize) {
 
 /// One random step: a new task, a requirement (possibly refused), or a
 /// reader or writer of dependents, each checked against the model.
-fn step(g: &mut Graph, m: &mut Model, rng: &mut Lcg) {
+fn step(g: &mut Scheduler, m: &mut Model, rng: &mut Lcg) {
     let live: Vec<usize> = (0..m.ids.len()).filter(|&t| m.alive[t]).collect();
     if live.len() < 2 {
         return m.add(g);
@@ -210,7 +210,7 @@ fn step(g: &mut Graph, m: &mut Model, rng: &mut Lcg) {
 fn every_reader_sees_each_tasks_dependents_in_the_order_they_were_added() {
     let mut rng = Lcg(7);
     for _ in 0..100 {
-        let mut g = Graph::new();
+        let mut g = Scheduler::new();
         let mut m = Model::default();
         // Idle tasks make small logs small for the graph.
         for _ in 0..rng.below(300) {

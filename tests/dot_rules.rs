@@ -3,7 +3,7 @@
 mod common;
 use common::{in_state, prerequisites, sample};
 use taskqueue_wasm::dot::{node_line, quote, tasks_as_dot, DotOptions};
-use taskqueue_wasm::state::STATES;
+use taskqueue_wasm::task_state::STATES;
 use taskqueue_wasm::{Graph, TaskOptions};
 
 fn pending() -> TaskOptions {

@@ -5,8 +5,8 @@ use common::{fail, in_state, lines, ok};
 use std::rc::Rc;
 use taskqueue_wasm::dot::transitions_as_dot;
 use taskqueue_wasm::fsm::{Callbacks, Fsm, On, Table};
-use taskqueue_wasm::local::Local;
-use taskqueue_wasm::state::{task_table, EVENTS, STATES, TRANSITIONS};
+use taskqueue_wasm::sync_driver::SyncDriver;
+use taskqueue_wasm::task_state::{task_table, EVENTS, STATES, TRANSITIONS};
 use taskqueue_wasm::{
     Because, Event, Extra, FsmError, Graph, MakeOptions, TaskErrorKind, TaskOptions, TaskState,
 };
@@ -78,7 +78,7 @@ fn a_new_task_starts_pending_unless_another_state_is_given() {
 #[test]
 fn a_throwing_function_fires_except_not_error() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t = local.task("t", fail("boom"));
     local.track(t, &out).unwrap();
     assert_eq!(local.dispatch(t).unwrap(), TaskState::Failed);
@@ -87,7 +87,7 @@ fn a_throwing_function_fires_except_not_error() {
 
 #[test]
 fn every_transition_records_old_new_event_when_and_extra() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let broken = local.task_with("broken", fail("boom"), TaskOptions::default());
     let t = local.task_with("t", ok(), TaskOptions::default());
     local.graph.require(t, broken).unwrap();
@@ -130,7 +130,7 @@ fn now() -> f64 {
 #[test]
 fn callbacks_for_one_state_or_any_state_are_called_after_the_transition() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t = local.task("t", ok());
     let (done, any) = (Rc::clone(&out), Rc::clone(&out));
     local
@@ -157,7 +157,7 @@ fn callbacks_for_one_state_or_any_state_are_called_after_the_transition() {
 #[test]
 fn a_callback_that_fails_does_not_break_the_state_machine() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t = local.task("t", ok());
     local
         .on_transition(t, On::Any, |_, _| Err("callback broke".to_string()))

@@ -6,9 +6,10 @@
 mod common;
 use common::{fail, in_state, lines, names, ok, say};
 use taskqueue_wasm::graph::Outcome;
-use taskqueue_wasm::local::Local;
+use taskqueue_wasm::sync_driver::SyncDriver;
 use taskqueue_wasm::{
-    Because, Event, Extra, Graph, MakeOptions, Step, TaskErrorKind, TaskId, TaskOptions, TaskState,
+    Because, Event, Extra, MakeOptions, Scheduler, Step, TaskErrorKind, TaskId, TaskOptions,
+    TaskState,
 };
 
 const DONE: Outcome = Outcome::Returned {
@@ -27,7 +28,7 @@ fn concurrency(n: usize) -> MakeOptions {
 
 /// Steps until the engine waits or ends, collecting what it asked for
 /// (but for Discover steps, which only name tasks).
-fn steps(g: &mut Graph, make: taskqueue_wasm::make::MakeId) -> Vec<Step> {
+fn steps(g: &mut Scheduler, make: taskqueue_wasm::make::MakeId) -> Vec<Step> {
     let mut out = Vec::new();
     loop {
         let step = g.make_next(make);
@@ -54,7 +55,7 @@ fn runs(steps: &[Step]) -> Vec<(TaskId, u32)> {
 
 #[test]
 fn making_a_prepare_task_is_an_fsm_error() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t = local.task_with("early", ok(), in_state(TaskState::Prepare));
     let error = local.make(&[t], MakeOptions::default()).unwrap_err();
     assert_eq!(error.kind, TaskErrorKind::MakePrepare);
@@ -64,7 +65,7 @@ fn making_a_prepare_task_is_an_fsm_error() {
 
 #[test]
 fn a_running_task_is_waited_for_then_yielded() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let t = g.add_task("t", TaskOptions::default());
     let attempt = g.dispatch(t).unwrap(); // started by someone else
     let make = g.make_start(&[t], MakeOptions::default()).unwrap();
@@ -75,7 +76,7 @@ fn a_running_task_is_waited_for_then_yielded() {
 
 #[test]
 fn a_queued_task_is_waited_for_then_yielded() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let t = g.add_task("t", in_state(TaskState::Queued));
     let make = g.make_start(&[t], MakeOptions::default()).unwrap();
     assert_eq!(steps(&mut g, make), vec![Step::Wait]);
@@ -86,7 +87,7 @@ fn a_queued_task_is_waited_for_then_yielded() {
 #[test]
 fn a_failed_or_aborted_prerequisite_fails_the_task() {
     for state in [TaskState::Failed, TaskState::Abort] {
-        let mut local = Local::new();
+        let mut local = SyncDriver::new();
         let bad = local.task_with("bad", ok(), in_state(state));
         let pending = local.task("pending", ok());
         let t = local.task_with("t", ok(), TaskOptions::default());
@@ -110,7 +111,7 @@ fn a_failed_or_aborted_prerequisite_fails_the_task() {
 
 #[test]
 fn a_cancelled_prerequisite_cancels_the_task() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let off = local.task_with("off", ok(), in_state(TaskState::Cancelled));
     let t = local.task_with("t", ok(), TaskOptions::default());
     local.graph.require(t, off).unwrap();
@@ -128,7 +129,7 @@ fn a_cancelled_prerequisite_cancels_the_task() {
 
 #[test]
 fn failure_is_checked_before_cancellation() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let off = local.task_with("off", ok(), in_state(TaskState::Cancelled));
     let bad = local.task_with("bad", ok(), in_state(TaskState::Failed));
     let t = local.task("t", ok());
@@ -141,7 +142,7 @@ fn failure_is_checked_before_cancellation() {
 #[test]
 fn pending_prerequisites_are_made_first_in_requirement_order() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", say(&out, "a"));
     let b = local.task("b", say(&out, "b"));
     let c = local.task("c", say(&out, "c"));
@@ -156,7 +157,7 @@ fn pending_prerequisites_are_made_first_in_requirement_order() {
 #[test]
 fn a_prerequisite_failing_during_the_make_fails_its_dependents() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", fail("broken"));
     let b = local.task("b", say(&out, "b"));
     let c = local.task("c", say(&out, "c"));
@@ -172,7 +173,7 @@ fn a_prerequisite_failing_during_the_make_fails_its_dependents() {
 
 #[test]
 fn a_prerequisite_not_done_fails_the_task() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let early = local.task_with("early", ok(), in_state(TaskState::Prepare));
     let t = local.task_with("t", ok(), TaskOptions::default());
     local.graph.require(t, early).unwrap();
@@ -187,7 +188,7 @@ fn a_prerequisite_not_done_fails_the_task() {
 
 #[test]
 fn a_ready_task_is_dispatched_or_with_queue_queued() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let t = g.add_task("t", TaskOptions::default());
     let make = g.make_start(&[t], MakeOptions::default()).unwrap();
     assert_eq!(
@@ -199,7 +200,7 @@ fn a_ready_task_is_dispatched_or_with_queue_queued() {
     );
     assert_eq!(g.state(t).unwrap(), TaskState::Running);
 
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let t = g.add_task("t", TaskOptions::default());
     let options = MakeOptions {
         queue: true,
@@ -216,7 +217,7 @@ fn a_ready_task_is_dispatched_or_with_queue_queued() {
 #[test]
 fn with_a_queue_the_local_driver_runs_queued_tasks() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t1 = local.task("t1", say(&out, "doing t1"));
     local.track(t1, &out).unwrap();
     let t2 = local.then(t1, "t2", say(&out, "doing t2")).unwrap();
@@ -238,7 +239,7 @@ fn with_a_queue_the_local_driver_runs_queued_tasks() {
 #[test]
 fn fail_fast_stops_after_the_first_given_task_not_done() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let bad = local.task("bad", fail("no"));
     let later = local.task("later", say(&out, "later ran"));
     let options = MakeOptions {
@@ -268,7 +269,7 @@ fn fail_fast() -> MakeOptions {
 #[test]
 fn fail_fast_stops_at_a_failed_prerequisite_and_leaves_its_dependents_pending() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t0 = local.task("t0", fail("no"));
     let t1 = local.then(t0, "t1", say(&out, "t1 ran")).unwrap();
     let t2 = local.then(t1, "t2", say(&out, "t2 ran")).unwrap();
@@ -288,7 +289,7 @@ fn fail_fast_stops_at_a_failed_prerequisite_and_leaves_its_dependents_pending() 
 
 #[test]
 fn fail_fast_stops_at_a_cancelled_prerequisite() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let t0 = g.add_task("t0", TaskOptions::default());
     let t1 = g.add_task("t1", TaskOptions::default());
     g.require(t1, t0).unwrap();
@@ -305,7 +306,7 @@ fn fail_fast_stops_at_a_cancelled_prerequisite() {
 
 #[test]
 fn fail_fast_yields_the_failed_given_task_after_those_that_settled_before_it() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.task("b", fail("no"));
     let c = local.task("c", ok());
@@ -316,7 +317,7 @@ fn fail_fast_yields_the_failed_given_task_after_those_that_settled_before_it() {
 
 #[test]
 fn fail_fast_lets_running_tasks_finish_and_starts_nothing_new() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let a = g.add_task("a", TaskOptions::default());
     let b = g.add_task("b", TaskOptions::default());
     let c = g.add_task("c", TaskOptions::default());
@@ -344,7 +345,7 @@ fn fail_fast_lets_running_tasks_finish_and_starts_nothing_new() {
 
 #[test]
 fn fail_fast_stops_when_a_prerequisite_running_elsewhere_fails() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let p = g.add_task("p", TaskOptions::default());
     let q = g.add_task("q", TaskOptions::default());
     let t = g.add_task("t", TaskOptions::default());
@@ -362,7 +363,7 @@ fn fail_fast_stops_when_a_prerequisite_running_elsewhere_fails() {
 
 #[test]
 fn each_given_task_is_yielded_once_even_if_given_twice() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.then(a, "b", ok()).unwrap();
     let made = local.make(&[b, a, b], MakeOptions::default()).unwrap();
@@ -372,7 +373,7 @@ fn each_given_task_is_yielded_once_even_if_given_twice() {
 #[test]
 fn given_tasks_already_finished_are_yielded_without_running() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let done = local.task_with("done", say(&out, "ran"), in_state(TaskState::Done));
     let off = local.task_with("off", say(&out, "ran"), in_state(TaskState::Cancelled));
     assert_eq!(
@@ -384,7 +385,7 @@ fn given_tasks_already_finished_are_yielded_without_running() {
 
 #[test]
 fn independent_ready_tasks_overlap_and_complete_in_any_order() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let tasks: Vec<TaskId> = (0..4)
         .map(|i| g.add_task(&format!("t{i}"), TaskOptions::default()))
         .collect();
@@ -420,7 +421,7 @@ fn independent_ready_tasks_overlap_and_complete_in_any_order() {
 
 #[test]
 fn the_concurrency_limit_holds_exactly() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let tasks: Vec<TaskId> = (0..10)
         .map(|i| g.add_task(&format!("t{i}"), TaskOptions::default()))
         .collect();
@@ -463,7 +464,7 @@ fn the_concurrency_limit_holds_exactly() {
 
 #[test]
 fn an_aborted_make_cancels_queued_tasks_returns_running_ones_and_ends() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let a = g.add_task("a", TaskOptions::default());
     let b = g.add_task("b", TaskOptions::default());
     let c = g.add_task("c", TaskOptions::default());
@@ -485,7 +486,7 @@ fn an_aborted_make_cancels_queued_tasks_returns_running_ones_and_ends() {
     assert_eq!(g.state(c).unwrap(), TaskState::Pending);
     g.make_end(make);
 
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let q = g.add_task("q", TaskOptions::default());
     let options = MakeOptions {
         queue: true,
@@ -500,7 +501,7 @@ fn an_aborted_make_cancels_queued_tasks_returns_running_ones_and_ends() {
 
 #[test]
 fn two_makes_of_the_same_task_share_one_run() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let p = g.add_task("p", TaskOptions::default());
     let t = g.add_task("t", TaskOptions::default());
     g.require(t, p).unwrap();
@@ -523,7 +524,7 @@ fn two_makes_of_the_same_task_share_one_run() {
 
 #[test]
 fn a_requirement_added_mid_make_is_made_first() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let a = g.add_task("a", TaskOptions::default());
     let t = g.add_task("t", TaskOptions::default());
     let late = g.add_task("late", TaskOptions::default());
@@ -539,7 +540,7 @@ fn a_requirement_added_mid_make_is_made_first() {
 
 #[test]
 fn a_task_cancelled_by_hand_while_waiting_is_yielded_cancelled() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let a = g.add_task("a", TaskOptions::default());
     let t = g.add_task("t", TaskOptions::default());
     g.require(t, a).unwrap();
@@ -551,7 +552,7 @@ fn a_task_cancelled_by_hand_while_waiting_is_yielded_cancelled() {
 
 #[test]
 fn make_now_returns_the_given_tasks_in_completion_order() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.task("b", fail("x"));
     let c = local.then(a, "c", ok()).unwrap();
@@ -562,7 +563,7 @@ fn make_now_returns_the_given_tasks_in_completion_order() {
 #[test]
 fn tasks_released_together_start_in_the_order_they_waited() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let root = local.task("root", say(&out, "root"));
     let names = ["first", "second", "third"];
     let dependents: Vec<TaskId> = names
@@ -575,7 +576,7 @@ fn tasks_released_together_start_in_the_order_they_waited() {
 
 #[test]
 fn each_prerequisite_joining_a_make_is_discovered_through_a_task_already_in_it() {
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let a = g.add_task("a", TaskOptions::default());
     let b = g.add_task("b", TaskOptions::default());
     let c = g.add_task("c", TaskOptions::default());

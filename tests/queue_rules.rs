@@ -4,12 +4,12 @@
 mod common;
 use common::{in_state, lines, names, ok, say};
 use taskqueue_wasm::dot::DotOptions;
-use taskqueue_wasm::local::Local;
+use taskqueue_wasm::sync_driver::SyncDriver;
 use taskqueue_wasm::{dot, Event, Extra, MakeOptions, TaskQueue, TaskState};
 
 #[test]
 fn get_takes_a_completed_task_first_then_an_unblocked_pending_one() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let pending = local.task("pending", ok());
     let done = local.task_with("done", ok(), in_state(TaskState::Done));
     let blocked = local.then(pending, "blocked", ok()).unwrap();
@@ -29,7 +29,7 @@ fn get_takes_a_completed_task_first_then_an_unblocked_pending_one() {
 #[test]
 fn run_dispatches_what_is_not_completed_and_yields_everything_it_takes() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let done = local.task_with("done", say(&out, "done ran"), in_state(TaskState::Done));
     let t = local.then(done, "t", say(&out, "t ran")).unwrap();
     let mut q = TaskQueue::new(false);
@@ -42,7 +42,7 @@ fn run_dispatches_what_is_not_completed_and_yields_everything_it_takes() {
 
 #[test]
 fn run_updates_the_sets_of_the_tasks_it_blocks() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.then(a, "b", ok()).unwrap();
     let c = local.then(b, "c", ok()).unwrap();
@@ -57,7 +57,7 @@ fn run_updates_the_sets_of_the_tasks_it_blocks() {
 
 #[test]
 fn run_with_once_stops_after_one_task() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.task("b", ok());
     let mut q = TaskQueue::new(false);
@@ -70,7 +70,7 @@ fn run_with_once_stops_after_one_task() {
 
 #[test]
 fn a_task_changed_behind_the_queues_back_is_refiled_before_it_is_taken() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let mut q = TaskQueue::new(false);
     q.add(&local.graph, a);
@@ -92,7 +92,7 @@ fn a_task_changed_behind_the_queues_back_is_refiled_before_it_is_taken() {
 
 #[test]
 fn a_task_unblocked_elsewhere_is_taken_not_left_behind() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.then(a, "b", ok()).unwrap();
     let mut q = TaskQueue::new(false);
@@ -105,7 +105,7 @@ fn a_task_unblocked_elsewhere_is_taken_not_left_behind() {
 
 #[test]
 fn a_task_completed_elsewhere_is_taken_before_the_next_unblocked_one() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.task("b", ok());
     let mut q = TaskQueue::new(false);
@@ -118,7 +118,7 @@ fn a_task_completed_elsewhere_is_taken_before_the_next_unblocked_one() {
 
 #[test]
 fn as_dot_draws_the_queues_tasks_in_the_order_they_joined() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let a = local.task("a", ok());
     let b = local.then(a, "b", ok()).unwrap();
     let mut q = TaskQueue::new(false);

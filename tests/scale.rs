@@ -1,14 +1,14 @@
 //! Scale: a chain of a million tasks is built, checked for cycles and made
 //! without recursion; wide fans stay linear.
 
-use taskqueue_wasm::local::Local;
-use taskqueue_wasm::{Graph, MakeOptions, Step, TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::sync_driver::SyncDriver;
+use taskqueue_wasm::{MakeOptions, Scheduler, Step, TaskId, TaskOptions, TaskState};
 
 const MILLION: usize = 1_000_000;
 
 #[test]
 fn a_chain_of_a_million_tasks_is_made_without_stack_overflow() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let mut last = local.task("t0", || Ok(()));
     let first = last;
     for i in 1..MILLION {
@@ -28,7 +28,7 @@ fn a_chain_of_a_million_tasks_is_made_without_stack_overflow() {
 fn a_chain_built_top_down_is_made_whole() {
     // Each new task becomes a prerequisite of the previous one, against
     // the creation order: every require moves one task in the order.
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let n = 100_000;
     let mut tasks: Vec<TaskId> = Vec::with_capacity(n);
     let head = g.add_task("head", TaskOptions::default());
@@ -65,7 +65,7 @@ fn a_chain_built_top_down_is_made_whole() {
 
 #[test]
 fn a_fan_of_a_hundred_thousand_in_and_out_is_made() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let source = local.task("source", || Ok(()));
     let sink = local.task("sink", || Ok(()));
     for i in 0..100_000 {
@@ -84,7 +84,7 @@ fn the_dependents_of_a_hub_are_freed_together() {
     // One at a time, each removal scanned the hub's list of 300,000: some
     // 10^10 steps. Together, each list is cleaned once.
     const N: usize = 300_000;
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let hub = g.add_task("hub", TaskOptions::default());
     let sink = g.add_task("sink", TaskOptions::default());
     let mids: Vec<TaskId> = (0..N)
@@ -104,7 +104,7 @@ fn the_dependents_of_a_hub_are_freed_together() {
 #[test]
 fn a_chain_of_a_million_tasks_is_drawn_following_prerequisites() {
     use taskqueue_wasm::dot::{tasks_as_dot, DotOptions};
-    let mut g = Graph::new();
+    let mut g = Scheduler::new();
     let first = g.add_task("t0", TaskOptions::default());
     let mut last = first;
     for i in 1..MILLION {

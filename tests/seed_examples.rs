@@ -3,14 +3,14 @@
 
 mod common;
 use common::{lines, say};
-use taskqueue_wasm::local::Local;
+use taskqueue_wasm::sync_driver::SyncDriver;
 use taskqueue_wasm::{MakeOptions, TaskQueue, TaskState};
 
 /// `make(t2)` with tracked t1, t2 prints exactly six lines and yields t2.
 #[test]
 fn make_example_prints_the_six_lines() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t1 = local.task("t1", say(&out, "doing t1"));
     local.track(t1, &out).unwrap();
     let t2 = local.then(t1, "t2", say(&out, "doing t2")).unwrap();
@@ -35,7 +35,7 @@ fn make_example_prints_the_six_lines() {
 #[test]
 fn task_queue_example_1_runs_both_tasks() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t1 = local.task("t1", say(&out, "t1"));
     let t2 = local.then(t1, "t2", say(&out, "t2")).unwrap();
     let mut q = TaskQueue::new(false);
@@ -49,7 +49,7 @@ fn task_queue_example_1_runs_both_tasks() {
 #[test]
 fn task_queue_example_2_runs_only_the_given_task() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t1 = local.task("t1", say(&out, "t1"));
     let t2 = local.then(t1, "t2", say(&out, "t2")).unwrap();
     let mut q = TaskQueue::new(false);
@@ -64,7 +64,7 @@ fn task_queue_example_2_runs_only_the_given_task() {
 #[test]
 fn task_queue_example_3_runs_dependent_tasks() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t1 = local.task("t1", say(&out, "t1"));
     let t2 = local.then(t1, "t2", say(&out, "t2")).unwrap();
     let mut q = TaskQueue::new(true);
@@ -79,7 +79,7 @@ fn task_queue_example_3_runs_dependent_tasks() {
 #[test]
 fn then_chain_example_runs_in_order() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let root = local.task("root", say(&out, "root"));
     let f1 = local.then(root, "f1", say(&out, "f1")).unwrap();
     let f2 = local.then(f1, "f2", say(&out, "f2")).unwrap();

@@ -221,7 +221,7 @@ fn text_fills(svg: &str, id: u64) -> Vec<Option<String>> {
 #[test]
 fn labels_are_light_on_the_dark_fills_and_dark_on_the_others() {
     let mut g = Graph::new();
-    let tasks: Vec<_> = taskqueue_wasm::state::STATES
+    let tasks: Vec<_> = taskqueue_wasm::task_state::STATES
         .into_iter()
         .map(|state| {
             let options = TaskOptions {

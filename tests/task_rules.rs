@@ -3,8 +3,8 @@
 mod common;
 use common::{fail, in_state, lines, ok, Lcg};
 use taskqueue_wasm::graph::{CancelOutcome, Outcome};
-use taskqueue_wasm::local::{Failure, Local};
-use taskqueue_wasm::state::STATES;
+use taskqueue_wasm::sync_driver::{Failure, SyncDriver};
+use taskqueue_wasm::task_state::STATES;
 use taskqueue_wasm::{Event, Extra, Graph, TaskErrorKind, TaskId, TaskOptions, TaskState};
 
 fn returned() -> Outcome {
@@ -106,7 +106,7 @@ fn a_task_cancelled_while_running_ends_cancelled_when_its_function_returns() {
 
 #[test]
 fn a_cancellation_error_cancels_the_task() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t = local.task("t", || Err(Failure::Cancelled));
     assert_eq!(local.dispatch(t).unwrap(), TaskState::Cancelled);
 }
@@ -238,7 +238,7 @@ fn block_other_is_other_require_this() {
 
 #[test]
 fn then_makes_a_dependent_and_returns_it_so_chains_read_naturally() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let root = local.task("root", ok());
     let existing = local.task("existing", ok());
     // then(existingTask): that task now requires this one.
@@ -306,7 +306,7 @@ fn cancel_fires_cancel_where_allowed_and_is_an_error_elsewhere() {
 #[test]
 fn track_prints_one_line_per_transition() {
     let out = lines();
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let t = local.task("t1", fail("no"));
     local.track(t, &out).unwrap();
     local.dispatch(t).unwrap();
@@ -355,7 +355,7 @@ fn a_retried_task_runs_again_and_only_the_current_attempt_counts() {
 
 #[test]
 fn a_task_can_be_created_in_any_state_to_resume_a_saved_run() {
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let out = lines();
     let saved = local.task_with(
         "saved",
@@ -397,7 +397,7 @@ fn tasks_removed_together_leave_their_neighbours_as_one_by_one_removal_does() {
     // hub -> {m0..m3} -> sink, plus a FAILED prerequisite f of the sink;
     // remove m1, m2 and f together: hub and sink keep the rest, and the
     // sink no longer counts f as failed (a make runs it).
-    let mut local = Local::new();
+    let mut local = SyncDriver::new();
     let hub = local.task("hub", || Ok(()));
     let sink = local.task("sink", || Ok(()));
     let f = local.task("f", || Ok(()));

@@ -17,7 +17,7 @@
 use super::{Because, Extra, Graph, TaskId, TaskTransition};
 use crate::error::TaskError;
 use crate::fsm::Transition;
-use crate::state::{Event, TaskState, EVENTS, STATES};
+use crate::task_state::{Event, TaskState, EVENTS, STATES};
 
 /// No record: the task has no transition yet.
 pub(super) const NONE: u32 = u32::MAX;

@@ -7,7 +7,7 @@
 //! order, so nearly every visit is a cache miss; the fewer and the
 //! smaller the records a finished task touches, the faster. The make
 //! that owns a task's slot keeps its entry for the task in the node too
-//! (see `crate::make`), next to the counts `fire` has just updated.
+//! (see `crate::slot`), next to the counts `fire` has just updated.
 //!
 //! Building a random graph, each `require` looks at the state and the
 //! position of a random earlier task: in dense arrays (9 bytes a task)
@@ -15,8 +15,8 @@
 
 use super::{Graph, TaskId};
 use crate::error::TaskError;
-use crate::make::Entry;
-use crate::state::TaskState;
+use crate::slot::Entry;
+use crate::task_state::TaskState;
 use std::sync::Arc;
 
 /// A task's prerequisites or dependents. Most tasks have a few, kept
@@ -49,9 +49,9 @@ pub(super) struct Node {
     pub(super) make_entry: Entry,
     pub(super) required: Neighbours,
     /// Dependents, in the order they were added, but only those added
-    /// before the last `Graph::settle`: `require` logs the others (see
-    /// `pending.rs`). Read it through `Graph::blocking`, `blocking_of`,
-    /// or after `settle`.
+    /// before the last `Graph::write_dependents`: `require` logs the
+    /// others (see `pending.rs`). Read it through `Graph::blocking`,
+    /// `blocking_of`, or after `write_dependents`.
     pub(super) blocking: Neighbours,
 }
 
@@ -126,7 +126,7 @@ impl Graph {
 
     /// Only for ids taken from live edge lists, which always name live
     /// tasks (removal unlinks a task from its neighbours).
-    pub(super) fn nodes_ref(&self, id: TaskId) -> &Node {
+    pub(super) fn node_or_detached(&self, id: TaskId) -> &Node {
         match self.nodes.get(id.index()).and_then(Option::as_ref) {
             Some(node) => node,
             None => &DETACHED,
@@ -183,6 +183,30 @@ impl Graph {
             if node.make_owner == owner {
                 node.make_owner = 0;
             }
+        }
+    }
+
+    /// A make reporting the task's transitions starts or stops doing so:
+    /// while any does, they go to the outbox as an observed task's do.
+    pub(crate) fn report(&mut self, id: TaskId, on: bool) {
+        if let Ok(node) = self.node_mut(id) {
+            node.reporters = if on {
+                node.reporters.saturating_add(1)
+            } else {
+                node.reporters.saturating_sub(1)
+            };
+        }
+    }
+
+    pub(crate) fn watch(&mut self, id: TaskId) {
+        if let Ok(node) = self.node_mut(id) {
+            node.watchers += 1;
+        }
+    }
+
+    pub(crate) fn unwatch(&mut self, id: TaskId) {
+        if let Ok(node) = self.node_mut(id) {
+            node.watchers = node.watchers.saturating_sub(1);
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use super::{Graph, TaskId};
 use crate::error::{TaskError, TaskErrorKind};
-use crate::state::TaskState;
+use crate::task_state::TaskState;
 
 impl Graph {
     /// `task` may not run before `other` is completed; true when the edge
@@ -68,7 +68,7 @@ impl Graph {
         if required.len() <= SHORT {
             return Ok(required.contains(&other));
         }
-        self.settle();
+        self.write_dependents();
         let required = &self.node(task)?.required;
         let blocking = &self.node(other)?.blocking;
         Ok(if required.len() <= blocking.len() {
@@ -96,7 +96,7 @@ impl Graph {
             return Ok(());
         }
         // What follows reads lists of dependents.
-        self.settle();
+        self.write_dependents();
         if self.node(then)?.blocking.is_empty() {
             self.set_ord(then, self.next_ord);
             self.next_ord += 1;
@@ -106,7 +106,7 @@ impl Graph {
         // window; reaching `first` means `first` already depends on `then`.
         let forward = self.walk(
             then,
-            |g, v| &g.nodes_ref(v).blocking,
+            |g, v| &g.node_or_detached(v).blocking,
             |ord| ord < upper,
             Some(first),
         );
@@ -122,7 +122,7 @@ impl Graph {
         };
         let backward = match self.walk(
             first,
-            |g, v| &g.nodes_ref(v).required,
+            |g, v| &g.node_or_detached(v).required,
             |ord| ord > lower,
             None,
         ) {

@@ -6,7 +6,7 @@
 
 use super::{Extra, Graph, TaskId};
 use crate::error::{TaskError, TaskErrorKind};
-use crate::state::{Event, TaskState};
+use crate::task_state::{Event, TaskState};
 
 /// How a task's function ended, as the driver saw it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,9 +57,7 @@ impl Graph {
         let node = self.node_mut(id)?;
         node.attempt += 1;
         node.cancel_requested = false;
-        let attempt = node.attempt;
-        self.notify_makes();
-        Ok(attempt)
+        Ok(node.attempt)
     }
 
     /// Applies the outcome of attempt `attempt`. Returns the new state, or
@@ -86,9 +84,7 @@ impl Graph {
             Outcome::Returned { .. } => Event::Done,
             Outcome::Threw { .. } => Event::Except,
         };
-        let state = self.fire(id, event, Extra::default())?;
-        self.notify_makes();
-        Ok(Some(state))
+        self.fire(id, event, Extra::default()).map(Some)
     }
 
     /// Cancels a task: a running one cooperatively (see [`CancelOutcome`]),

@@ -5,32 +5,32 @@
 //! there costs a cache miss on `p`'s node, often a second one on the
 //! list's heap part, and reallocations as the list grows: most of the
 //! cost of building. So `require` writes only `d`'s side and logs
-//! `(p, d)`; `settle` groups the log by `p` (a counting sort, which keeps
-//! each `p`'s edges in the order they were logged) and extends each list
-//! once, in task order: sequentially through memory.
+//! `(p, d)`; `write_dependents` groups the log by `p` (a counting sort,
+//! which keeps each `p`'s edges in the order they were logged) and
+//! extends each list once, in task order: sequentially through memory.
 //!
 //! Why no reader sees a list without its logged edges: the log is
 //! written only by `require`, and every reader of `Node::blocking` goes
 //! through one of
-//! - `settle` first, in `&mut` methods: `Graph::blocking` (hence `&mut`;
-//!   the make engine reads dependents through it), `fire`, the removals,
-//!   and the slow paths of `has_edge` and `reorder` (with its walks);
+//! - `write_dependents` first, in `&mut` methods: `Graph::blocking`
+//!   (hence `&mut`; the make engine reads dependents through it), `fire`,
+//!   the removals, and the slow paths of `has_edge` and `reorder` (with its walks);
 //! - `blocking_of`, for `&Graph` readers (DOT, layout, the queue), which
 //!   adds the logged edges to its copy. It scans the whole log, so the
-//!   binding settles before drawing.
+//!   binding writes them before drawing.
 //!
-//! Removals settle first, so a logged edge always names two live tasks.
+//! Removals write them first, so a logged edge always names two live tasks.
 
 use super::{Graph, TaskId};
 use crate::error::TaskError;
 
-/// A settled log keeps its buffer up to this many edges, for the next
+/// An emptied log keeps its buffer up to this many edges, for the next
 /// few; a larger one (a whole graph's) is given back.
 const KEEP: usize = 1024;
 
 impl Graph {
-    /// Logs that `dependent` now requires `prerequisite`, for `settle` to
-    /// add to `prerequisite`'s list of dependents.
+    /// Logs that `dependent` now requires `prerequisite`, for
+    /// `write_dependents` to add to `prerequisite`'s list of dependents.
     pub(super) fn log_blocking(&mut self, prerequisite: TaskId, dependent: TaskId) {
         self.pending.push((prerequisite, dependent));
     }
@@ -38,7 +38,7 @@ impl Graph {
     /// Writes the logged edges into the lists of dependents, each list
     /// keeping the order its edges were logged. Cheap when there are
     /// none, so readers call it unconditionally.
-    pub(crate) fn settle(&mut self) {
+    pub(crate) fn write_dependents(&mut self) {
         if self.pending.is_empty() {
             return;
         }
@@ -52,7 +52,7 @@ impl Graph {
                 }
             }
         } else {
-            self.settle_grouped(&pending);
+            self.write_dependents_grouped(&pending);
         }
         pending.clear();
         if pending.capacity() <= KEEP {
@@ -64,7 +64,7 @@ impl Graph {
     /// (stable, and linear where a comparison sort of a whole graph's
     /// edges took most of the time), then extends each list once, in
     /// task order.
-    fn settle_grouped(&mut self, pending: &[(TaskId, TaskId)]) {
+    fn write_dependents_grouped(&mut self, pending: &[(TaskId, TaskId)]) {
         // at[p]: where p's next dependent goes in `grouped`; once all are
         // placed, where they end (and p + 1's start).
         let mut at = vec![0u32; self.nodes.len()];
@@ -108,7 +108,7 @@ impl Graph {
     /// queue), which copy the list anyway.
     pub(crate) fn blocking_of(&self, id: TaskId) -> Result<Vec<TaskId>, TaskError> {
         let logged = self.pending.iter().filter(|&&(p, _)| p == id);
-        let settled = self.node(id)?.blocking.iter().copied();
-        Ok(settled.chain(logged.map(|&(_, d)| d)).collect())
+        let written = self.node(id)?.blocking.iter().copied();
+        Ok(written.chain(logged.map(|&(_, d)| d)).collect())
     }
 }

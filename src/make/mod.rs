@@ -1,7 +1,7 @@
 //! The make engine (SPEC §3): completes the given tasks, prerequisites
 //! first, and says which given tasks to yield as they complete.
 //!
-//! It does no I/O. The driver (the JS binding, or [`crate::local`] in plain
+//! It does no I/O. The driver (the JS binding, or [`crate::sync_driver`] in plain
 //! Rust) asks for the next [`Step`] and carries it out: run a function,
 //! hand a task to a queue, yield a task, or wait. Outcomes go to the graph
 //! (`Graph::finish`), which tells every make watching the task; so outcomes
@@ -15,13 +15,13 @@
 use crate::error::{TaskError, TaskErrorKind};
 use crate::graph::{Because, Extra, Graph, TaskId};
 use crate::idmap::IdMap;
-use crate::state::{Event, TaskState};
+use crate::task_state::{Event, TaskState};
 use std::collections::VecDeque;
 
 mod entry;
 
-pub(crate) use entry::Entry;
-use entry::{Mark, Waiter, NONE};
+use crate::slot::{Entry, Mark, NONE};
+use entry::Waiter;
 
 /// Options of a make.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -21,7 +21,7 @@ pub fn dot_of_tasks(
     };
     // Settled first, or each task drawn would scan the log of edges.
     try_graph(|g| {
-        g.settle();
+        g.write_dependents();
         tasks_as_dot(g, &ids(tasks), name.as_deref(), &options)
     })
 }
@@ -40,7 +40,7 @@ pub fn svg_of_tasks(
         ..DotOptions::default()
     };
     try_graph(|g| {
-        g.settle();
+        g.write_dependents();
         crate::svg::tasks_as_svg(g, &ids(tasks), name.as_deref(), &options)
     })
 }
@@ -62,7 +62,7 @@ pub fn layout_of_tasks(
         ..DotOptions::default()
     };
     let drawing = try_graph(|g| {
-        g.settle();
+        g.write_dependents();
         crate::svg::tasks_layout(g, &ids(tasks), &options)
     })?;
     let ids: Vec<f64> = drawing.tasks.iter().map(|t| f64::from(t.0)).collect();

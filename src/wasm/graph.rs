@@ -2,26 +2,25 @@
 
 use super::errors::{stash, task_error};
 use crate::error::TaskError;
-use crate::graph::{
-    because_code, CancelOutcome, Graph, Outcome, TaskId, TaskOptions, TaskTransition,
-};
-use crate::state::STATES;
+use crate::graph::{because_code, CancelOutcome, Outcome, TaskId, TaskOptions, TaskTransition};
+use crate::scheduler::Scheduler;
+use crate::task_state::STATES;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    static GRAPH: RefCell<Graph> = RefCell::new(Graph::with_clock(js_sys::Date::now));
+    static GRAPH: RefCell<Scheduler> = RefCell::new(Scheduler::with_clock(js_sys::Date::now));
 }
 
 /// Runs `f` on the instance's graph. Nothing in `f` calls into JS, so the
 /// borrow cannot be re-entered. Its transitions read the clock afresh.
-pub(crate) fn with_graph<R>(f: impl FnOnce(&mut Graph) -> R) -> R {
+pub(crate) fn with_graph<R>(f: impl FnOnce(&mut Scheduler) -> R) -> R {
     graph_call(true, f)
 }
 
 /// `with_graph`; with `tick` false, its transitions keep the time of the
 /// call before (the caller knows no user code has run since).
-pub(crate) fn graph_call<R>(tick: bool, f: impl FnOnce(&mut Graph) -> R) -> R {
+pub(crate) fn graph_call<R>(tick: bool, f: impl FnOnce(&mut Scheduler) -> R) -> R {
     GRAPH.with(|g| {
         let mut g = g.borrow_mut();
         if tick {
@@ -33,7 +32,7 @@ pub(crate) fn graph_call<R>(tick: bool, f: impl FnOnce(&mut Graph) -> R) -> R {
 
 /// Runs `f` and turns its error into the package's JS error.
 pub(crate) fn try_graph<R>(
-    f: impl FnOnce(&mut Graph) -> Result<R, TaskError>,
+    f: impl FnOnce(&mut Scheduler) -> Result<R, TaskError>,
 ) -> Result<R, JsValue> {
     with_graph(f).map_err(task_error)
 }
@@ -209,7 +208,7 @@ fn put_transition(out: &mut Vec<f64>, tr: &TaskTransition) {
 /// the task's id, then the transition as `put_transition` writes it.
 #[wasm_bindgen(js_name = takeTransitions)]
 pub fn take_transitions() -> Vec<f64> {
-    let taken = with_graph(Graph::take_transitions);
+    let taken = with_graph(|g| g.take_transitions());
     let mut out = Vec::new();
     for (task, tr) in taken {
         out.push(f64::from(task.0));

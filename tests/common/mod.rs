@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use taskqueue_wasm::local::{Failure, Lines, Local};
+use taskqueue_wasm::sync_driver::{Failure, Lines, SyncDriver};
 use taskqueue_wasm::{Graph, TaskId, TaskOptions, TaskState};
 
 mod lcg;
@@ -40,7 +40,7 @@ pub fn in_state(state: TaskState) -> TaskOptions {
     }
 }
 
-pub fn names(local: &Local, tasks: &[TaskId]) -> Vec<String> {
+pub fn names(local: &SyncDriver, tasks: &[TaskId]) -> Vec<String> {
     tasks
         .iter()
         .map(|&t| local.graph.name(t).unwrap().to_string())

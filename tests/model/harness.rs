@@ -16,7 +16,7 @@ use queues::QueueSeen;
 use super::{completed, settled, Ending, Model, NoDispatch, Refusal};
 use std::collections::{HashMap, VecDeque};
 use taskqueue_wasm::graph::{CancelOutcome, Outcome};
-use taskqueue_wasm::{Extra, Graph, TaskErrorKind, TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::{Extra, Scheduler, TaskErrorKind, TaskId, TaskOptions, TaskState};
 
 /// A transition as the outbox reported it, in model terms.
 struct Seen {
@@ -30,7 +30,7 @@ struct Seen {
 
 #[derive(Default)]
 pub struct Harness {
-    pub g: Graph,
+    pub g: Scheduler,
     pub m: Model,
     ids: Vec<TaskId>,
     index: HashMap<TaskId, usize>,

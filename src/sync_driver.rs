@@ -7,11 +7,12 @@
 
 use crate::error::{TaskError, TaskErrorKind};
 use crate::fsm::{CallbackId, Callbacks, On};
-use crate::graph::{Graph, Outcome, TaskId, TaskOptions, TaskTransition};
+use crate::graph::{Outcome, TaskId, TaskOptions, TaskTransition};
 use crate::idmap::IdMap;
 use crate::make::{MakeOptions, Step};
 use crate::queue::TaskQueue;
-use crate::state::TaskState;
+use crate::scheduler::Scheduler;
+use crate::task_state::TaskState;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -30,8 +31,8 @@ pub type Func = Box<dyn FnMut() -> Result<(), Failure>>;
 pub type Callback = Box<dyn FnMut(&str, &TaskTransition) -> Result<(), String>>;
 
 #[derive(Default)]
-pub struct Local {
-    pub graph: Graph,
+pub struct SyncDriver {
+    pub graph: Scheduler,
     funcs: IdMap<Func>,
     callbacks: IdMap<Callbacks<TaskState, Callback>>,
     callback_errors: Vec<String>,
@@ -51,9 +52,9 @@ pub fn track_line(name: &str, tr: &TaskTransition) -> String {
     )
 }
 
-impl Local {
+impl SyncDriver {
     pub fn new() -> Self {
-        Local::default()
+        SyncDriver::default()
     }
 
     /// A new PENDING task running `func`.
