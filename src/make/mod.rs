@@ -96,7 +96,7 @@ fn verdict_of(state: Result<TaskState, TaskError>) -> Verdict {
     }
 }
 
-/// One make in progress. Lives in its graph (`Graph::make_start`).
+/// One make in progress. Lives in a scheduler (`Scheduler::make_start`).
 #[derive(Debug)]
 pub struct Make {
     serial: u32,
@@ -123,7 +123,7 @@ pub struct Make {
     /// Reused for the unsettled prerequisites of the task evaluated.
     unsettled: Vec<(u32, TaskId)>,
     in_flight: usize,
-    /// Reports the transitions of its tasks (see `Graph::make_report`).
+    /// Reports the transitions of its tasks (see `Scheduler::make_report`).
     reporting: bool,
     /// failFast: a task of this make ended other than DONE. The yields
     /// already due are handed out, then the make finishes.
