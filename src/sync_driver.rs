@@ -3,7 +3,7 @@
 //! run makes and task queues through it.
 //!
 //! Functions here are synchronous, so every task a make starts finishes
-//! before the next step; asynchronous drivers feed `Graph::finish` later.
+//! before the next step; asynchronous drivers feed `Scheduler::finish` later.
 
 use crate::error::{TaskError, TaskErrorKind};
 use crate::fsm::{CallbackId, Callbacks, On};

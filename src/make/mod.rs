@@ -4,7 +4,7 @@
 //! It does no I/O. The driver (the JS binding, or [`crate::sync_driver`] in plain
 //! Rust) asks for the next [`Step`] and carries it out: run a function,
 //! hand a task to a queue, yield a task, or wait. Outcomes go to the graph
-//! (`Graph::finish`), which tells every make watching the task; so outcomes
+//! (`Scheduler::finish`), which tells every make watching the task; so outcomes
 //! may arrive in any order, several may be in flight, and a task can be
 //! shared with another make or changed by hand meanwhile.
 //!
@@ -51,10 +51,10 @@ pub struct MakeId {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Run the task's function: `dispatch` has been fired (it is RUNNING).
-    /// Report the outcome with `Graph::finish(task, attempt, ..)`.
+    /// Report the outcome with `Scheduler::finish(task, attempt, ..)`.
     Run { task: TaskId, attempt: u32 },
     /// Hand the task to the queue: `queue` has been fired (it is QUEUED).
-    /// When the queue gets to it, `Graph::dispatch` it and run it.
+    /// When the queue gets to it, `Scheduler::dispatch` it and run it.
     Enqueue(TaskId),
     /// A given task completed or was cancelled: hand it to the caller.
     Yield(TaskId),
