@@ -3,9 +3,9 @@
 //!
 //! It does no I/O. The driver (the JS binding, or [`crate::sync_driver`] in plain
 //! Rust) asks for the next [`Step`] and carries it out: run a function,
-//! hand a task to a queue, yield a task, or wait. Outcomes go to the graph
-//! (`Scheduler::finish`), which tells every make watching the task; so outcomes
-//! may arrive in any order, several may be in flight, and a task can be
+//! hand a task to a queue, yield a task, or wait. Outcomes go to the
+//! scheduler (`Scheduler::finish`), which tells every make watching the
+//! task; so outcomes may arrive in any order, several may be in flight, and a task can be
 //! shared with another make or changed by hand meanwhile.
 //!
 //! Cost: each task is evaluated a bounded number of times per make and each
