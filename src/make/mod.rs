@@ -1,12 +1,13 @@
 //! The make engine (SPEC §3): completes the given tasks, prerequisites
 //! first, and says which given tasks to yield as they complete.
 //!
-//! It does no I/O. The driver (the JS binding, or [`crate::sync_driver`] in plain
-//! Rust) asks for the next [`Step`] and carries it out: run a function,
-//! hand a task to a queue, yield a task, or wait. Outcomes go to the
-//! scheduler (`Scheduler::finish`), which tells every make watching the
-//! task; so outcomes may arrive in any order, several may be in flight, and a task can be
-//! shared with another make or changed by hand meanwhile.
+//! It does no I/O. The driver (the JS binding, or [`crate::sync_driver`]
+//! in plain Rust) asks for the next [`Step`] and carries it out: run a
+//! function, hand a task to a queue, yield a task, or wait. Outcomes go
+//! to the scheduler (`Scheduler::finish`), which tells every make
+//! watching the task; so outcomes may arrive in any order, several may be
+//! in flight, and a task can be shared with another make or changed by
+//! hand meanwhile.
 //!
 //! Cost: each task is evaluated a bounded number of times per make and each
 //! evaluation scans its prerequisites once, so a make is O(tasks + edges);
