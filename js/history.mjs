@@ -17,7 +17,7 @@ export function historyOf(task) {
   const data = taskHistory(task._id);
   const when = new Float64Array(1);
   const halves = new Uint32Array(when.buffer);
-  const notes = task._x?.notes;
+  const notes = task._extras?.notes;
   const history = [];
   for (let i = 0; i < data.length; ) {
     halves[0] = data[i];

@@ -20,7 +20,7 @@ let inFlight = 0;
  */
 export function runTask(task) {
   const run = ++task._runs;
-  const x = task._x;
+  const x = task._extras;
   if (x?.controller?.signal.aborted) x.controller = undefined; // a fresh signal per attempt
   let value;
   let then;
@@ -52,7 +52,7 @@ export function runTask(task) {
 function finishReturned(task, run, value, direct) {
   if (run !== task._runs) return; // a later attempt has started: stale
   let how = 0;
-  const cancelOnResult = task._x?.cancelOnResult;
+  const cancelOnResult = task._extras?.cancelOnResult;
   if (cancelOnResult !== undefined) {
     try {
       if (cancelOnResult(value)) how = 1;

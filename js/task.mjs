@@ -96,7 +96,7 @@ export class Task {
     this._comp = undefined; // the tasks linked to this one, either way (see registry.mjs)
     // What few tasks use (callbacks, joiners, a signal, an error, ...),
     // kept apart: a million tasks then take 56 MB less, and GC less.
-    this._x = undefined;
+    this._extras = undefined; // see extras.mjs
     if (cancelOnResult !== undefined) extras(this).cancelOnResult = cancelOnResult;
     register(this);
     if (track) this.onTransition('*', track === true ? trackLine : track);
@@ -133,7 +133,7 @@ export class Task {
 
   /** What the attempt that ended FAILED threw, as it was thrown. */
   get error() {
-    return this._x?.error;
+    return this._extras?.error;
   }
 
   /** Prerequisites, in the order they were required. */

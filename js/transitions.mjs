@@ -62,7 +62,7 @@ export function observe(task) {
 export function noteUserExtra(task, extra) {
   if (extra === undefined) return;
   (extras(task).notes ??= new Map()).set(taskHistoryLength(task._id) - 1, extra);
-  if (task._x.observed || reporters.size > 0) userExtras.push([task, extra]);
+  if (task._extras.observed || reporters.size > 0) userExtras.push([task, extra]);
 }
 
 /**
@@ -141,7 +141,7 @@ function call(callback, task, transition) {
 }
 
 function deliver(task, transition) {
-  const x = task._x;
+  const x = task._extras;
   const callbacks = x?.callbacks;
   if (callbacks !== undefined) {
     for (const entry of callbacks.slice()) {
