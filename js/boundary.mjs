@@ -7,13 +7,15 @@
 // call concerns, and finds the error's Tasks in their components (see
 // registry.mjs).
 
-import { initCore, takeError } from '../pkg/taskqueue_wasm.js';
+import { initCore, protocol, takeError } from '../pkg/taskqueue_wasm.js';
 import { BlockedError, FSMError, TaskError } from './errors.mjs';
+import { ERROR_CLASS, ERROR_KIND, readProtocol } from './protocol.mjs';
 import { resolveIds } from './registry.mjs';
 
-/** Sets up the core; called once the wasm is instantiated. */
+/** Sets up the core and reads its codes; called once the wasm is instantiated. */
 export function start() {
   initCore();
+  readProtocol(protocol());
 }
 
 /**
@@ -32,9 +34,9 @@ export function coreError(a, b) {
   const taken = takeError();
   if (taken === undefined) return new Error('taskqueue-wasm: a call into the core failed without an error');
   const [cls, kind, message, ids] = taken;
-  if (cls === 'TypeError') return new TypeError(message);
+  if (cls === ERROR_CLASS.TypeError) return new TypeError(message);
   const [task, ...tasks] = resolveIds(ids, Array.isArray(a) ? a : [a, b]);
-  if (cls === 'BlockedError') return new BlockedError(message, { task, blockingTask: tasks[0] });
-  if (cls === 'TaskError') return new TaskError(message, { task, cycle: kind === 'Cycle' ? tasks : undefined });
+  if (cls === ERROR_CLASS.BlockedError) return new BlockedError(message, { task, blockingTask: tasks[0] });
+  if (cls === ERROR_CLASS.TaskError) return new TaskError(message, { task, cycle: kind === ERROR_KIND.Cycle ? tasks : undefined });
   return new FSMError(message, { fsm: task });
 }

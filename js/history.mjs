@@ -5,7 +5,7 @@
 // transitions.mjs) and is merged in here.
 
 import { taskHistory } from '../pkg/taskqueue_wasm.js';
-import { BECAUSE, EVENTS, STATES } from './codes.mjs';
+import { BECAUSE, EVENTS, STATES } from './protocol.mjs';
 import { check } from './boundary.mjs';
 import { taskInComponent } from './registry.mjs';
 

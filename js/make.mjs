@@ -6,21 +6,13 @@
 import { makeAbort, makeEnd, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { taskInComponent, tasksIn } from './registry.mjs';
 import { readMakeOptions } from './make-options.mjs';
-import { S } from './codes.mjs';
+import { DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, S, WAIT, YIELD } from './protocol.mjs';
 import { check, coreError } from './boundary.mjs';
 import { clock, fresh, markTimed } from './clock.mjs';
 import { flush, setReporting } from './transitions.mjs';
 import { changeCount, changed, nextChange, sleep } from './wake.mjs';
 import { runTask } from './run.mjs';
 
-// Step kinds, as src/wasm/make.rs encodes them.
-const WAIT = 0;
-const RUN = 1;
-const ENQUEUE = 2;
-const YIELD = 3;
-const FINISHED = 4;
-const FAILED = 5;
-const DISCOVER = 6;
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
 

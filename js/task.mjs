@@ -16,7 +16,7 @@ import {
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError } from './errors.mjs';
 import { describe, link, register, taskInComponent } from './registry.mjs';
-import { isSettled, S, STATES } from './codes.mjs';
+import { isSettled, S, STATES } from './protocol.mjs';
 import { check } from './boundary.mjs';
 import { extras } from './extras.mjs';
 import { noteUserExtra, observe } from './transitions.mjs';

@@ -5,7 +5,7 @@
 // resolve functions of `join`, in the order the transitions happened.
 
 import { takeTransitions, taskHistoryLength, taskObserve } from '../pkg/taskqueue_wasm.js';
-import { BECAUSE, EVENTS, isSettled, S, STATES } from './codes.mjs';
+import { BECAUSE, EVENTS, isSettled, S, STATES } from './protocol.mjs';
 import { check } from './boundary.mjs';
 import { clock } from './clock.mjs';
 import { extras } from './extras.mjs';

@@ -5,17 +5,18 @@
 //! `takeError` at once (`check` in `js/boundary.mjs`), so only failures
 //! pay, and builds the package's error class from what it gets.
 
-use crate::error::{FsmError, TaskError, TaskErrorKind};
+use super::protocol::{class, class_of, NONE};
+use crate::error::{FsmError, TaskError};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 /// An error on its way to JS.
 pub(crate) enum Failure {
     Task(TaskError),
-    /// An error of another JS class: an `FsmError` (`FSMError`), or a
-    /// value of the wrong type (`TypeError`).
+    /// An error of another `class` (of the protocol): an `FsmError`, or
+    /// a value of the wrong type (`TypeError`).
     Other {
-        class: &'static str,
+        class: u32,
         message: String,
     },
 }
@@ -30,7 +31,7 @@ impl From<FsmError> for Failure {
     fn from(error: FsmError) -> Self {
         let message = error.to_string();
         Failure::Other {
-            class: "FSMError",
+            class: class::FSMError,
             message,
         }
     }
@@ -59,23 +60,11 @@ pub(crate) fn or_stash<T, E: Into<Failure>>(result: Result<T, E>) -> Option<T> {
     result.map_or_else(stash, Some)
 }
 
-/// No task (in `takeError`'s ids).
-const NONE: u32 = u32::MAX;
-
-/// The JS class of a task error.
-fn class_of(kind: TaskErrorKind) -> &'static str {
-    match kind {
-        TaskErrorKind::Blocked => "BlockedError",
-        TaskErrorKind::MakePrepare => "FSMError",
-        _ => "TaskError",
-    }
-}
-
-/// The stashed error, flattened: `[className, kind, message, taskIds]`,
-/// with `kind` the `TaskErrorKind`'s name (`'Fsm'` for an error that is
-/// not a task's) and `taskIds` the task concerned (`NONE` if none), then
-/// the others (the cycle, or the blocking task); undefined if none is
-/// stashed.
+/// The stashed error, flattened: `[class, kind, message, taskIds]`, with
+/// `class` and `kind` codes of `protocol()` (`kind` is `NONE` for an
+/// error that is not a task's) and `taskIds` the task concerned (`NONE`
+/// if none), then the others (the cycle, or the blocking task); undefined
+/// if none is stashed.
 #[wasm_bindgen(js_name = takeError)]
 pub fn take_error() -> JsValue {
     let Some(failure) = LAST.with(|last| last.borrow_mut().take()) else {
@@ -85,13 +74,13 @@ pub fn take_error() -> JsValue {
         Failure::Task(e) => {
             let mut ids = vec![e.task.map_or(NONE, |t| t.0)];
             ids.extend(e.tasks.iter().map(|t| t.0));
-            (class_of(e.kind), e.kind.name(), e.message, ids)
+            (class_of(e.kind), e.kind as u32, e.message, ids)
         }
-        Failure::Other { class, message } => (class, "Fsm", message, vec![NONE]),
+        Failure::Other { class, message } => (class, NONE, message, vec![NONE]),
     };
     js_sys::Array::of4(
-        &JsValue::from_str(class),
-        &JsValue::from_str(kind),
+        &JsValue::from(class),
+        &JsValue::from(kind),
         &JsValue::from_str(&message),
         &js_sys::Uint32Array::from(&ids[..]).into(),
     )

@@ -4,6 +4,7 @@
 //! (see `errors.rs`).
 
 use super::errors::{or_stash, Failure};
+use super::protocol::class;
 use crate::fsm::{Fsm, Table};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -12,7 +13,7 @@ use wasm_bindgen::JsCast;
 /// Reads `{ STATE: { event: NEWSTATE, ... }, ... }` into a table.
 fn read_table(transitions: &JsValue) -> Result<Table, Failure> {
     let type_error = |message: String| Failure::Other {
-        class: "TypeError",
+        class: class::TypeError,
         message,
     };
     let not_table = || {

@@ -4,6 +4,7 @@
 //! they failed, their error stashed (see `errors.rs`).
 
 use super::errors::or_stash;
+use super::protocol::{finish, NO_STATE};
 use crate::error::{TaskError, TaskErrorKind};
 use crate::graph::{
     because_code, CancelOutcome, Graph, Outcome, TaskId, TaskOptions, TaskTransition,
@@ -99,10 +100,11 @@ pub fn task_serial(task: u32) -> Option<f64> {
     try_graph(|g| g.serial(TaskId(task))).map(|s| s as f64)
 }
 
-/// The task's state as its index in table order (255: no such task).
+/// The task's state as its index in table order (`NO_STATE`: no such
+/// task).
 #[wasm_bindgen(js_name = taskState)]
 pub fn task_state(task: u32) -> u32 {
-    with_graph(|g| g.state(TaskId(task))).map_or(255, |s| s as u32)
+    with_graph(|g| g.state(TaskId(task))).map_or(NO_STATE, |s| s as u32)
 }
 
 /// Whether the task's transitions go to the outbox (`takeTransitions`);
@@ -154,18 +156,17 @@ pub fn task_dispatch(task: u32) -> Option<bool> {
     try_graph(|g| g.dispatch(TaskId(task)).map(|_| true))
 }
 
-/// Reports how the current run ended: 0 returned, 1 returned and
-/// `cancelOnResult` said cancel, 2 threw, 3 threw a cancellation error.
-/// Returns the new state's index, or -1 if the task had left RUNNING (or
+/// Reports how the current run ended (`how`: a `finish` code). Returns
+/// the new state's index, or `NO_STATE` if the task had left RUNNING (or
 /// is gone): not an error, the outcome of a stale run is ignored.
 #[wasm_bindgen(js_name = taskFinish)]
-pub fn task_finish(task: u32, how: u32) -> i32 {
+pub fn task_finish(task: u32, how: u32) -> u32 {
     let outcome = match how {
-        0 | 1 => Outcome::Returned {
-            cancel_on_result: how == 1,
+        finish::RETURNED | finish::RETURNED_CANCEL => Outcome::Returned {
+            cancel_on_result: how == finish::RETURNED_CANCEL,
         },
         _ => Outcome::Threw {
-            cancellation: how == 3,
+            cancellation: how == finish::THREW_CANCELLATION,
         },
     };
     let finished = with_graph(|g| {
@@ -174,8 +175,8 @@ pub fn task_finish(task: u32, how: u32) -> i32 {
         g.finish(id, attempt, outcome)
     });
     match finished {
-        Ok(Some(state)) => state as i32,
-        _ => -1,
+        Ok(Some(state)) => state as u32,
+        _ => NO_STATE,
     }
 }
 

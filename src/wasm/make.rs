@@ -13,6 +13,7 @@
 
 use super::errors::stash;
 use super::graph::{graph_call, ids, raw, try_graph, with_graph};
+use super::protocol::step::{DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, WAIT, YIELD};
 use crate::error::TaskError;
 use crate::idmap::IdHasher;
 use crate::make::{MakeId, MakeOptions, Step};
@@ -20,15 +21,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use wasm_bindgen::prelude::*;
-
-/// Step kinds, as `makeSteps` writes them.
-pub const WAIT: u32 = 0;
-pub const RUN: u32 = 1;
-pub const ENQUEUE: u32 = 2;
-pub const YIELD: u32 = 3;
-pub const FINISHED: u32 = 4;
-pub const FAILED: u32 = 5;
-pub const DISCOVER: u32 = 6;
 
 /// An active make and the buffer its steps are written to. The buffer is
 /// never reallocated (JS holds a view of it): its capacity is fixed when
@@ -87,7 +79,8 @@ pub fn make_start(
 }
 
 /// Writes up to a batch of steps to the make's buffer, four numbers
-/// each: `kind, task, via, index` (`via` and `index` only for DISCOVER);
+/// each: `kind, task, via, index` (`kind` a `step` code of the protocol;
+/// `via` and `index` only for DISCOVER);
 /// returns how many numbers it wrote, 0 for a make that is gone. Stops
 /// early after a step that ends a batch: WAIT, FINISHED or FAILED; with
 /// `stop_at_yield` after a YIELD, so an iterator hands out one task at a

@@ -9,8 +9,10 @@
 //! One graph per wasm instance; Rust never calls into JS while it holds
 //! it, so a callback that re-enters the API cannot hit a borrowed graph.
 //!
-//! Every error takes one route, in `errors.rs`: a failed call returns
-//! `undefined` and JS takes the error with `takeError`.
+//! Every code that crosses to JS is in `protocol.rs`, which JS reads
+//! once at start (`protocol()`); every error takes one route, in
+//! `errors.rs`: a failed call returns `undefined` and JS takes the error
+//! with `takeError`.
 
 mod alloc;
 mod dot;
@@ -18,6 +20,7 @@ mod errors;
 mod fsm;
 mod graph;
 mod make;
+mod protocol;
 mod queue;
 
 use wasm_bindgen::prelude::*;
@@ -27,6 +30,7 @@ use wasm_bindgen::prelude::*;
 ///
 /// ```javascript
 /// initCore();
+/// const codes = JSON.parse(protocol());
 /// ```
 #[wasm_bindgen(js_name = initCore)]
 pub fn init_core() {
