@@ -131,7 +131,9 @@ pub fn make_steps(handle: u32, stop_at_yield: bool, fresh: bool) -> u32 {
     MAKES.with(|m| {
         if let Some(active) = m.borrow_mut().active.get_mut(&handle) {
             active.steps = out;
-            active.error = active.error.take().or(error);
+            if error.is_some() {
+                active.error = error; // once: the make is stopped
+            }
         }
     });
     written
