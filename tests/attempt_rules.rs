@@ -433,3 +433,20 @@ fn dispatch_by_hand_of_a_teardown_task_is_not_blocked_by_a_cancelled_prerequisit
     g.require(t, p).unwrap();
     assert_eq!(g.dispatch(t).unwrap_err().kind, TaskErrorKind::Blocked);
 }
+
+#[test]
+fn leaving_running_by_hand_ends_the_wait_so_a_task_run_again_by_hand_is_not_waiting() {
+    let mut g = Scheduler::new();
+    let t = task_with_retry(&mut g, "t", policy(3, 0.0));
+    let a1 = g.dispatch(t).unwrap();
+    g.finish_attempt(t, a1, THREW, RETRYABLE).unwrap();
+    g.event(t, Event::Except, Extra::default()).unwrap();
+    g.event(t, Event::Retry, Extra::default()).unwrap();
+    g.event(t, Event::Dispatch, Extra::default()).unwrap(); // RUNNING, by hand
+    assert!(!g.is_waiting_to_retry(t).unwrap());
+    assert_eq!(g.next_attempt(t, a1).unwrap(), None);
+    assert_eq!(
+        g.cancel(t).unwrap(),
+        taskqueue_wasm::graph::CancelOutcome::Requested
+    );
+}

@@ -249,6 +249,13 @@ impl Graph {
         Ok(true)
     }
 
+    /// The task left RUNNING: whatever wait it was in is over.
+    pub(super) fn end_wait(&mut self, id: TaskId) {
+        if let Some(r) = self.retries.get_mut(&id) {
+            r.waiting = false;
+        }
+    }
+
     /// A freed task's policy goes with it.
     pub(super) fn forget_retry(&mut self, id: TaskId) {
         if self.node(id).is_ok_and(|n| n.has_retry) {
