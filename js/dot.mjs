@@ -2,6 +2,7 @@
 
 import { dotOfTasks, svgOfTasks } from '../pkg/taskqueue_wasm.js';
 import { describe, tasksIn } from './registry.mjs';
+import { check } from './boundary.mjs';
 
 const DOT_OPTIONS = ['followBlocking', 'followRequired', 'sep'];
 
@@ -43,7 +44,7 @@ export function tasksAsDot(tasks, name, options) {
   const list = tasksIn(tasks, 'tasksAsDot(tasks)');
   const args = readDotArgs(name, options);
   const ids = Uint32Array.from(list, (t) => t._id);
-  return dotOfTasks(ids, args.name, args.followBlocking, args.followRequired, args.sep);
+  return check(dotOfTasks(ids, args.name, args.followBlocking, args.followRequired, args.sep), list);
 }
 
 /**
@@ -53,5 +54,5 @@ export function tasksAsDot(tasks, name, options) {
 export function tasksAsSvg(tasks, name, options) {
   const list = tasksIn(tasks, 'tasksAsSvg(tasks)');
   const args = readDotArgs(name, options);
-  return svgOfTasks(Uint32Array.from(list, (t) => t._id), args.name, args.followBlocking, args.followRequired);
+  return check(svgOfTasks(Uint32Array.from(list, (t) => t._id), args.name, args.followBlocking, args.followRequired), list);
 }

@@ -1,12 +1,12 @@
 // The rarely used parts of a task (callbacks, joiners, a signal, an
 // error, ...), kept in one object made on first use rather than in
-// fields of every Task (see `_x` in task.mjs). Task, the delivery of
+// fields of every Task (`task._extras`). Task, the delivery of
 // transitions and the running of functions all use them, so the shape
 // is defined here, once.
 
 /** The rarely used parts of a task, made on first use (one shape for all). */
 export function extras(task) {
-  return (task._x ??= {
+  return (task._extras ??= {
     cancelOnResult: undefined,
     error: undefined,
     callbacks: undefined, // [{ state, callback }]

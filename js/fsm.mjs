@@ -6,11 +6,12 @@ import { FsmCore, transitionNames, transitionsAsDot, transitionsAsSvg, transitio
 import { decodeLayout } from './layout.mjs';
 import { FSMError } from './errors.mjs';
 import { describe } from './registry.mjs';
+import { check } from './boundary.mjs';
 
 export class FSM {
   constructor(state, transitions, options) {
     if (state !== undefined && state !== null && typeof state !== 'string') throw new TypeError(`a state must be a string, got ${describe(state)}`);
-    this._core = new FsmCore(state ?? undefined, transitions);
+    this._core = check(FsmCore.create(state ?? undefined, transitions));
     this._history = options?.history ? [] : undefined;
     this._callbacks = [];
   }
@@ -34,7 +35,7 @@ export class FSM {
     if (typeof name !== 'string') throw new TypeError(`an event name must be a string, got ${describe(name)}`);
     if (extra === null || typeof extra !== 'object') throw new TypeError(`extra must be an object, got ${describe(extra)}`);
     const oldState = this._core.state;
-    const newState = this._core.event(name);
+    const newState = check(this._core.event(name));
     const transition = { oldState, newState, event: name, when: Date.now(), extra };
     this._history?.push(transition);
     for (const entry of this._callbacks.slice()) {
@@ -63,19 +64,19 @@ export class FSM {
   /** A transition table as DOT. */
   static transitionsAsDot(transitions, name) {
     if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
-    return transitionsAsDot(transitions, name ?? undefined);
+    return check(transitionsAsDot(transitions, name ?? undefined));
   }
 
   /** A transition table as SVG, laid out inside the library, events as edge labels. */
   static transitionsAsSvg(transitions, name) {
     if (name !== undefined && name !== null && typeof name !== 'string') throw new TypeError(`a graph name must be a string, got ${describe(name)}`);
-    return transitionsAsSvg(transitions, name ?? undefined);
+    return check(transitionsAsSvg(transitions, name ?? undefined));
   }
 
   /** The drawing of `transitionsAsSvg` as plain objects, for other renderers. */
   static transitionsLayout(transitions) {
-    const names = transitionNames(transitions);
-    const flat = transitionsLayout(transitions);
+    const names = check(transitionNames(transitions));
+    const flat = check(transitionsLayout(transitions));
     const { width, height, nodes, edges, end } = decodeLayout(flat);
     return {
       width,

@@ -5,7 +5,8 @@
 // transitions.mjs) and is merged in here.
 
 import { taskHistory } from '../pkg/taskqueue_wasm.js';
-import { BECAUSE, EVENTS, STATES } from './codes.mjs';
+import { BECAUSE, EVENTS, STATES } from './protocol.mjs';
+import { check } from './boundary.mjs';
 import { taskInComponent } from './registry.mjs';
 
 /**
@@ -14,10 +15,10 @@ import { taskInComponent } from './registry.mjs';
  * f64's two 32-bit halves, a code, and the tasks its `because` names.
  */
 export function historyOf(task) {
-  const data = taskHistory(task._id);
+  const data = check(taskHistory(task._id), task);
   const when = new Float64Array(1);
   const halves = new Uint32Array(when.buffer);
-  const notes = task._x?.notes;
+  const notes = task._extras?.notes;
   const history = [];
   for (let i = 0; i < data.length; ) {
     halves[0] = data[i];

@@ -6,12 +6,13 @@
 import { layoutOfTasks } from '../pkg/taskqueue_wasm.js';
 import { resolveIds, tasksIn } from './registry.mjs';
 import { readDrawOptions } from './dot.mjs';
+import { check } from './boundary.mjs';
 
 /** The boxes and edge curves of `tasksAsSvg`, as plain objects. */
 export function tasksLayout(tasks, options) {
   const list = tasksIn(tasks, 'tasksLayout(tasks)');
   const { followBlocking, followRequired } = readDrawOptions(options, ['followBlocking', 'followRequired'], 'tasksLayout');
-  const flat = layoutOfTasks(Uint32Array.from(list, (t) => t._id), followBlocking, followRequired);
+  const flat = check(layoutOfTasks(Uint32Array.from(list, (t) => t._id), followBlocking, followRequired), list);
   return decode(flat, list);
 }
 

@@ -3,24 +3,16 @@
 // and sleeps until some task changes. (makeLater, in later.mjs, drives
 // the same MakeRun with a Later as its queue.)
 
-import { makeAbort, makeEnd, makeError, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
+import { makeAbort, makeEnd, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
 import { taskInComponent, tasksIn } from './registry.mjs';
 import { readMakeOptions } from './make-options.mjs';
-import { S } from './codes.mjs';
-import { far, nearAll } from './boundary.mjs';
+import { DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, S, WAIT, YIELD } from './protocol.mjs';
+import { check, coreError } from './boundary.mjs';
 import { clock, fresh, markTimed } from './clock.mjs';
 import { flush, setReporting } from './transitions.mjs';
 import { changeCount, changed, nextChange, sleep } from './wake.mjs';
 import { runTask } from './run.mjs';
 
-// Step kinds, as src/wasm/make.rs encodes them.
-const WAIT = 0;
-const RUN = 1;
-const ENQUEUE = 2;
-const YIELD = 3;
-const FINISHED = 4;
-const FAILED = 5;
-const DISCOVER = 6;
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
 
@@ -71,12 +63,7 @@ export class MakeRun {
     // Sized at once: growing it an index at a time cost 3x as much.
     this._local = new Array(top + 1);
     for (let i = 0; i < ids.length; i++) this._local[ids[i]] = this._tasks[i];
-    nearAll(this._tasks);
-    try {
-      this._handle = makeStart(ids, failFast, queue !== undefined, concurrency, this._batch);
-    } finally {
-      far();
-    }
+    this._handle = check(makeStart(ids, failFast, queue !== undefined, concurrency, this._batch), this._tasks);
     this._status = 'running';
     forgotten.register(this, this._handle, this);
     if (this._options.onTransition !== undefined) {
@@ -146,13 +133,8 @@ export class MakeRun {
             this._yields.push(local[id]);
             if (stopAtYield) return YIELD;
             break;
-          case FAILED: {
-            nearAll(this._tasks);
-            const error = makeError(this._handle);
-            far();
-            this._end();
-            throw error;
-          }
+          case FAILED:
+            throw this._end(); // the make's error, handed over as it ends
           case FINISHED:
             this._end();
             return FINISHED;
@@ -181,16 +163,23 @@ export class MakeRun {
     return this._local[id];
   }
 
+  /**
+   * Ends the make in the core and here. Returns the make's error when it
+   * stopped on a FAILED step (`makeEnd` fails with it), taken before
+   * `changed` runs callbacks that could call into the core.
+   */
   _end() {
-    if (this._status === 'done') return;
+    if (this._status === 'done') return undefined;
     setReporting(this, false);
+    let failure;
     if (this._status === 'running') {
-      makeEnd(this._handle);
+      if (makeEnd(this._handle) === undefined) failure = coreError(this._tasks);
       forgotten.unregister(this);
     }
     this._status = 'done';
     if (this._onAbort !== undefined) this._options.signal.removeEventListener('abort', this._onAbort);
     changed(); // wake a next() that sleeps
+    return failure;
   }
 
   /** The signal aborted: stop, cancel what runs, end. */
@@ -275,7 +264,7 @@ export class MakeRun {
 /** The job `queue(run)` receives: runs the queued task, resolves when it has ended. */
 function runQueued(task) {
   if (taskState(task._id) !== S.QUEUED) return Promise.resolve(task); // cancelled meanwhile
-  taskDispatch(task._id);
+  check(taskDispatch(task._id), task);
   changed();
   const running = runTask(task);
   return running === undefined ? Promise.resolve(task) : running.then(() => task);

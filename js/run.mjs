@@ -4,7 +4,7 @@
 // Task#dispatch, make and the queue of a make all run tasks through here.
 
 import { taskFinish } from '../pkg/taskqueue_wasm.js';
-import { S } from './codes.mjs';
+import { RETURNED, RETURNED_CANCEL, S, THREW, THREW_CANCELLATION } from './protocol.mjs';
 import { clock, markTimed } from './clock.mjs';
 import { CancellationError } from './errors.mjs';
 import { extras } from './extras.mjs';
@@ -20,7 +20,7 @@ let inFlight = 0;
  */
 export function runTask(task) {
   const run = ++task._runs;
-  const x = task._x;
+  const x = task._extras;
   if (x?.controller?.signal.aborted) x.controller = undefined; // a fresh signal per attempt
   let value;
   let then;
@@ -51,11 +51,11 @@ export function runTask(task) {
  */
 function finishReturned(task, run, value, direct) {
   if (run !== task._runs) return; // a later attempt has started: stale
-  let how = 0;
-  const cancelOnResult = task._x?.cancelOnResult;
+  let how = RETURNED;
+  const cancelOnResult = task._extras?.cancelOnResult;
   if (cancelOnResult !== undefined) {
     try {
-      if (cancelOnResult(value)) how = 1;
+      if (cancelOnResult(value)) how = RETURNED_CANCEL;
     } catch (error) {
       finishThrew(task, run, error, direct);
       return;
@@ -68,7 +68,7 @@ function finishReturned(task, run, value, direct) {
 
 function finishThrew(task, run, error, direct) {
   if (run !== task._runs) return;
-  const how = error instanceof CancellationError ? 3 : 2;
+  const how = error instanceof CancellationError ? THREW_CANCELLATION : THREW;
   if (taskFinish(task._id, how) === S.FAILED) extras(task).error = error;
   markTimed();
   changed(direct);

@@ -8,7 +8,7 @@
 // itself, between the check of their keys and the check of their values.
 
 import { isTask } from './brand.mjs';
-import { S, STATES } from './codes.mjs';
+import { S, STATES } from './protocol.mjs';
 import { TaskError } from './errors.mjs';
 import { describe } from './registry.mjs';
 

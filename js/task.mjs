@@ -13,12 +13,11 @@ import {
   taskRequired,
   taskSerial,
   taskState,
-  takeError,
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError } from './errors.mjs';
 import { describe, link, register, taskInComponent } from './registry.mjs';
-import { isSettled, S, STATES } from './codes.mjs';
-import { far, near } from './boundary.mjs';
+import { isSettled, S, STATES } from './protocol.mjs';
+import { check } from './boundary.mjs';
 import { extras } from './extras.mjs';
 import { noteUserExtra, observe } from './transitions.mjs';
 import { historyOf } from './history.mjs';
@@ -87,7 +86,7 @@ export class Task {
     const code = stateCode(state, undefined, name);
     // The core keeps the name given last: pass it only when it changes.
     const changedName = name === lastName ? undefined : (lastName = name);
-    this._id = addTask(changedName, code, Boolean(cancelOnException), func instanceof AsyncFunction);
+    this._id = check(addTask(changedName, code, Boolean(cancelOnException), func instanceof AsyncFunction));
     this._name = name;
     this._func = func;
     this._args = args;
@@ -96,7 +95,7 @@ export class Task {
     this._comp = undefined; // the tasks linked to this one, either way (see registry.mjs)
     // What few tasks use (callbacks, joiners, a signal, an error, ...),
     // kept apart: a million tasks then take 56 MB less, and GC less.
-    this._x = undefined;
+    this._extras = undefined; // see extras.mjs
     if (cancelOnResult !== undefined) extras(this).cancelOnResult = cancelOnResult;
     register(this);
     if (track) this.onTransition('*', track === true ? trackLine : track);
@@ -105,7 +104,7 @@ export class Task {
 
   /** Stable id, also the task's DOT node id. */
   get id() {
-    return taskSerial(this._id);
+    return check(taskSerial(this._id), this);
   }
 
   get name() {
@@ -133,17 +132,17 @@ export class Task {
 
   /** What the attempt that ended FAILED threw, as it was thrown. */
   get error() {
-    return this._x?.error;
+    return this._extras?.error;
   }
 
   /** Prerequisites, in the order they were required. */
   get required() {
-    return Array.from(taskRequired(this._id), (id) => taskInComponent(this, id));
+    return Array.from(check(taskRequired(this._id), this), (id) => taskInComponent(this, id));
   }
 
   /** Dependents, in the order they were added. */
   get blocking() {
-    return Array.from(taskBlocking(this._id), (id) => taskInComponent(this, id));
+    return Array.from(check(taskBlocking(this._id), this), (id) => taskInComponent(this, id));
   }
 
   /** Aborted when the running attempt is cancelled; a new attempt gets a new one. */
@@ -162,15 +161,7 @@ export class Task {
   require(other) {
     checkThis(this, 'require');
     if (!(other instanceof Task)) throw new TypeError(`a task can only require a Task, got ${describe(other)}`);
-    const added = taskRequire(this._id, other._id);
-    if (added === 1) {
-      link(this, other);
-    } else if (added === 2) {
-      near(this, other);
-      const error = takeError();
-      far();
-      throw error;
-    }
+    if (check(taskRequire(this._id, other._id), this, other)) link(this, other); // a new requirement
   }
 
   /** `other` may not run before this task is completed. */
@@ -209,12 +200,12 @@ export class Task {
   }
 
   isBlocked() {
-    return taskIsBlocked(this._id);
+    return check(taskIsBlocked(this._id), this);
   }
 
   /** Prerequisites not yet completed. */
   blockers() {
-    return Array.from(taskBlockers(this._id), (id) => taskInComponent(this, id));
+    return Array.from(check(taskBlockers(this._id), this), (id) => taskInComponent(this, id));
   }
 
   /**
@@ -229,13 +220,10 @@ export class Task {
     } catch (error) {
       return Promise.reject(error);
     }
-    near(this);
     try {
-      taskDispatch(this._id);
+      check(taskDispatch(this._id), this);
     } catch (error) {
       return Promise.reject(error);
-    } finally {
-      far();
     }
     changed();
     const running = runTask(this);
@@ -245,14 +233,8 @@ export class Task {
   /** Cancels the task: a running one cooperatively (its `signal` aborts). */
   cancel() {
     checkThis(this, 'cancel');
-    near(this);
-    let requested;
-    try {
-      requested = taskCancel(this._id);
-    } finally {
-      far();
-    }
-    if (requested) {
+    if (check(taskCancel(this._id), this)) {
+      // Running: cancellation is only requested.
       const x = extras(this);
       x.cancelRun = this._runs;
       x.controller?.abort(new CancellationError(`task '${this._name}' was cancelled`));
@@ -268,13 +250,7 @@ export class Task {
       throw new TypeError(`extra must be an object, got ${describe(extra)}`);
     }
     const wasRunning = taskState(this._id) === S.RUNNING;
-    near(this);
-    let code;
-    try {
-      code = taskEvent(this._id, name);
-    } finally {
-      far();
-    }
+    const code = check(taskEvent(this._id, name), this);
     if (wasRunning && code !== S.RUNNING) {
       // The run was ended by hand and its outcome will be ignored: tell
       // the function, which may otherwise wait for ever for its signal.

@@ -5,7 +5,8 @@
 // resolve functions of `join`, in the order the transitions happened.
 
 import { takeTransitions, taskHistoryLength, taskObserve } from '../pkg/taskqueue_wasm.js';
-import { BECAUSE, EVENTS, isSettled, S, STATES } from './codes.mjs';
+import { BECAUSE, EVENTS, isSettled, S, STATES } from './protocol.mjs';
+import { check } from './boundary.mjs';
 import { clock } from './clock.mjs';
 import { extras } from './extras.mjs';
 import { observedTask, registerObserved, taskInComponent } from './registry.mjs';
@@ -51,7 +52,7 @@ export function observe(task) {
   x.observed = true;
   observed++;
   registerObserved(task);
-  taskObserve(task._id, true);
+  check(taskObserve(task._id, true), task);
 }
 
 /**
@@ -61,8 +62,8 @@ export function observe(task) {
  */
 export function noteUserExtra(task, extra) {
   if (extra === undefined) return;
-  (extras(task).notes ??= new Map()).set(taskHistoryLength(task._id) - 1, extra);
-  if (task._x.observed || reporters.size > 0) userExtras.push([task, extra]);
+  (extras(task).notes ??= new Map()).set(check(taskHistoryLength(task._id), task) - 1, extra);
+  if (task._extras.observed || reporters.size > 0) userExtras.push([task, extra]);
 }
 
 /**
@@ -141,7 +142,7 @@ function call(callback, task, transition) {
 }
 
 function deliver(task, transition) {
-  const x = task._x;
+  const x = task._extras;
   const callbacks = x?.callbacks;
   if (callbacks !== undefined) {
     for (const entry of callbacks.slice()) {

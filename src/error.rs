@@ -80,10 +80,23 @@ pub enum TaskErrorKind {
 }
 
 impl TaskErrorKind {
-    /// The kind's name as JS receives it (`kind`; `'Cycle'` gives the
-    /// error its `cycle` property): written out, so that renaming a
-    /// variant cannot silently change what JS sees.
-    pub fn name(self) -> &'static str {
+    /// Every kind, in declaration order: `kind as usize` is its index
+    /// (the code JS receives; see `src/wasm/protocol.rs`).
+    pub const ALL: [TaskErrorKind; 8] = [
+        TaskErrorKind::InvalidEvent,
+        TaskErrorKind::UnknownState,
+        TaskErrorKind::Cycle,
+        TaskErrorKind::RequirementState,
+        TaskErrorKind::Blocked,
+        TaskErrorKind::MakePrepare,
+        TaskErrorKind::UnknownTask,
+        TaskErrorKind::Stalled,
+    ];
+
+    /// The kind's name as JS reads it (`protocol()` in the binding; a
+    /// `Cycle` error gets its `cycle` property): written out, so that
+    /// renaming a variant cannot silently change what JS sees.
+    pub const fn name(self) -> &'static str {
         match self {
             TaskErrorKind::InvalidEvent => "InvalidEvent",
             TaskErrorKind::UnknownState => "UnknownState",

@@ -97,7 +97,7 @@ const NEXT: [[u8; EVENTS.len()]; STATES.len()] = {
 };
 
 impl TaskState {
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             S::Prepare => "PREPARE",
             S::Pending => "PENDING",
@@ -149,7 +149,7 @@ impl TaskState {
 }
 
 impl Event {
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             E::Prepared => "prepared",
             E::Dispatch => "dispatch",

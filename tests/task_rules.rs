@@ -506,7 +506,7 @@ fn a_freed_large_component_gives_its_slots_out_in_ascending_order() {
 
 #[test]
 fn error_kinds_keep_the_names_js_reads() {
-    // js/runtime.mjs gives an error its `cycle` when the kind is 'Cycle'.
+    // js/boundary.mjs gives an error its `cycle` when the kind is 'Cycle'.
     let mut g = Graph::new();
     let a = g.add_task("a", TaskOptions::default());
     let error = g.require(a, a).unwrap_err();

@@ -10,7 +10,7 @@ use crate::task_state::{Event, TaskState};
 
 /// Why the make fired an event at a pending task (SPEC §3): carried in
 /// the transition's `extra`, with the prerequisites concerned. The
-/// numbers are the codes JS reads (`BECAUSE` in js/runtime.mjs; 0 is
+/// numbers are the codes JS reads (`BECAUSE` in js/protocol.mjs; 0 is
 /// none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]

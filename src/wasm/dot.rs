@@ -1,4 +1,4 @@
-//! Drawing exports.
+//! Drawing exports (`None`: failed, the error stashed; see `errors.rs`).
 
 use super::graph::{ids, try_graph};
 use crate::dot::{tasks_as_dot, DotOptions};
@@ -13,7 +13,7 @@ pub fn dot_of_tasks(
     follow_blocking: bool,
     follow_required: bool,
     sep: &str,
-) -> Result<String, JsValue> {
+) -> Option<String> {
     let options = DotOptions {
         follow_blocking,
         follow_required,
@@ -33,7 +33,7 @@ pub fn svg_of_tasks(
     name: Option<String>,
     follow_blocking: bool,
     follow_required: bool,
-) -> Result<String, JsValue> {
+) -> Option<String> {
     let options = DotOptions {
         follow_blocking,
         follow_required,
@@ -55,7 +55,7 @@ pub fn layout_of_tasks(
     tasks: &[u32],
     follow_blocking: bool,
     follow_required: bool,
-) -> Result<Vec<f64>, JsValue> {
+) -> Option<Vec<f64>> {
     let options = DotOptions {
         follow_blocking,
         follow_required,
@@ -66,7 +66,7 @@ pub fn layout_of_tasks(
         crate::svg::tasks_layout(g, &ids(tasks), &options)
     })?;
     let ids: Vec<f64> = drawing.tasks.iter().map(|t| f64::from(t.0)).collect();
-    Ok(flatten(&drawing.geometry, &ids))
+    Some(flatten(&drawing.geometry, &ids))
 }
 
 /// See [`layout_of_tasks`]; `ids[i]` names node `i`.

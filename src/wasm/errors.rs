@@ -1,78 +1,88 @@
-//! The one place where Rust errors become JS errors. A factory installed
-//! by the JS side at start-up builds instances of the package's classes
-//! (`FSMError`, `TaskError`, `BlockedError`), so errors thrown from wasm
-//! are already the right class, with the tasks concerned attached.
+//! The one place where Rust errors leave for JS, by one route: an export
+//! that fails stashes its error here and returns `undefined` (an `Option`
+//! in Rust: a plain value, where a `Result` would cost a detour through
+//! memory in wasm-bindgen's glue on every call); JS then calls
+//! `takeError` at once (`check` in `js/boundary.mjs`), so only failures
+//! pay, and builds the package's error class from what it gets.
 
-use crate::error::{FsmError, TaskError, TaskErrorKind};
+use super::protocol::{class, class_of, NONE};
+use crate::error::{FsmError, TaskError};
 use std::cell::RefCell;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
-thread_local! {
-    static FACTORY: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
-    /// The error of the last hot call that failed (see `stash`).
-    static LAST: RefCell<Option<TaskError>> = const { RefCell::new(None) };
+/// An error on its way to JS.
+pub(crate) enum Failure {
+    Task(TaskError),
+    /// An error of another `class` (of the protocol): an `FsmError`, or
+    /// a value of the wrong type (`TypeError`).
+    Other {
+        class: u32,
+        message: String,
+    },
 }
 
-/// Hot exports return plain numbers, because a `Result` return costs a
-/// detour through memory in wasm-bindgen's glue on every call. When one
-/// fails it stashes its error here and returns a failure code; JS then
-/// calls `takeError`, so only failures pay.
-pub(crate) fn stash(error: TaskError) {
-    LAST.with(|last| *last.borrow_mut() = Some(error));
-}
-
-/// The stashed error as a JS error (undefined if none).
-#[wasm_bindgen::prelude::wasm_bindgen(js_name = takeError)]
-pub fn take_error() -> JsValue {
-    match LAST.with(|last| last.borrow_mut().take()) {
-        Some(error) => task_error(error),
-        None => JsValue::UNDEFINED,
+impl From<TaskError> for Failure {
+    fn from(error: TaskError) -> Self {
+        Failure::Task(error)
     }
 }
 
-pub(crate) fn set_factory(factory: js_sys::Function) {
-    FACTORY.with(|f| *f.borrow_mut() = Some(factory));
+impl From<FsmError> for Failure {
+    fn from(error: FsmError) -> Self {
+        let message = error.to_string();
+        Failure::Other {
+            class: class::FSMError,
+            message,
+        }
+    }
 }
 
-/// `factory(className, kind, message, taskId, taskIds)`; `taskId` is -1
-/// when no task is concerned.
-fn make(class: &str, kind: &str, message: &str, task: Option<u32>, tasks: &[u32]) -> JsValue {
-    let factory = FACTORY.with(|f| f.borrow().clone());
-    let Some(factory) = factory else {
-        return js_sys::Error::new(message).into();
-    };
-    let args = js_sys::Array::of5(
-        &JsValue::from_str(class),
-        &JsValue::from_str(kind),
-        &JsValue::from_str(message),
-        &JsValue::from_f64(task.map_or(-1.0, f64::from)),
-        &js_sys::Uint32Array::from(tasks).into(),
-    );
-    factory
-        .apply(&JsValue::NULL, &args)
-        .unwrap_or_else(|thrown| thrown)
+thread_local! {
+    /// The error of the last call that failed.
+    static LAST: RefCell<Option<Failure>> = const { RefCell::new(None) };
 }
 
-pub(crate) fn task_error(error: TaskError) -> JsValue {
-    let class = match error.kind {
-        TaskErrorKind::Blocked => "BlockedError",
-        TaskErrorKind::MakePrepare => "FSMError",
-        _ => "TaskError",
+/// Keeps the error for `takeError`; returns `None`, what the export
+/// returns for a failure.
+pub(crate) fn stash<T>(error: impl Into<Failure>) -> Option<T> {
+    keep(error.into());
+    None
+}
+
+/// Once, not inlined into every export (that cost 2 KB).
+#[inline(never)]
+fn keep(failure: Failure) {
+    LAST.with(|last| *last.borrow_mut() = Some(failure));
+}
+
+/// `Some` of the value, or `None` with the error stashed.
+pub(crate) fn or_stash<T, E: Into<Failure>>(result: Result<T, E>) -> Option<T> {
+    result.map_or_else(stash, Some)
+}
+
+/// The stashed error, flattened: `[class, kind, message, taskIds]`, with
+/// `class` and `kind` codes of `protocol()` (`kind` is `NONE` for an
+/// error that is not a task's) and `taskIds` the task concerned (`NONE`
+/// if none), then the others (the cycle, or the blocking task); undefined
+/// if none is stashed.
+#[wasm_bindgen(js_name = takeError)]
+pub fn take_error() -> JsValue {
+    let Some(failure) = LAST.with(|last| last.borrow_mut().take()) else {
+        return JsValue::UNDEFINED;
     };
-    let tasks: Vec<u32> = error.tasks.iter().map(|t| t.0).collect();
-    make(
-        class,
-        error.kind.name(),
-        &error.message,
-        error.task.map(|t| t.0),
-        &tasks,
+    let (class, kind, message, ids) = match failure {
+        Failure::Task(e) => {
+            let mut ids = vec![e.task.map_or(NONE, |t| t.0)];
+            ids.extend(e.tasks.iter().map(|t| t.0));
+            (class_of(e.kind), e.kind as u32, e.message, ids)
+        }
+        Failure::Other { class, message } => (class, NONE, message, vec![NONE]),
+    };
+    js_sys::Array::of4(
+        &JsValue::from(class),
+        &JsValue::from(kind),
+        &JsValue::from_str(&message),
+        &js_sys::Uint32Array::from(&ids[..]).into(),
     )
-}
-
-pub(crate) fn fsm_error(error: FsmError) -> JsValue {
-    make("FSMError", "Fsm", &error.to_string(), None, &[])
-}
-
-pub(crate) fn type_error(message: &str) -> JsValue {
-    js_sys::TypeError::new(message).into()
+    .into()
 }

@@ -1,7 +1,11 @@
 //! Task exports: create, link, read and move tasks, by id.
+//!
+//! Fallible exports return an `Option`: `None` (`undefined` in JS) when
+//! they failed, their error stashed (see `errors.rs`).
 
-use super::errors::{stash, task_error};
-use crate::error::TaskError;
+use super::errors::or_stash;
+use super::protocol::{finish, NO_STATE};
+use crate::error::{TaskError, TaskErrorKind};
 use crate::graph::{because_code, CancelOutcome, Outcome, TaskId, TaskOptions, TaskTransition};
 use crate::scheduler::Scheduler;
 use crate::task_state::STATES;
@@ -30,11 +34,9 @@ pub(crate) fn graph_call<R>(tick: bool, f: impl FnOnce(&mut Scheduler) -> R) -> 
     })
 }
 
-/// Runs `f` and turns its error into the package's JS error.
-pub(crate) fn try_graph<R>(
-    f: impl FnOnce(&mut Scheduler) -> Result<R, TaskError>,
-) -> Result<R, JsValue> {
-    with_graph(f).map_err(task_error)
+/// Runs `f`; `None` when it failed, its error stashed for JS.
+pub(crate) fn try_graph<R>(f: impl FnOnce(&mut Scheduler) -> Result<R, TaskError>) -> Option<R> {
+    or_stash(with_graph(f))
 }
 
 pub(crate) fn ids(tasks: &[u32]) -> Vec<TaskId> {
@@ -48,21 +50,22 @@ pub(crate) fn raw(tasks: &[TaskId]) -> Vec<u32> {
 /// Adds a task named `name`, or when that is undefined, named as the
 /// task added last; `state` is the index of its state in table order
 /// (PREPARE, PENDING, QUEUED, RUNNING, CANCELLED, FAILED, DONE, ABORT);
-/// `is_async`: its function is an `async function`. Returns its id, or
-/// `u32::MAX` for a state code out of range (JS checks names first).
+/// `is_async`: its function is an `async function`. Returns its id; fails
+/// for a state code out of range (JS checks names first).
 #[wasm_bindgen(js_name = addTask)]
 pub fn add_task(
     name: Option<String>,
     state: u32,
     cancel_on_exception: bool,
     is_async: bool,
-) -> u32 {
-    with_graph(|g| {
+) -> Option<u32> {
+    try_graph(|g| {
         if let Some(name) = name {
             g.name_next(&name);
         }
         let Some(state) = STATES.get(state as usize).copied() else {
-            return u32::MAX;
+            let message = "a state code out of range".to_string();
+            return Err(TaskError::new(TaskErrorKind::UnknownState, None, message));
         };
         let options = TaskOptions {
             state,
@@ -70,7 +73,7 @@ pub fn add_task(
             async_hint: is_async,
             ..TaskOptions::default()
         };
-        g.add_task_named_as_last(options).0
+        Ok(g.add_task_named_as_last(options).0)
     })
 }
 
@@ -86,88 +89,83 @@ pub fn remove_tasks(tasks: &[u32]) {
 /// keeps a component alive as a whole, see js/registry.mjs). Returns how
 /// many tasks were freed.
 #[wasm_bindgen(js_name = removeComponents)]
-pub fn remove_components(reps: &[u32]) -> u32 {
-    with_graph(|g| g.remove_components(&ids(reps)) as u32)
+pub fn remove_components(members: &[u32]) -> u32 {
+    with_graph(|g| g.remove_components(&ids(members)) as u32)
 }
 
 /// The task's display id (its DOT node id).
 #[wasm_bindgen(js_name = taskSerial)]
-pub fn task_serial(task: u32) -> Result<f64, JsValue> {
+pub fn task_serial(task: u32) -> Option<f64> {
     try_graph(|g| g.serial(TaskId(task))).map(|s| s as f64)
 }
 
-/// The task's state as its index in table order (255: no such task).
+/// The task's state as its index in table order (`NO_STATE`: no such
+/// task).
 #[wasm_bindgen(js_name = taskState)]
 pub fn task_state(task: u32) -> u32 {
-    with_graph(|g| g.state(TaskId(task))).map_or(255, |s| s as u32)
+    with_graph(|g| g.state(TaskId(task))).map_or(NO_STATE, |s| s as u32)
 }
 
-/// Whether the task's transitions go to the outbox (`takeTransitions`).
+/// Whether the task's transitions go to the outbox (`takeTransitions`);
+/// returns `observed`.
 #[wasm_bindgen(js_name = taskObserve)]
-pub fn task_observe(task: u32, observed: bool) -> Result<(), JsValue> {
-    try_graph(|g| g.set_observed(TaskId(task), observed))
+pub fn task_observe(task: u32, observed: bool) -> Option<bool> {
+    try_graph(|g| g.set_observed(TaskId(task), observed)).map(|()| observed)
 }
 
-/// 1 when the requirement is new, 0 when it was there already, 2 when
-/// it is refused (then `takeError` has the error).
+/// Whether the requirement is new (false: it was there already); fails
+/// when it is refused.
 #[wasm_bindgen(js_name = taskRequire)]
-pub fn task_require(task: u32, other: u32) -> u32 {
-    match with_graph(|g| g.require(TaskId(task), TaskId(other))) {
-        Ok(added) => u32::from(added),
-        Err(error) => {
-            stash(error);
-            2
-        }
-    }
+pub fn task_require(task: u32, other: u32) -> Option<bool> {
+    try_graph(|g| g.require(TaskId(task), TaskId(other)))
 }
 
 /// Prerequisites, in the order they were required.
 #[wasm_bindgen(js_name = taskRequired)]
-pub fn task_required(task: u32) -> Result<Vec<u32>, JsValue> {
+pub fn task_required(task: u32) -> Option<Vec<u32>> {
     try_graph(|g| g.required(TaskId(task)).map(raw))
 }
 
 /// Dependents, in the order they were added.
 #[wasm_bindgen(js_name = taskBlocking)]
-pub fn task_blocking(task: u32) -> Result<Vec<u32>, JsValue> {
+pub fn task_blocking(task: u32) -> Option<Vec<u32>> {
     try_graph(|g| g.blocking(TaskId(task)).map(raw))
 }
 
 #[wasm_bindgen(js_name = taskBlockers)]
-pub fn task_blockers(task: u32) -> Result<Vec<u32>, JsValue> {
+pub fn task_blockers(task: u32) -> Option<Vec<u32>> {
     try_graph(|g| g.blockers(TaskId(task)).map(|b| raw(&b)))
 }
 
 #[wasm_bindgen(js_name = taskIsBlocked)]
-pub fn task_is_blocked(task: u32) -> Result<bool, JsValue> {
+pub fn task_is_blocked(task: u32) -> Option<bool> {
     try_graph(|g| g.is_blocked(TaskId(task)))
 }
 
 /// Fires an event by name; returns the new state's index.
 #[wasm_bindgen(js_name = taskEvent)]
-pub fn task_event(task: u32, event: &str) -> Result<u32, JsValue> {
+pub fn task_event(task: u32, event: &str) -> Option<u32> {
     try_graph(|g| g.event_named(TaskId(task), event, Default::default())).map(|s| s as u32)
 }
 
 /// `dispatch`: BlockedError if a prerequisite is not completed, else the
-/// task is RUNNING and its function should run.
+/// task is RUNNING and its function should run; returns true.
 #[wasm_bindgen(js_name = taskDispatch)]
-pub fn task_dispatch(task: u32) -> Result<(), JsValue> {
-    try_graph(|g| g.dispatch(TaskId(task)).map(|_| ()))
+pub fn task_dispatch(task: u32) -> Option<bool> {
+    try_graph(|g| g.dispatch(TaskId(task)).map(|_| true))
 }
 
-/// Reports how the current run ended: 0 returned, 1 returned and
-/// `cancelOnResult` said cancel, 2 threw, 3 threw a cancellation error.
-/// Returns the new state's index, or -1 if the task had left RUNNING (or
-/// is gone).
+/// Reports how the current run ended (`how`: a `finish` code). Returns
+/// the new state's index, or `NO_STATE` if the task had left RUNNING (or
+/// is gone): not an error, the outcome of a stale run is ignored.
 #[wasm_bindgen(js_name = taskFinish)]
-pub fn task_finish(task: u32, how: u32) -> i32 {
+pub fn task_finish(task: u32, how: u32) -> u32 {
     let outcome = match how {
-        0 | 1 => Outcome::Returned {
-            cancel_on_result: how == 1,
+        finish::RETURNED | finish::RETURNED_CANCEL => Outcome::Returned {
+            cancel_on_result: how == finish::RETURNED_CANCEL,
         },
         _ => Outcome::Threw {
-            cancellation: how == 3,
+            cancellation: how == finish::THREW_CANCELLATION,
         },
     };
     let finished = with_graph(|g| {
@@ -176,15 +174,15 @@ pub fn task_finish(task: u32, how: u32) -> i32 {
         g.finish(id, attempt, outcome)
     });
     match finished {
-        Ok(Some(state)) => state as i32,
-        _ => -1,
+        Ok(Some(state)) => state as u32,
+        _ => NO_STATE,
     }
 }
 
 /// `cancel`: true when the task is running and cancellation was only
 /// requested; false when it is CANCELLED now.
 #[wasm_bindgen(js_name = taskCancel)]
-pub fn task_cancel(task: u32) -> Result<bool, JsValue> {
+pub fn task_cancel(task: u32) -> Option<bool> {
     try_graph(|g| g.cancel(TaskId(task))).map(|c| c == CancelOutcome::Requested)
 }
 
@@ -219,12 +217,12 @@ pub fn take_transitions() -> Vec<f64> {
 
 /// The task's history, oldest first, as `Graph::history_raw` writes it.
 #[wasm_bindgen(js_name = taskHistory)]
-pub fn task_history(task: u32) -> Result<Vec<u32>, JsValue> {
+pub fn task_history(task: u32) -> Option<Vec<u32>> {
     try_graph(|g| g.history_raw(TaskId(task)))
 }
 
 /// How many transitions the task has had.
 #[wasm_bindgen(js_name = taskHistoryLength)]
-pub fn task_history_length(task: u32) -> Result<u32, JsValue> {
+pub fn task_history_length(task: u32) -> Option<u32> {
     try_graph(|g| g.history_len(TaskId(task))).map(|n| n as u32)
 }

@@ -5,9 +5,15 @@
 //! Each make writes its steps into its own buffer in wasm memory, which
 //! JS reads in place (`makeStepsAt`): a step costs no allocation on
 //! either side and no second call to free it.
+//!
+//! A make that stops on a FAILED step keeps its error until it is ended:
+//! `makeEnd` then fails with it (the one error route, see `errors.rs`).
+//! Stashed at once, it could be taken by a call that user code, run for
+//! the steps before it, makes meanwhile.
 
-use super::errors::task_error;
+use super::errors::stash;
 use super::graph::{graph_call, ids, raw, try_graph, with_graph};
+use super::protocol::step::{DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, WAIT, YIELD};
 use crate::error::TaskError;
 use crate::idmap::IdHasher;
 use crate::make::{MakeId, MakeOptions, Step};
@@ -16,21 +22,14 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use wasm_bindgen::prelude::*;
 
-/// Step kinds, as `makeSteps` writes them.
-pub const WAIT: u32 = 0;
-pub const RUN: u32 = 1;
-pub const ENQUEUE: u32 = 2;
-pub const YIELD: u32 = 3;
-pub const FINISHED: u32 = 4;
-pub const FAILED: u32 = 5;
-pub const DISCOVER: u32 = 6;
-
 /// An active make and the buffer its steps are written to. The buffer is
 /// never reallocated (JS holds a view of it): its capacity is fixed when
 /// the make starts.
 struct Active {
     id: MakeId,
     steps: Vec<u32>,
+    /// Why it stopped, after a FAILED step.
+    error: Option<TaskError>,
 }
 
 /// Handles are small counters: hashed cheaply (SipHash showed in
@@ -41,7 +40,6 @@ type ByHandle<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 struct Makes {
     next: u32,
     active: ByHandle<Active>,
-    errors: ByHandle<TaskError>,
 }
 
 thread_local! {
@@ -53,7 +51,8 @@ fn make_id(handle: u32) -> Option<MakeId> {
 }
 
 /// Starts a make of `tasks`; `concurrency` 0 means no limit; `batch` is
-/// the most steps one `makeSteps` call hands out.
+/// the most steps one `makeSteps` call hands out. Returns the make's
+/// handle (never 0).
 #[wasm_bindgen(js_name = makeStart)]
 pub fn make_start(
     tasks: &[u32],
@@ -61,25 +60,27 @@ pub fn make_start(
     queue: bool,
     concurrency: u32,
     batch: u32,
-) -> Result<u32, JsValue> {
+) -> Option<u32> {
     let options = MakeOptions {
         fail_fast,
         queue,
         concurrency: concurrency as usize,
     };
     let id = try_graph(|g| g.make_start(&ids(tasks), options))?;
-    Ok(MAKES.with(|m| {
+    Some(MAKES.with(|m| {
         let mut m = m.borrow_mut();
-        m.next = m.next.wrapping_add(1);
+        m.next = m.next.wrapping_add(1).max(1);
         let handle = m.next;
         let steps = Vec::with_capacity(4 * batch.clamp(1, 1 << 16) as usize);
-        m.active.insert(handle, Active { id, steps });
+        let error = None;
+        m.active.insert(handle, Active { id, steps, error });
         handle
     }))
 }
 
 /// Writes up to a batch of steps to the make's buffer, four numbers
-/// each: `kind, task, via, index` (`via` and `index` only for DISCOVER);
+/// each: `kind, task, via, index` (`kind` a `step` code of the protocol;
+/// `via` and `index` only for DISCOVER);
 /// returns how many numbers it wrote, 0 for a make that is gone. Stops
 /// early after a step that ends a batch: WAIT, FINISHED or FAILED; with
 /// `stop_at_yield` after a YIELD, so an iterator hands out one task at a
@@ -90,6 +91,7 @@ pub fn make_start(
 /// the clock must be read again (see `Graph::tick`).
 #[wasm_bindgen(js_name = makeSteps)]
 pub fn make_steps(handle: u32, stop_at_yield: bool, fresh: bool) -> u32 {
+    let mut error = None;
     let Some((id, mut out)) = MAKES.with(|m| {
         let mut m = m.borrow_mut();
         let active = m.active.get_mut(&handle)?;
@@ -108,8 +110,8 @@ pub fn make_steps(handle: u32, stop_at_yield: bool, fresh: bool) -> u32 {
                 Step::Yield(task) => (YIELD, task.0, 0, 0),
                 Step::Discover { task, via, index } => (DISCOVER, task.0, via.0, index),
                 Step::Finished => (FINISHED, 0, 0, 0),
-                Step::Failed(error) => {
-                    MAKES.with(|m| m.borrow_mut().errors.insert(handle, error));
+                Step::Failed(e) => {
+                    error = Some(e);
                     (FAILED, 0, 0, 0)
                 }
             };
@@ -129,6 +131,9 @@ pub fn make_steps(handle: u32, stop_at_yield: bool, fresh: bool) -> u32 {
     MAKES.with(|m| {
         if let Some(active) = m.borrow_mut().active.get_mut(&handle) {
             active.steps = out;
+            if error.is_some() {
+                active.error = error; // once: the make is stopped
+            }
         }
     });
     written
@@ -144,15 +149,6 @@ pub fn make_steps_at(handle: u32) -> u32 {
             .get(&handle)
             .map_or(0, |a| a.steps.as_ptr() as u32)
     })
-}
-
-/// The error of a make whose step was FAILED.
-#[wasm_bindgen(js_name = makeError)]
-pub fn make_error(handle: u32) -> JsValue {
-    match MAKES.with(|m| m.borrow_mut().errors.remove(&handle)) {
-        Some(error) => task_error(error),
-        None => JsValue::UNDEFINED,
-    }
 }
 
 /// Stops a make; returns the running tasks it started, to be cancelled.
@@ -173,15 +169,16 @@ pub fn make_report(handle: u32) {
     }
 }
 
-/// Forgets a make.
+/// Forgets a make; returns whether it was still known. Fails with the
+/// make's error when it stopped on a FAILED step.
 #[wasm_bindgen(js_name = makeEnd)]
-pub fn make_end(handle: u32) {
-    let id = MAKES.with(|m| {
-        let mut m = m.borrow_mut();
-        m.errors.remove(&handle);
-        m.active.remove(&handle).map(|a| a.id)
-    });
-    if let Some(id) = id {
-        with_graph(|g| g.make_end(id));
+pub fn make_end(handle: u32) -> Option<bool> {
+    let Some(active) = MAKES.with(|m| m.borrow_mut().active.remove(&handle)) else {
+        return Some(false);
+    };
+    with_graph(|g| g.make_end(active.id));
+    match active.error {
+        Some(error) => stash(error),
+        None => Some(true),
     }
 }

@@ -7,8 +7,12 @@
 //! graph, the states and every rule, and names tasks by a `u32` id.
 //!
 //! One graph per wasm instance; Rust never calls into JS while it holds
-//! it (errors are turned into JS objects after the borrow ends), so a
-//! callback that re-enters the API cannot hit a borrowed graph.
+//! it, so a callback that re-enters the API cannot hit a borrowed graph.
+//!
+//! Every code that crosses to JS is in `protocol.rs`, which JS reads
+//! once at start (`protocol()`); every error takes one route, in
+//! `errors.rs`: a failed call returns `undefined` and JS takes the error
+//! with `takeError`.
 
 mod alloc;
 mod dot;
@@ -16,20 +20,21 @@ mod errors;
 mod fsm;
 mod graph;
 mod make;
+mod protocol;
 mod queue;
 
 use wasm_bindgen::prelude::*;
 
-/// Sets up the instance: the panic hook and the factory that turns core
-/// errors into the package's JS error classes.
+/// Sets up the instance (the panic hook); JS calls it once the wasm is
+/// instantiated, before anything else.
 ///
 /// ```javascript
-/// initCore((className, kind, message, taskId, taskIds) => new Error(message));
+/// initCore();
+/// const codes = JSON.parse(protocol());
 /// ```
 #[wasm_bindgen(js_name = initCore)]
-pub fn init_core(error_factory: js_sys::Function) {
+pub fn init_core() {
     console_error_panic_hook::set_once();
-    errors::set_factory(error_factory);
 }
 
 /// The instance's `WebAssembly.Memory`, for JS to read buffers in place.
