@@ -15,7 +15,7 @@
 //! make misses a change.
 
 use crate::error::TaskError;
-use crate::graph::{CancelOutcome, Clock, Extra, Graph, Outcome, TaskId};
+use crate::graph::{CancelOutcome, Clock, Extra, Failed, Finished, Graph, Outcome, TaskId};
 use crate::make::{Make, MakeId, MakeOptions, Step};
 use crate::task_state::{Event, TaskState};
 use std::ops::{Deref, DerefMut};
@@ -96,6 +96,19 @@ impl Scheduler {
         let state = self.graph.finish(id, attempt, outcome);
         self.notify_makes();
         state
+    }
+
+    /// See [`Graph::finish_attempt`].
+    pub fn finish_attempt(
+        &mut self,
+        id: TaskId,
+        attempt: u32,
+        outcome: Outcome,
+        failed: Failed,
+    ) -> Result<Finished, TaskError> {
+        let finished = self.graph.finish_attempt(id, attempt, outcome, failed);
+        self.notify_makes();
+        finished
     }
 
     /// See [`Graph::cancel`].

@@ -1,10 +1,13 @@
 //! Property tests of the core against the reference model of SPEC §§1–4
-//! (`tests/model/`): random DAGs built by `require` in random order, with
-//! attempted cycles; random makes with outcomes arriving in random order
-//! and several in flight; concurrency limits, failFast, `queue`; task
-//! queues; and random cancels, retries, aborts, events and requirements
-//! while makes run. After every step the core and the model agree on every task, and
-//! every transition the make engine makes is the one SPEC §3 asks for.
+//! and §8's core rules (`tests/model/`): random DAGs built by `require` in
+//! random order, with attempted cycles; random makes with outcomes
+//! arriving in random order and several in flight; concurrency limits,
+//! failFast, `queue`; task queues; tasks with retry policies (failed
+//! attempts retried after SPEC §8's wait, waits ending in random order,
+//! late outcomes of ended attempts) and `runIf: 'settled'`; and random
+//! cancels, retries, aborts, events and requirements while makes run.
+//! After every step the core and the model agree on every task, and every
+//! transition the make engine makes is the one SPEC §3 asks for.
 //!
 //! 13,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
 //! times as many.
@@ -13,15 +16,16 @@ mod common;
 mod model;
 
 use common::Lcg;
-use model::harness::Harness;
-use model::{Ending, ENDINGS, EVENTS, STATES};
+use model::harness::{Harness, Verdict};
+use model::{Ending, Policy, Traits, ENDINGS, EVENTS, STATES};
 use proptest::collection::vec;
 use proptest::prelude::*;
+use proptest::sample::select;
 use proptest::test_runner::Config;
 use taskqueue_wasm::MakeOptions;
 
 /// Cases per property; their sum is what a CI run checks.
-const CASES: [u32; 5] = [3_000, 2_500, 2_500, 3_000, 2_000];
+const CASES: [u32; 6] = [2_500, 2_000, 2_000, 3_000, 1_500, 2_000];
 
 fn config(cases: u32) -> Config {
     let long = std::env::var_os("TASKQUEUE_LONG").is_some_and(|v| v == "1");
@@ -216,14 +220,19 @@ proptest! {
 enum Op {
     Add {
         state: usize,
-        cancel_on_exception: bool,
+        traits: Traits,
     },
     Require(u8, u8),
     Event(u8, usize),
     Cancel(u8),
     Dispatch(u8),
-    /// A held run's function ends.
-    Finish(u8, usize),
+    /// A held attempt's function ends; (retryable, random) if it failed.
+    Finish(u8, Ending, bool, u16),
+    /// The wait of a task waiting to retry ends.
+    NextAttempt(u8),
+    /// A late outcome of an attempt that has ended, by `finish_attempt`
+    /// (true) or `finish`.
+    Late(u8, Ending, bool, u16, bool),
     /// The executor gets to a queued task.
     RunQueued(u8),
     Start {
@@ -242,7 +251,71 @@ enum Op {
     },
     QueueAdd(u8, u8),
     /// One round of a queue's `run`, the function ending so.
-    QueueRun(u8, usize),
+    QueueRun(u8, usize, bool, u16),
+}
+
+/// SPEC §8's policies, with waits whose arithmetic is exact in binary
+/// (so the core's and the model's computations can be compared closely).
+fn policy() -> impl Strategy<Value = Policy> {
+    (
+        1u32..=4,
+        select(vec![0.0, 10.0, 100.0, 250.0]),
+        select(vec![1.0, 1.5, 2.0, 3.0]),
+        select(vec![f64::INFINITY, 50.0, 400.0]),
+        select(vec![0.0, 0.25, 0.5, 1.0]),
+    )
+        .prop_map(|(attempts, delay, factor, max_delay, jitter)| Policy {
+            attempts,
+            delay,
+            factor,
+            max_delay,
+            jitter,
+        })
+}
+
+/// A task's options: a retry policy for half of them, `runIf: 'settled'`
+/// for a quarter.
+fn traits() -> impl Strategy<Value = Traits> {
+    (
+        proptest::bool::weighted(0.2),
+        proptest::option::weighted(0.5, policy()),
+        proptest::bool::weighted(0.25),
+    )
+        .prop_map(|(cancel_on_exception, retry, run_if_settled)| Traits {
+            cancel_on_exception,
+            retry,
+            run_if_settled,
+        })
+}
+
+/// How a function ends, failing more often than not, so that policies
+/// are used up.
+fn ending() -> impl Strategy<Value = Ending> {
+    prop_oneof![
+        2 => Just(Ending::Returned),
+        1 => Just(Ending::ReturnedCancel),
+        4 => Just(Ending::Threw),
+        1 => Just(Ending::ThrewCancellation),
+    ]
+}
+
+/// Drawn by `Lcg` in the drains of SPEC §8's property, as `ending` does.
+const MOSTLY_FAILING: [Ending; 8] = [
+    Ending::Returned,
+    Ending::Returned,
+    Ending::ReturnedCancel,
+    Ending::Threw,
+    Ending::Threw,
+    Ending::Threw,
+    Ending::Threw,
+    Ending::ThrewCancellation,
+];
+
+fn verdict(retryable: bool, random: u16) -> Verdict {
+    Verdict {
+        retryable,
+        random: f64::from(random) / 65536.0,
+    }
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -254,19 +327,21 @@ fn op() -> impl Strategy<Value = Op> {
         0..EVENTS.len(),
     ];
     prop_oneof![
-        2 => (0..STATES.len() * 2, any::<bool>()).prop_map(|(state, c)| Op::Add { state, cancel_on_exception: c }),
+        2 => (0..STATES.len() * 2, traits()).prop_map(|(state, traits)| Op::Add { state, traits }),
         4 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::Require(a, b)),
         3 => (any::<u8>(), event).prop_map(|(t, e)| Op::Event(t, e)),
         2 => any::<u8>().prop_map(Op::Cancel),
         1 => any::<u8>().prop_map(Op::Dispatch),
-        4 => (any::<u8>(), 0..ENDINGS.len()).prop_map(|(h, e)| Op::Finish(h, e)),
+        4 => (any::<u8>(), ending(), proptest::bool::weighted(0.75), any::<u16>()).prop_map(|(h, e, r, x)| Op::Finish(h, e, r, x)),
+        3 => any::<u8>().prop_map(Op::NextAttempt),
+        1 => (any::<u8>(), ending(), any::<bool>(), any::<u16>(), any::<bool>()).prop_map(|(l, e, r, x, a)| Op::Late(l, e, r, x, a)),
         2 => any::<u8>().prop_map(Op::RunQueued),
         2 => (any::<u32>(), any::<bool>(), 0u8..4, any::<bool>()).prop_map(|(mask, queue, concurrency, fail_fast)| Op::Start { mask, queue, concurrency, fail_fast }),
         5 => (any::<u8>(), 1u8..6).prop_map(|(m, n)| Op::Step(m, n)),
         1 => any::<u8>().prop_map(Op::Abort),
         1 => (any::<u32>(), any::<bool>()).prop_map(|(mask, r)| Op::QueueNew { mask, run_dependent_tasks: r }),
         1 => (any::<u8>(), any::<u8>()).prop_map(|(q, t)| Op::QueueAdd(q, t)),
-        2 => (any::<u8>(), 0..ENDINGS.len()).prop_map(|(q, e)| Op::QueueRun(q, e)),
+        2 => (any::<u8>(), 0..ENDINGS.len(), any::<bool>(), any::<u16>()).prop_map(|(q, e, r, x)| Op::QueueRun(q, e, r, x)),
     ]
 }
 
@@ -274,21 +349,23 @@ fn apply(h: &mut Harness, op: &Op) {
     let n = h.len();
     let pick = |x: u8, n: usize| usize::from(x) % n;
     match *op {
-        Op::Add {
-            state,
-            cancel_on_exception,
-        } => {
+        Op::Add { state, traits } => {
             // Half of them PENDING, the rest any state of the table.
             let state = STATES.get(state).copied().unwrap_or("PENDING");
-            h.add(state, cancel_on_exception);
+            h.add_with(state, traits);
         }
         Op::Require(a, b) => h.require(pick(a, n), pick(b, n)),
         Op::Event(t, e) => h.event(pick(t, n), EVENTS[e]),
         Op::Cancel(t) => h.cancel(pick(t, n)),
         Op::Dispatch(t) => h.dispatch(pick(t, n)),
-        Op::Finish(x, e) if !h.held.is_empty() => {
+        Op::Finish(x, e, r, random) if !h.held.is_empty() => {
             let held = pick(x, h.held.len());
-            h.finish(held, ENDINGS[e]);
+            h.finish(held, e, verdict(r, random));
+        }
+        Op::NextAttempt(x) if !h.waits.is_empty() => h.next_attempt(pick(x, h.waits.len())),
+        Op::Late(x, e, r, random, by_attempt) if !h.late.is_empty() => {
+            let late = pick(x, h.late.len());
+            h.finish_late(late, e, verdict(r, random), by_attempt);
         }
         Op::RunQueued(x) if !h.queued.is_empty() => h.run_queued(pick(x, h.queued.len())),
         Op::Start {
@@ -313,8 +390,8 @@ fn apply(h: &mut Harness, op: &Op) {
         Op::QueueAdd(q, t) if h.queue_count() > 0 => {
             h.queue_add(pick(q, h.queue_count()), pick(t, n))
         }
-        Op::QueueRun(q, e) if h.queue_count() > 0 => {
-            h.queue_run_once(pick(q, h.queue_count()), ENDINGS[e])
+        Op::QueueRun(q, e, r, random) if h.queue_count() > 0 => {
+            h.queue_run_once(pick(q, h.queue_count()), ENDINGS[e], verdict(r, random))
         }
         _ => {}
     }
@@ -330,16 +407,19 @@ proptest! {
     /// §3, each given task is yielded at most once, and a make ends by
     /// yielding them all, by failFast, by being stopped, or with an error;
     /// task queues hold the tasks the spec says and `get` takes the kind
-    /// of task it says.
+    /// of task it says. Tasks have, at random, a retry policy and
+    /// `runIf: 'settled'` (SPEC §8): failed attempts are retried or end
+    /// the run as the model says, and the ends of waits and late outcomes
+    /// of ended attempts come among the other operations.
     #[test]
     fn random_operations_while_makes_run_keep_every_rule(
-        n in 1usize..8,
+        initial in vec(traits(), 1..8),
         ops in vec(op(), 1..60),
         seed in any::<u64>(),
     ) {
         let mut h = Harness::default();
-        for _ in 0..n {
-            h.add("PENDING", false);
+        for traits in initial {
+            h.add_with("PENDING", traits);
         }
         for op in &ops {
             apply(&mut h, op);
@@ -347,5 +427,135 @@ proptest! {
         let mut rng = Lcg(seed);
         let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
         h.drain(&mut |n| rng.below(n), &mut |_| ENDINGS[endings.below(ENDINGS.len())]);
+    }
+}
+
+/// Something that happens to a make's tasks between rounds of its driver.
+#[derive(Clone, Debug)]
+enum Disruption {
+    /// `cancel()`, mostly of a task waiting to retry.
+    Cancel(u8),
+    /// Manual events, one after the other at one task, mostly one
+    /// waiting to retry.
+    Events(u8, Vec<&'static str>),
+    /// A late outcome of an attempt that has ended, by `finish_attempt`
+    /// (true) or `finish`.
+    Late(u8, Ending, bool, u16, bool),
+    /// A make is stopped.
+    Abort(u8),
+}
+
+/// (driver rounds before it, the disruption)
+fn disruption() -> impl Strategy<Value = (usize, Disruption)> {
+    let events = select(vec![
+        "done", "except", "cancel", "retry", "dispatch", "abort",
+    ]);
+    let d = prop_oneof![
+        3 => any::<u8>().prop_map(Disruption::Cancel),
+        2 => (any::<u8>(), vec(events, 1..4)).prop_map(|(t, e)| Disruption::Events(t, e)),
+        2 => (any::<u8>(), ending(), any::<bool>(), any::<u16>(), any::<bool>())
+            .prop_map(|(l, e, r, x, a)| Disruption::Late(l, e, r, x, a)),
+        1 => any::<u8>().prop_map(Disruption::Abort),
+    ];
+    (0usize..6, d)
+}
+
+/// A task waiting to retry, three times in four when there is one, else
+/// any task.
+fn target(h: &Harness, x: u8) -> usize {
+    let x = usize::from(x);
+    if !h.waits.is_empty() && x % 4 != 0 {
+        h.waits[x / 4 % h.waits.len()].0
+    } else {
+        x % h.len()
+    }
+}
+
+proptest! {
+    #![proptest_config(config(CASES[5]))]
+
+    /// SPEC §8 in makes: random DAGs whose tasks have, at random, a retry
+    /// policy and `runIf: 'settled'`; one or two makes; attempts failing
+    /// more often than not, with `retryOn` saying yes or no at random;
+    /// outcomes and the ends of waits delivered in random order, between
+    /// them cancels (a task waiting to retry ends CANCELLED at once),
+    /// manual events, late outcomes of ended attempts (they change
+    /// nothing) and aborts. At every step the core agrees with the model
+    /// (a failed attempt is retried after the wait SPEC §8 computes, or
+    /// ends the run as SPEC §2 says; a teardown task runs after failed
+    /// and cancelled prerequisites; its dependents follow the usual
+    /// rules) and no make waits with nothing left to wake it. At the end,
+    /// every make has ended; without failFast, aborts or manual events,
+    /// every given task settled and was yielded once, and every given
+    /// teardown task not cancelled ran; no run took more attempts than
+    /// its policy allows.
+    #[test]
+    fn retries_and_teardown_tasks_keep_the_rules_and_every_make_settles(
+        traits in vec(traits(), 1..12),
+        pairs in vec((any::<u8>(), any::<u8>()), 0..30),
+        makes in vec((any::<u32>(), any::<bool>(), 0u8..4, proptest::bool::weighted(0.2)), 1..3),
+        disruptions in vec(disruption(), 0..8),
+        seed in any::<u64>(),
+    ) {
+        let n = traits.len();
+        let mut h = Harness::default();
+        for &traits in &traits {
+            h.add_with("PENDING", traits);
+        }
+        for &(a, b) in &pairs {
+            h.require(usize::from(a) % n, usize::from(b) % n);
+        }
+        h.check_all();
+        for &(mask, queue, concurrency, fail_fast) in &makes {
+            h.start(&given(n, mask), make_options(queue, concurrency, fail_fast));
+        }
+        let mut rng = Lcg(seed);
+        let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
+        let mut ending = |_| MOSTLY_FAILING[endings.below(MOSTLY_FAILING.len())];
+        let mut orderly = true;
+        for (rounds, d) in &disruptions {
+            h.run(*rounds, &mut |n| rng.below(n), &mut ending);
+            match *d {
+                Disruption::Cancel(x) => h.cancel(target(&h, x)),
+                Disruption::Events(x, ref events) => {
+                    orderly = false;
+                    let t = target(&h, x);
+                    for event in events {
+                        h.event(t, event);
+                        h.check_all();
+                    }
+                }
+                Disruption::Late(x, e, r, random, by_attempt) if !h.late.is_empty() => {
+                    let late = usize::from(x) % h.late.len();
+                    h.finish_late(late, e, verdict(r, random), by_attempt);
+                }
+                Disruption::Abort(k) => {
+                    orderly = false;
+                    h.abort(usize::from(k) % h.makes.len());
+                }
+                _ => {}
+            }
+            h.check_all();
+        }
+        h.drain(&mut |n| rng.below(n), &mut ending);
+        for (k, &(mask, _, _, fail_fast)) in makes.iter().enumerate() {
+            prop_assert!(h.makes[k].ended, "make {} ended", k);
+            if fail_fast || !orderly {
+                continue;
+            }
+            let mk = &h.makes[k];
+            prop_assert_eq!(mk.yielded.len(), mk.given.len(), "make {} yielded every given task", k);
+            for t in given(n, mask) {
+                let state = h.state(t);
+                prop_assert!(model::settled(state), "given t{} is {}", t, state);
+                if traits[t].run_if_settled && state != "CANCELLED" {
+                    prop_assert!(h.m.tasks[t].attempt > 0, "given teardown t{} ran", t);
+                }
+            }
+        }
+        for (t, task) in h.m.tasks.iter().enumerate() {
+            let allowed = task.retry.map_or(1, |p| p.attempts);
+            prop_assert!(task.tries <= allowed, "t{} tried {} times", t, task.tries);
+        }
     }
 }

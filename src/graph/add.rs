@@ -25,6 +25,7 @@ impl Graph {
         node.cancel_on_exception = options.cancel_on_exception;
         node.observed = options.observed;
         node.async_hint = options.async_hint;
+        node.run_if_settled = options.run_if_settled;
         let cold = Cold {
             name: Arc::clone(&self.last_name),
             serial: self.next_serial,

@@ -136,6 +136,10 @@ impl Graph {
         self.states[id.index()] = Some(new);
         let node = self.node_mut(id)?;
         let (observed, watched) = (node.observed || node.reporters > 0, node.watchers > 0);
+        if old == TaskState::Running && node.has_retry {
+            // Leaving RUNNING ends the run: a wait to retry ends with it.
+            self.end_wait(id);
+        }
         self.record(id, old, new, event, extra, observed);
         let completed = i32::from(new.is_completed()) - i32::from(old.is_completed());
         let failed = i32::from(is_failed(new)) - i32::from(is_failed(old));

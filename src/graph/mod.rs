@@ -23,10 +23,12 @@ mod outcome;
 mod pending;
 mod query;
 mod remove;
+mod retry;
 
 pub use fire::{Because, Extra, TaskTransition};
 pub use history::because_code;
 pub use outcome::{CancelOutcome, Outcome};
+pub use retry::{Failed, Finished, RetryPolicy};
 
 use node::{Cold, Node};
 
@@ -50,6 +52,9 @@ pub struct TaskOptions {
     /// The function never finishes synchronously (a JS `async function`),
     /// so a driver may start more tasks before it hears of its outcome.
     pub async_hint: bool,
+    /// `runIf: 'settled'` (SPEC §8): a make runs the task once every
+    /// prerequisite is completed or cancelled, whatever the outcome.
+    pub run_if_settled: bool,
 }
 
 impl Default for TaskOptions {
@@ -59,6 +64,7 @@ impl Default for TaskOptions {
             cancel_on_exception: false,
             observed: false,
             async_hint: false,
+            run_if_settled: false,
         }
     }
 }
@@ -117,6 +123,8 @@ pub struct Graph {
     changed: VecDeque<TaskId>,
     /// Every task's transitions (see `history.rs`).
     log: history::Log,
+    /// Retry policies, of the tasks that have one (see `retry.rs`).
+    retries: crate::idmap::IdMap<retry::Retrying>,
 }
 
 impl Default for Graph {
@@ -151,6 +159,7 @@ impl Graph {
             outbox: Vec::new(),
             changed: VecDeque::new(),
             log: history::Log::default(),
+            retries: crate::idmap::IdMap::default(),
         }
     }
 

@@ -32,6 +32,10 @@ pub(super) struct Node {
     /// How many makes report this task's transitions (`make_report`).
     pub(super) reporters: u16,
     pub(super) async_hint: bool,
+    /// `runIf: 'settled'`.
+    pub(super) run_if_settled: bool,
+    /// Has a retry policy (`Graph::retries`).
+    pub(super) has_retry: bool,
     /// How many of `required` are not completed.
     pub(super) uncompleted: u32,
     /// How many of `required` are FAILED or ABORT (so a make can tell
@@ -73,6 +77,8 @@ impl Node {
             observed: false,
             reporters: 0,
             async_hint: false,
+            run_if_settled: false,
+            has_retry: false,
             history: super::history::NONE,
             uncompleted: 0,
             failed: 0,

@@ -33,7 +33,13 @@ impl Graph {
     /// Fires `dispatch` if no prerequisite blocks the task, and starts a
     /// new attempt, whose number is returned for `finish`.
     pub fn dispatch(&mut self, id: TaskId) -> Result<u32, TaskError> {
-        if let Some(&blocker) = self.blockers(id)?.first() {
+        // With `runIf: 'settled'`, a cancelled prerequisite does not block.
+        let if_settled = self.node(id)?.run_if_settled;
+        let blocker = self
+            .blockers(id)?
+            .into_iter()
+            .find(|&p| !(if_settled && self.state_of(p).is_ok_and(|s| s == TaskState::Cancelled)));
+        if let Some(blocker) = blocker {
             let mut error = TaskError::new(
                 TaskErrorKind::Blocked,
                 Some(id),
@@ -57,7 +63,11 @@ impl Graph {
         let node = self.node_mut(id)?;
         node.attempt += 1;
         node.cancel_requested = false;
-        Ok(node.attempt)
+        let attempt = node.attempt;
+        if node.has_retry {
+            self.begin_run(id);
+        }
+        Ok(attempt)
     }
 
     /// Applies the outcome of attempt `attempt`. Returns the new state, or
@@ -71,7 +81,10 @@ impl Graph {
         outcome: Outcome,
     ) -> Result<Option<TaskState>, TaskError> {
         let node = self.node(id)?;
-        if self.state_of(id)? != TaskState::Running || node.attempt != attempt {
+        if self.state_of(id)? != TaskState::Running
+            || node.attempt != attempt
+            || (node.has_retry && self.is_waiting_to_retry(id)?)
+        {
             return Ok(None);
         }
         let cancel = node.cancel_requested
@@ -91,6 +104,9 @@ impl Graph {
     /// any other by firing `cancel`, an error where the state forbids it.
     pub fn cancel(&mut self, id: TaskId) -> Result<CancelOutcome, TaskError> {
         if self.state(id)? == TaskState::Running {
+            if self.cancel_waiting(id)? {
+                return Ok(CancelOutcome::Cancelled);
+            }
             self.node_mut(id)?.cancel_requested = true;
             return Ok(CancelOutcome::Requested);
         }

@@ -5,9 +5,12 @@ use crate::error::TaskError;
 use crate::task_state::TaskState;
 
 impl Graph {
-    /// (uncompleted, failed) prerequisite counts.
-    pub(crate) fn prerequisite_counts(&self, id: TaskId) -> (u32, u32) {
-        self.node(id).map_or((0, 0), |n| (n.uncompleted, n.failed))
+    /// (uncompleted, failed) prerequisite counts, and whether the task
+    /// runs once its prerequisites are settled (`runIf: 'settled'`).
+    pub(crate) fn prerequisite_counts(&self, id: TaskId) -> (u32, u32, bool) {
+        self.node(id).map_or((0, 0, false), |n| {
+            (n.uncompleted, n.failed, n.run_if_settled)
+        })
     }
 
     pub fn contains(&self, id: TaskId) -> bool {

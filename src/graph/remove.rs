@@ -76,6 +76,7 @@ impl Graph {
     /// slot be reused; its history is dead (`tidy_log` once all are freed).
     fn free_slot(&mut self, id: TaskId) {
         self.forget_history(id);
+        self.forget_retry(id);
         self.nodes[id.index()] = None;
         self.states[id.index()] = None;
         self.free.push(id.0);

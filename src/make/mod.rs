@@ -266,12 +266,13 @@ impl Make {
 
     /// The rules, in order: any prerequisite failed or aborted; else any
     /// cancelled; else any unsettled (make it first); else any not done;
-    /// else ready. One pass, no allocation.
+    /// else ready. One pass, no allocation. With `runIf: 'settled'`
+    /// (SPEC §8) failed and cancelled prerequisites count as ready.
     fn rules(&self, g: &Graph, t: TaskId) -> Verdict {
         // The graph counts failed and uncompleted prerequisites: a failed
         // one decides at once, and none uncompleted means all are DONE.
-        let (uncompleted, failed) = g.prerequisite_counts(t);
-        if failed > 0 {
+        let (uncompleted, failed, if_settled) = g.prerequisite_counts(t);
+        if failed > 0 && !if_settled {
             return Verdict::Fail;
         }
         if uncompleted == 0 {
@@ -280,6 +281,10 @@ impl Make {
         let mut seen = [false; 5];
         for &p in g.required(t).unwrap_or(&[]) {
             seen[verdict_of(g.state(p)) as usize] = true;
+        }
+        if if_settled {
+            seen[Verdict::Fail as usize] = false;
+            seen[Verdict::Cancel as usize] = false;
         }
         [
             Verdict::Fail,

@@ -4,8 +4,15 @@
 //! the model what must happen, then compares: the transitions the core
 //! made (all tasks are observed, so the graph's outbox lists every one of
 //! them, in order), the value returned, and afterwards every task's state,
-//! requirements and blockers. Transitions the make engine makes on its
-//! own are checked against the rules of SPEC §3 at the moment they happen.
+//! requirements, blockers and attempts. Transitions the make engine makes
+//! on its own are checked against the rules of SPEC §3 (and §8's
+//! `runIf: 'settled'`) at the moment they happen.
+//!
+//! The harness is the driver and keeps what a driver keeps: the attempts
+//! whose functions are running (`held`), the tasks waiting to retry with
+//! the attempt that failed (`waits`: their timers), the tasks handed to
+//! the executor (`queued`), and the attempts already ended (`late`), whose
+//! outcomes may still arrive (a timed-out attempt's function resolving).
 
 mod makes;
 mod queues;
@@ -13,9 +20,9 @@ mod queues;
 pub use makes::MakeSeen;
 use queues::QueueSeen;
 
-use super::{completed, settled, Ending, Model, NoDispatch, Refusal};
+use super::{completed, settled, AttemptEnd, Cancel, Ending, Model, NoDispatch, Refusal, Traits};
 use std::collections::{HashMap, VecDeque};
-use taskqueue_wasm::graph::{CancelOutcome, Outcome};
+use taskqueue_wasm::graph::{CancelOutcome, Failed, Finished, Outcome, RetryPolicy};
 use taskqueue_wasm::{Extra, Scheduler, TaskErrorKind, TaskId, TaskOptions, TaskState};
 
 /// A transition as the outbox reported it, in model terms.
@@ -35,11 +42,42 @@ pub struct Harness {
     ids: Vec<TaskId>,
     index: HashMap<TaskId, usize>,
     pub makes: Vec<MakeSeen>,
-    /// Runs the driver is carrying: (task, attempt).
+    /// Attempts the driver is carrying: (task, attempt).
     pub held: Vec<(usize, u32)>,
+    /// Tasks waiting to retry, by the attempt that failed: the driver's
+    /// timers. One may have moved on meanwhile (cancelled, say).
+    pub waits: Vec<(usize, u32)>,
+    /// Attempts whose outcome was delivered, the last few: their late
+    /// outcomes may still arrive.
+    pub late: VecDeque<(usize, u32)>,
     /// Tasks handed to the executor by makes with `queue`.
     pub queued: VecDeque<usize>,
     queues: Vec<QueueSeen>,
+}
+
+/// How many ended attempts `late` keeps.
+const LATE: usize = 8;
+
+/// What the driver says of a failed attempt beyond how it ended: whether
+/// `retryOn` lets it try again, and a number in 0..1 for the jitter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Verdict {
+    pub retryable: bool,
+    pub random: f64,
+}
+
+impl Verdict {
+    fn failed(self) -> Failed {
+        Failed {
+            retryable: self.retryable,
+            random: self.random,
+        }
+    }
+}
+
+/// Two waits agree (the core and the model compute them apart).
+fn same_wait(a: f64, b: f64) -> bool {
+    a == b || (a - b).abs() <= 1e-9 * b.abs().max(1.0)
 }
 
 fn outcome(ending: Ending) -> Outcome {
@@ -67,16 +105,36 @@ impl Harness {
     }
 
     pub fn add(&mut self, state: &'static str, cancel_on_exception: bool) -> usize {
+        let traits = Traits {
+            cancel_on_exception,
+            ..Traits::default()
+        };
+        self.add_with(state, traits)
+    }
+
+    pub fn add_with(&mut self, state: &'static str, traits: Traits) -> usize {
         let options = TaskOptions {
             state: TaskState::from_name(state).expect("a state of the table"),
-            cancel_on_exception,
+            cancel_on_exception: traits.cancel_on_exception,
+            run_if_settled: traits.run_if_settled,
             observed: true,
             ..TaskOptions::default()
         };
         let id = self.g.add_task(&format!("t{}", self.ids.len()), options);
+        if let Some(p) = traits.retry {
+            let policy = RetryPolicy {
+                attempts: p.attempts,
+                delay: p.delay,
+                factor: p.factor,
+                max_delay: p.max_delay,
+                jitter: p.jitter,
+            };
+            self.g.set_retry(id, Some(policy)).unwrap();
+            assert_eq!(self.g.retry_policy(id).unwrap(), Some(policy));
+        }
         self.index.insert(id, self.ids.len());
         self.ids.push(id);
-        self.m.add(state, cancel_on_exception)
+        self.m.add(state, traits)
     }
 
     fn of(&self, id: TaskId) -> usize {
@@ -116,7 +174,7 @@ impl Harness {
             tr.event,
             tr.new
         );
-        self.m.tasks[t].state = tr.new;
+        self.m.set_state(t, tr.new);
         if settled(tr.new) {
             for k in 0..self.makes.len() {
                 let mk = &mut self.makes[k];
@@ -180,6 +238,26 @@ impl Harness {
                 .map(|e| e.name())
                 .collect();
             assert_eq!(events, super::events(state), "events of t{t}");
+            let task = &self.m.tasks[t];
+            assert_eq!(self.g.attempt(id).unwrap(), task.attempt, "attempt of t{t}");
+            assert_eq!(self.g.tries(id).unwrap(), task.tries, "tries of t{t}");
+            assert_eq!(
+                self.g.attempts_left(id).unwrap(),
+                self.m.attempts_left(t),
+                "attempts left of t{t}"
+            );
+            assert_eq!(
+                self.g.is_waiting_to_retry(id).unwrap(),
+                task.waiting,
+                "t{t} waiting to retry"
+            );
+            if state == "RUNNING" {
+                assert_eq!(
+                    self.g.cancel_requested(id).unwrap(),
+                    task.cancel_requested,
+                    "cancel requested of t{t}"
+                );
+            }
         }
     }
 
@@ -238,21 +316,21 @@ impl Harness {
     }
 
     pub fn cancel(&mut self, t: usize) {
+        let kind = self.m.cancel_kind(t);
         let state = self.m.state(t);
         match self.g.cancel(self.ids[t]) {
             Ok(CancelOutcome::Requested) => {
-                assert_eq!(state, "RUNNING", "t{t}.cancel() requested");
+                assert_eq!(kind, Cancel::Requested, "t{t}.cancel() requested ({state})");
                 self.m.tasks[t].cancel_requested = true;
                 self.expect(&[]);
             }
-            Ok(CancelOutcome::Cancelled) => self.expect(&[(t, "cancel")]),
+            Ok(CancelOutcome::Cancelled) => {
+                assert_eq!(kind, Cancel::Fires, "t{t}.cancel() cancelled ({state})");
+                self.expect(&[(t, "cancel")]);
+            }
             Err(e) => {
-                assert_eq!(
-                    super::next(state, "cancel"),
-                    None,
-                    "t{t}.cancel(): {}",
-                    e.message
-                );
+                assert_eq!(kind, Cancel::Refused, "t{t}.cancel(): {}", e.message);
+                assert_eq!(e.kind, TaskErrorKind::InvalidEvent);
                 self.expect(&[]);
             }
         }
@@ -284,7 +362,7 @@ impl Harness {
                 if why == NoDispatch::Blocked {
                     assert_eq!(
                         self.of(e.tasks[0]),
-                        self.m.blockers(t)[0],
+                        self.m.dispatch_blockers(t)[0],
                         "the blocking task"
                     );
                 }
@@ -293,21 +371,102 @@ impl Harness {
         }
     }
 
-    /// The function of a held run ends.
-    pub fn finish(&mut self, held: usize, ending: Ending) {
+    /// The function of a held attempt ends. The driver reports it with
+    /// `finish_attempt` when the task has a retry policy or the function
+    /// threw (what a driver that knows of SPEC §8 does), with the seed's
+    /// `finish` otherwise; a task told to retry joins `waits`.
+    pub fn finish(&mut self, held: usize, ending: Ending, verdict: Verdict) {
         let (t, attempt) = self.held.swap_remove(held);
-        let event = self.m.ending_event(t, attempt, ending);
-        let state = self
-            .g
-            .finish(self.ids[t], attempt, outcome(ending))
-            .unwrap();
-        assert_eq!(
-            state.map(|s| s.name()),
-            event.and_then(|e| super::next("RUNNING", e))
-        );
-        match event {
-            Some(event) => self.expect(&[(t, event)]),
-            None => self.expect(&[]),
+        let by_attempt = ending == Ending::Threw || self.m.tasks[t].retry.is_some();
+        if self.deliver(t, attempt, ending, verdict, by_attempt) {
+            self.waits.push((t, attempt));
+        }
+        self.late.push_back((t, attempt));
+        if self.late.len() > LATE {
+            self.late.pop_front();
+        }
+    }
+
+    /// A late outcome of an attempt that has ended already (its wait or
+    /// its run is over, or a later attempt runs): it must change nothing
+    /// unless the model says it still decides (a task fired back to
+    /// RUNNING by hand, say).
+    pub fn finish_late(&mut self, late: usize, ending: Ending, verdict: Verdict, by_attempt: bool) {
+        let (t, attempt) = self.late[late];
+        if self.deliver(t, attempt, ending, verdict, by_attempt) {
+            self.waits.push((t, attempt));
+        }
+    }
+
+    /// Reports how attempt `attempt` of `t` ended, with `finish_attempt`
+    /// or `finish`, and checks what the core did against the model.
+    /// True when the task now waits to retry.
+    fn deliver(
+        &mut self,
+        t: usize,
+        attempt: u32,
+        ending: Ending,
+        verdict: Verdict,
+        by_attempt: bool,
+    ) -> bool {
+        let id = self.ids[t];
+        let predicted = if by_attempt {
+            self.m
+                .attempt_end(t, attempt, ending, verdict.retryable, verdict.random)
+        } else {
+            match self.m.ending_event(t, attempt, ending) {
+                Some(event) => AttemptEnd::Fires(event),
+                None => AttemptEnd::Stale,
+            }
+        };
+        let got = if by_attempt {
+            match self
+                .g
+                .finish_attempt(id, attempt, outcome(ending), verdict.failed())
+                .unwrap()
+            {
+                Finished::Stale => AttemptEnd::Stale,
+                Finished::Ended(state) => AttemptEnd::Fires(state.name()),
+                Finished::Retry { delay } => AttemptEnd::Retry(delay),
+            }
+        } else {
+            match self.g.finish(id, attempt, outcome(ending)).unwrap() {
+                Some(state) => AttemptEnd::Fires(state.name()),
+                None => AttemptEnd::Stale,
+            }
+        };
+        let what = || format!("t{t} attempt {attempt} ends {ending:?} ({verdict:?})");
+        match (predicted, got) {
+            (AttemptEnd::Stale, AttemptEnd::Stale) => self.expect(&[]),
+            (AttemptEnd::Fires(event), AttemptEnd::Fires(state)) => {
+                assert_eq!(super::next("RUNNING", event), Some(state), "{}", what());
+                self.expect(&[(t, event)]);
+            }
+            (AttemptEnd::Retry(wait), AttemptEnd::Retry(delay)) => {
+                assert!(
+                    same_wait(delay, wait),
+                    "{}: waits {delay}, not {wait}",
+                    what()
+                );
+                self.expect(&[]);
+                self.m.wait_to_retry(t);
+                return true;
+            }
+            (predicted, got) => panic!("{}: {got:?}; the model says {predicted:?}", what()),
+        }
+        false
+    }
+
+    /// The wait of a task that waits to retry ends: its next attempt
+    /// starts, unless the task moved on meanwhile.
+    pub fn next_attempt(&mut self, wait: usize) {
+        let (t, attempt) = self.waits.swap_remove(wait);
+        let predicted = self.m.next_attempt(t, attempt);
+        let got = self.g.next_attempt(self.ids[t], attempt).unwrap();
+        assert_eq!(got, predicted, "t{t}: the attempt after {attempt}");
+        self.expect(&[]);
+        if let Some(next) = got {
+            self.held.push((t, next));
         }
     }
 

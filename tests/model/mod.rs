@@ -1,8 +1,17 @@
-//! A reference model of SPEC §§1–4, written from the spec's text and not
-//! from the core's code: states and events are plain strings, the table is
-//! copied from SPEC §1, and every rule is one small function that says
-//! what the spec says. The property tests (`model_props.rs`) drive the core
-//! and this model side by side and compare them after every step.
+//! A reference model of SPEC §§1–4 and of the core rules of §8 (attempts
+//! under a retry policy, `runIf: 'settled'`), written from the spec's
+//! text and not from the core's code: states and events are plain
+//! strings, the table is copied from SPEC §1, and every rule is one small
+//! function that says what the spec says. The property tests
+//! (`model_props.rs`) drive the core and this model side by side and
+//! compare them after every step.
+//!
+//! Attempts, as the model reads SPEC §8: a run starts with `dispatch`;
+//! while it is RUNNING, a failed attempt is followed by another after a
+//! wait, and the run ends with the outcome of its last attempt. Whatever
+//! takes the task out of RUNNING (an outcome, `cancel()` during the wait,
+//! an event fired by hand) ends the run: the wait that was under way
+//! starts nothing, and late outcomes of its attempts change nothing.
 //!
 //! Graphs here are small (a dozen tasks), so walks favour clarity; they
 //! are still iterative.
@@ -91,16 +100,79 @@ pub const ENDINGS: [Ending; 4] = [
     Ending::ThrewCancellation,
 ];
 
+/// SPEC §8's `retry` option: `attempts` in all (at least 1); after
+/// attempt k fails, the next follows after
+/// `min(delay·factor^(k−1), maxDelay)` ms, of which the fraction `jitter`
+/// is drawn at random.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Policy {
+    pub attempts: u32,
+    pub delay: f64,
+    pub factor: f64,
+    pub max_delay: f64,
+    pub jitter: f64,
+}
+
+impl Policy {
+    /// The wait after attempt `k` of a run failed, `random` in 0..1
+    /// drawing the jitter: `min(delay·factor^(k−1), maxDelay)·(1 −
+    /// jitter·random)`, as SPEC §8 writes it.
+    pub fn wait_after(&self, k: u32, random: f64) -> f64 {
+        let exponent = f64::from(k) - 1.0;
+        let base = (self.delay * self.factor.powf(exponent)).min(self.max_delay);
+        base * (1.0 - self.jitter * random)
+    }
+}
+
+/// What a task is made with, beyond its state.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Traits {
+    pub cancel_on_exception: bool,
+    pub retry: Option<Policy>,
+    /// `runIf: 'settled'` (SPEC §8).
+    pub run_if_settled: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct ModelTask {
     pub state: &'static str,
     /// Prerequisites, in the order required.
     pub required: Vec<usize>,
     pub cancel_on_exception: bool,
-    /// The current run of the function (0: never run).
+    pub retry: Option<Policy>,
+    pub run_if_settled: bool,
+    /// The number of the current attempt, counted over the task's life:
+    /// each run (`dispatch`) and each further attempt of a run takes the
+    /// next number (0: never run).
     pub attempt: u32,
+    /// Attempts started in the current (or last) run.
+    pub tries: u32,
+    /// RUNNING between a failed attempt and the next (SPEC §8).
+    pub waiting: bool,
     /// `cancel()` reached it while RUNNING.
     pub cancel_requested: bool,
+}
+
+/// What the end of an attempt does (SPEC §2's outcomes, §8's attempts).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AttemptEnd {
+    /// The attempt no longer decides anything.
+    Stale,
+    /// The run ends: this event is fired.
+    Fires(&'static str),
+    /// The task stays RUNNING; the next attempt follows after this wait.
+    Retry(f64),
+}
+
+/// What `cancel()` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cancel {
+    /// RUNNING: cancellation is requested, the function decides when.
+    Requested,
+    /// `cancel` is fired now (SPEC §8: also for a task waiting to retry).
+    Fires,
+    /// The table has no `cancel` in this state.
+    Refused,
 }
 
 /// Why `require` refuses.
@@ -125,15 +197,29 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn add(&mut self, state: &'static str, cancel_on_exception: bool) -> usize {
+    pub fn add(&mut self, state: &'static str, traits: Traits) -> usize {
         self.tasks.push(ModelTask {
             state,
             required: Vec::new(),
-            cancel_on_exception,
+            cancel_on_exception: traits.cancel_on_exception,
+            retry: traits.retry,
+            run_if_settled: traits.run_if_settled,
             attempt: 0,
+            tries: 0,
+            waiting: false,
             cancel_requested: false,
         });
         self.tasks.len() - 1
+    }
+
+    /// The task moves to `state`. Leaving RUNNING ends the run: a task
+    /// that was waiting to retry waits no more.
+    pub fn set_state(&mut self, t: usize, state: &'static str) {
+        let task = &mut self.tasks[t];
+        task.state = state;
+        if state != "RUNNING" {
+            task.waiting = false;
+        }
     }
 
     pub fn state(&self, t: usize) -> &'static str {
@@ -207,16 +293,27 @@ impl Model {
     /// Fires `event`; None (and no change) when the table forbids it.
     pub fn fire(&mut self, t: usize, event: &str) -> Option<&'static str> {
         let to = next(self.state(t), event)?;
-        self.tasks[t].state = to;
+        self.set_state(t, to);
         Some(to)
+    }
+
+    /// The prerequisites that keep `dispatch()` from running the task:
+    /// those not completed, but with `runIf: 'settled'` a cancelled one
+    /// is settled enough (SPEC §8: "completed or cancelled").
+    pub fn dispatch_blockers(&self, t: usize) -> Vec<usize> {
+        let if_settled = self.tasks[t].run_if_settled;
+        self.blockers(t)
+            .into_iter()
+            .filter(|&p| !(if_settled && self.state(p) == "CANCELLED"))
+            .collect()
     }
 
     /// `dispatch()`: refused while blocked, else fires `dispatch` and
     /// starts a new run. Returns the refusals that apply (any may be
-    /// reported), or the run's number.
+    /// reported).
     pub fn dispatch_refusals(&self, t: usize) -> Vec<NoDispatch> {
         let mut out = Vec::new();
-        if !self.blockers(t).is_empty() {
+        if !self.dispatch_blockers(t).is_empty() {
             out.push(NoDispatch::Blocked);
         }
         if next(self.state(t), "dispatch").is_none() {
@@ -225,20 +322,38 @@ impl Model {
         out
     }
 
-    /// A run starts: `dispatch` has moved the task to RUNNING.
+    /// A run starts: `dispatch` has moved the task to RUNNING. Its first
+    /// attempt; returns the attempt's number.
     pub fn start_run(&mut self, t: usize) -> u32 {
         let task = &mut self.tasks[t];
         task.attempt += 1;
+        task.tries = 1;
+        task.waiting = false;
         task.cancel_requested = false;
         task.attempt
     }
 
-    /// The event that the end of run `attempt` fires, or None when that
-    /// run no longer decides anything (the task left RUNNING, or a later
-    /// run started).
+    /// Whether attempt `attempt` is the one the task's outcome hangs on:
+    /// the task is RUNNING on it, not waiting after it failed.
+    fn is_current(&self, t: usize, attempt: u32) -> bool {
+        let task = &self.tasks[t];
+        task.state == "RUNNING" && task.attempt == attempt && !task.waiting
+    }
+
+    /// Whether a failure of the current attempt could be followed by
+    /// another (retryOn aside): the policy has attempts left.
+    pub fn attempts_left(&self, t: usize) -> bool {
+        let task = &self.tasks[t];
+        task.retry.is_some_and(|p| task.tries < p.attempts)
+    }
+
+    /// The event that the end of attempt `attempt` fires, as SPEC §2's
+    /// outcomes say, or None when that attempt no longer decides
+    /// anything (the task left RUNNING, a later attempt started, or the
+    /// task waits after it failed: a late outcome is ignored).
     pub fn ending_event(&self, t: usize, attempt: u32, ending: Ending) -> Option<&'static str> {
         let task = &self.tasks[t];
-        if task.state != "RUNNING" || task.attempt != attempt {
+        if !self.is_current(t, attempt) {
             return None;
         }
         let cancel = task.cancel_requested
@@ -252,6 +367,64 @@ impl Model {
             Ending::Returned | Ending::ReturnedCancel => "done",
             Ending::Threw | Ending::ThrewCancellation => "except",
         })
+    }
+
+    /// SPEC §8: the end of attempt `attempt`. A failed attempt (thrown,
+    /// not a cancellation, no cancel requested) is followed by another
+    /// while the policy has attempts left and `retryOn` (`retryable`)
+    /// says yes; `cancelOnException` applies to the final outcome only.
+    pub fn attempt_end(
+        &self,
+        t: usize,
+        attempt: u32,
+        ending: Ending,
+        retryable: bool,
+        random: f64,
+    ) -> AttemptEnd {
+        let task = &self.tasks[t];
+        let failed = ending == Ending::Threw && !task.cancel_requested;
+        match task.retry {
+            Some(p)
+                if failed && retryable && self.attempts_left(t) && self.is_current(t, attempt) =>
+            {
+                AttemptEnd::Retry(p.wait_after(task.tries, random))
+            }
+            _ => match self.ending_event(t, attempt, ending) {
+                Some(event) => AttemptEnd::Fires(event),
+                None => AttemptEnd::Stale,
+            },
+        }
+    }
+
+    /// Attempt `attempt` failed and the task waits (`Retry`).
+    pub fn wait_to_retry(&mut self, t: usize) {
+        self.tasks[t].waiting = true;
+    }
+
+    /// The wait after attempt `attempt` ends: the next attempt starts if
+    /// the task still waits after that one (not cancelled, fired at, or
+    /// run again meanwhile). Returns the new attempt's number.
+    pub fn next_attempt(&mut self, t: usize, attempt: u32) -> Option<u32> {
+        let task = &mut self.tasks[t];
+        if task.state != "RUNNING" || task.attempt != attempt || !task.waiting {
+            return None;
+        }
+        task.waiting = false;
+        task.tries += 1;
+        task.attempt += 1;
+        Some(task.attempt)
+    }
+
+    /// What `cancel()` does now (SPEC §2, and §8 for a task waiting to
+    /// retry: CANCELLED at once).
+    pub fn cancel_kind(&self, t: usize) -> Cancel {
+        let task = &self.tasks[t];
+        match task.state {
+            "RUNNING" if task.waiting => Cancel::Fires,
+            "RUNNING" => Cancel::Requested,
+            s if next(s, "cancel").is_some() => Cancel::Fires,
+            _ => Cancel::Refused,
+        }
     }
 
     /// Tasks a make of `given` may touch: the given tasks and everything
@@ -275,6 +448,20 @@ impl Model {
         let with = |f: &dyn Fn(&str) -> bool| -> Vec<usize> {
             req.iter().copied().filter(|&p| f(self.state(p))).collect()
         };
+        if self.tasks[t].run_if_settled {
+            // SPEC §8, `runIf: 'settled'`: it runs once every prerequisite
+            // is completed or cancelled, whatever the outcome; unsettled
+            // ones are made first; one that cannot settle (PREPARE) is
+            // still "not done".
+            if !with(&|s| matches!(s, "PENDING" | "RUNNING" | "QUEUED")).is_empty() {
+                return MakeRule::MakePrerequisitesFirst;
+            }
+            let unsettled = with(&|s| !settled(s));
+            if !unsettled.is_empty() {
+                return MakeRule::Fail("some prerequisites are not done", unsettled);
+            }
+            return MakeRule::Dispatch;
+        }
         let failed = with(&|s| matches!(s, "FAILED" | "ABORT"));
         if !failed.is_empty() {
             return MakeRule::Fail("failed prerequisites", failed);

@@ -1,7 +1,7 @@
 //! Makes, as the harness drives them: each step checked against the rules
 //! of SPEC §3, aborts, and running every make to its end.
 
-use super::{Harness, Seen};
+use super::{Harness, Seen, Verdict};
 use crate::model::{settled, Ending, MakeRule};
 use std::collections::{BTreeSet, HashMap};
 use taskqueue_wasm::make::MakeId;
@@ -283,15 +283,31 @@ impl Harness {
         self.check_all();
     }
 
-    /// Runs every make to its end, delivering outcomes in an order the
-    /// `pick` function chooses. Fails if a make waits while nothing that
-    /// could wake it is running: that would be a lost task.
+    /// Runs every make to its end, delivering outcomes and ending the
+    /// waits of tasks waiting to retry in an order the `pick` function
+    /// chooses (which also says whether a failed attempt is retryable and
+    /// draws its jitter). Fails if a make waits while nothing that could
+    /// wake it is running or waiting: that would be a lost task.
     pub fn drain(
         &mut self,
         pick: &mut dyn FnMut(usize) -> usize,
         ending: &mut dyn FnMut(usize) -> Ending,
     ) {
-        for _ in 0..100_000 {
+        if !self.run(100_000, pick, ending) {
+            panic!("the makes did not end after 100,000 rounds");
+        }
+    }
+
+    /// Up to `rounds` rounds of `drain`: each steps every make as far as
+    /// it goes, then ends one attempt, wait or queued task. True when
+    /// every make has ended.
+    pub fn run(
+        &mut self,
+        rounds: usize,
+        pick: &mut dyn FnMut(usize) -> usize,
+        ending: &mut dyn FnMut(usize) -> Ending,
+    ) -> bool {
+        for _ in 0..rounds {
             for k in 0..self.makes.len() {
                 if self.makes[k].ended {
                     continue;
@@ -303,31 +319,48 @@ impl Harness {
                 }
             }
             if self.makes.iter().all(|mk| mk.ended) {
-                return;
+                return true;
             }
             let orphans: Vec<usize> = (0..self.len())
                 .filter(|&t| match self.m.state(t) {
-                    "RUNNING" => !self
-                        .held
-                        .iter()
-                        .any(|&(h, a)| h == t && a == self.m.tasks[t].attempt),
+                    "RUNNING" => {
+                        let now = (t, self.m.tasks[t].attempt);
+                        !self.held.contains(&now) && !self.waits.contains(&now)
+                    }
                     "QUEUED" => !self.queued.contains(&t),
                     _ => false,
                 })
                 .collect();
-            let total = self.held.len() + self.queued.len() + orphans.len();
+            let total = self.held.len() + self.waits.len() + self.queued.len() + orphans.len();
             assert!(
                 total > 0,
-                "a make waits, but nothing is running or queued: a lost task"
+                "a make waits, but nothing is running, waiting or queued: a lost task"
             );
             let mut choice = pick(total);
             if choice < self.held.len() {
                 let t = self.held[choice].0;
-                self.finish(choice, ending(t));
+                let ending = ending(t);
+                let verdict = match ending {
+                    Ending::Threw => Verdict {
+                        retryable: pick(4) != 0,
+                        random: pick(1 << 16) as f64 / f64::from(1 << 16),
+                    },
+                    _ => Verdict {
+                        retryable: true,
+                        random: 0.0,
+                    },
+                };
+                self.finish(choice, ending, verdict);
                 self.check_all();
                 continue;
             }
             choice -= self.held.len();
+            if choice < self.waits.len() {
+                self.next_attempt(choice);
+                self.check_all();
+                continue;
+            }
+            choice -= self.waits.len();
             if choice < self.queued.len() {
                 self.run_queued(choice);
                 self.check_all();
@@ -345,6 +378,6 @@ impl Harness {
             self.event(t, event);
             self.check_all();
         }
-        panic!("the makes did not end after 100,000 rounds");
+        self.makes.iter().all(|mk| mk.ended)
     }
 }

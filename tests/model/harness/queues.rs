@@ -1,7 +1,7 @@
 //! Task queues (SPEC §4), as the harness drives them: `get` checked
 //! against the model's rule, and a run of the task it takes.
 
-use super::Harness;
+use super::{Harness, Verdict};
 use crate::model::{completed, Ending, ModelQueue, Take};
 use taskqueue_wasm::TaskQueue;
 
@@ -39,8 +39,9 @@ impl Harness {
     }
 
     /// One round of `run`: get a task; unless it is completed, dispatch it
-    /// and let its function end with `ending`; then update the queue.
-    pub fn queue_run_once(&mut self, k: usize, ending: Ending) {
+    /// and let every attempt of its function end with `ending` (a task
+    /// told to retry tries again at once); then update the queue.
+    pub fn queue_run_once(&mut self, k: usize, ending: Ending, verdict: Verdict) {
         let take = self.queues[k].model.take(&self.m);
         let got = self.queues[k].core.get(&self.g).map(|id| self.of(id));
         let Some(t) = got else {
@@ -72,7 +73,17 @@ impl Harness {
         if !completed(state) {
             self.dispatch(t);
             let held = self.held.len() - 1;
-            self.finish(held, ending);
+            self.finish(held, ending, verdict);
+            loop {
+                let now = (t, self.m.tasks[t].attempt);
+                let Some(wait) = self.waits.iter().position(|&w| w == now) else {
+                    break;
+                };
+                self.next_attempt(wait);
+                let held = self.held.len() - 1;
+                assert_eq!(self.held[held].0, t, "queue {k}: t{t} tries again");
+                self.finish(held, ending, verdict);
+            }
         }
         let q = &mut self.queues[k];
         q.core.after_run(&self.g, self.ids[t]);
