@@ -4,6 +4,8 @@
 //! the driver, so "the wait" is the time between `finish_attempt`
 //! returning `Retry` and the call to `next_attempt`.
 
+mod common;
+use common::{in_state, steps};
 use taskqueue_wasm::graph::{Failed, Finished, Outcome, RetryPolicy};
 use taskqueue_wasm::{
     Because, Event, Extra, MakeOptions, Scheduler, Step, TaskErrorKind, TaskId, TaskOptions,
@@ -34,21 +36,6 @@ fn task_with_retry(g: &mut Scheduler, name: &str, p: RetryPolicy) -> TaskId {
     let t = g.add_task(name, TaskOptions::default());
     g.set_retry(t, Some(p)).unwrap();
     t
-}
-
-fn steps(g: &mut Scheduler, make: taskqueue_wasm::make::MakeId) -> Vec<Step> {
-    let mut out = Vec::new();
-    loop {
-        let step = g.make_next(make);
-        if matches!(step, Step::Discover { .. }) {
-            continue;
-        }
-        let stop = matches!(step, Step::Wait | Step::Finished | Step::Failed(_));
-        out.push(step);
-        if stop {
-            return out;
-        }
-    }
 }
 
 #[test]
@@ -312,13 +299,6 @@ fn teardown(g: &mut Scheduler) -> TaskId {
             ..TaskOptions::default()
         },
     )
-}
-
-fn in_state(state: TaskState) -> TaskOptions {
-    TaskOptions {
-        state,
-        ..TaskOptions::default()
-    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! does.
 
 mod common;
-use common::{fail, in_state, lines, names, ok, say};
+use common::{fail, in_state, lines, names, ok, say, steps};
 use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::sync_driver::SyncDriver;
 use taskqueue_wasm::{
@@ -23,23 +23,6 @@ fn concurrency(n: usize) -> MakeOptions {
     MakeOptions {
         concurrency: n,
         ..MakeOptions::default()
-    }
-}
-
-/// Steps until the engine waits or ends, collecting what it asked for
-/// (but for Discover steps, which only name tasks).
-fn steps(g: &mut Scheduler, make: taskqueue_wasm::make::MakeId) -> Vec<Step> {
-    let mut out = Vec::new();
-    loop {
-        let step = g.make_next(make);
-        if matches!(step, Step::Discover { .. }) {
-            continue;
-        }
-        let stop = matches!(step, Step::Wait | Step::Finished | Step::Failed(_));
-        out.push(step);
-        if stop {
-            return out;
-        }
     }
 }
 

@@ -3,8 +3,9 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use taskqueue_wasm::make::MakeId;
 use taskqueue_wasm::sync_driver::{Failure, Lines, SyncDriver};
-use taskqueue_wasm::{Graph, TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::{Graph, Scheduler, Step, TaskId, TaskOptions, TaskState};
 
 mod lcg;
 #[allow(unused_imports)] // not every test crate draws random graphs
@@ -76,4 +77,21 @@ pub fn prerequisites() -> (Graph, Vec<TaskId>) {
     g.require(b, d).unwrap();
     g.require(e, a).unwrap();
     (g, vec![a, b, c, d, e])
+}
+
+/// Steps a make until it waits or ends, collecting what it asked for
+/// (but for Discover steps, which only name tasks), as a driver would.
+pub fn steps(g: &mut Scheduler, make: MakeId) -> Vec<Step> {
+    let mut out = Vec::new();
+    loop {
+        let step = g.make_next(make);
+        if matches!(step, Step::Discover { .. }) {
+            continue;
+        }
+        let stop = matches!(step, Step::Wait | Step::Finished | Step::Failed(_));
+        out.push(step);
+        if stop {
+            return out;
+        }
+    }
 }
