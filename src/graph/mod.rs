@@ -123,8 +123,8 @@ pub struct Graph {
     changed: VecDeque<TaskId>,
     /// Every task's transitions (see `history.rs`).
     log: history::Log,
-    /// Retry policies, of the tasks that have one (see `retry.rs`).
-    retries: crate::idmap::IdMap<retry::Retrying>,
+    /// Retry policies by task slot (see `retry.rs`).
+    retries: Vec<Option<Box<retry::Retrying>>>,
 }
 
 impl Default for Graph {
@@ -159,7 +159,7 @@ impl Graph {
             outbox: Vec::new(),
             changed: VecDeque::new(),
             log: history::Log::default(),
-            retries: crate::idmap::IdMap::default(),
+            retries: Vec::new(),
         }
     }
 
