@@ -5,19 +5,13 @@
 //! returning `Retry` and the call to `next_attempt`.
 
 mod common;
-use common::{in_state, steps};
+use common::{in_state, steps, DONE, THREW};
 use taskqueue_wasm::graph::{Failed, Finished, Outcome, RetryPolicy};
 use taskqueue_wasm::{
     Because, Event, Extra, MakeOptions, Scheduler, Step, TaskErrorKind, TaskId, TaskOptions,
     TaskState,
 };
 
-const DONE: Outcome = Outcome::Returned {
-    cancel_on_result: false,
-};
-const THREW: Outcome = Outcome::Threw {
-    cancellation: false,
-};
 const CANCELLATION: Outcome = Outcome::Threw { cancellation: true };
 const RETRYABLE: Failed = Failed {
     retryable: true,

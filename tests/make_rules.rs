@@ -4,19 +4,11 @@
 //! does.
 
 mod common;
-use common::{fail, in_state, lines, names, ok, say, steps};
-use taskqueue_wasm::graph::Outcome;
+use common::{fail, in_state, lines, names, ok, say, steps, DONE, THREW};
 use taskqueue_wasm::sync_driver::SyncDriver;
 use taskqueue_wasm::{
     Because, Event, Extra, MakeOptions, Scheduler, Step, TaskErrorKind, TaskId, TaskOptions,
     TaskState,
-};
-
-const DONE: Outcome = Outcome::Returned {
-    cancel_on_result: false,
-};
-const THREW: Outcome = Outcome::Threw {
-    cancellation: false,
 };
 
 fn concurrency(n: usize) -> MakeOptions {

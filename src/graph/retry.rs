@@ -215,17 +215,13 @@ impl Graph {
     /// end changes nothing.
     pub fn next_attempt(&mut self, id: TaskId, attempt: u32) -> Result<Option<u32>, TaskError> {
         let node = self.node(id)?;
-        if self.state_of(id)? != TaskState::Running || node.attempt != attempt {
+        if self.state_of(id)? != TaskState::Running || node.attempt != attempt || !self.end_wait(id)
+        {
             return Ok(None);
         }
-        let Some(r) = self.retrying_mut(id) else {
-            return Ok(None);
-        };
-        if !r.waiting {
-            return Ok(None);
+        if let Some(r) = self.retrying_mut(id) {
+            r.tries += 1;
         }
-        r.waiting = false;
-        r.tries += 1;
         let node = self.node_mut(id)?;
         node.attempt += 1;
         Ok(Some(node.attempt))
@@ -234,25 +230,19 @@ impl Graph {
     /// `cancel` of a RUNNING task: true when it was waiting to retry and
     /// is CANCELLED now.
     pub(super) fn cancel_waiting(&mut self, id: TaskId) -> Result<bool, TaskError> {
-        if !self.node(id)?.has_retry {
+        if !self.node(id)?.has_retry || !self.is_waiting_to_retry(id)? {
             return Ok(false);
         }
-        let Some(r) = self.retrying_mut(id) else {
-            return Ok(false);
-        };
-        if !r.waiting {
-            return Ok(false);
-        }
-        r.waiting = false;
+        // Leaving RUNNING ends the wait (see `fire`).
         self.fire(id, Event::Cancel, Extra::default())?;
         Ok(true)
     }
 
-    /// The task left RUNNING: whatever wait it was in is over.
-    pub(super) fn end_wait(&mut self, id: TaskId) {
-        if let Some(r) = self.retrying_mut(id) {
-            r.waiting = false;
-        }
+    /// Ends the task's wait to retry, if it was in one (it left RUNNING,
+    /// or its next attempt starts); true when it was.
+    pub(super) fn end_wait(&mut self, id: TaskId) -> bool {
+        self.retrying_mut(id)
+            .is_some_and(|r| std::mem::replace(&mut r.waiting, false))
     }
 
     /// A freed task's policy goes with it.

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::make::MakeId;
 use taskqueue_wasm::sync_driver::{Failure, Lines, SyncDriver};
 use taskqueue_wasm::{Graph, Scheduler, Step, TaskId, TaskOptions, TaskState};
@@ -95,3 +96,11 @@ pub fn steps(g: &mut Scheduler, make: MakeId) -> Vec<Step> {
         }
     }
 }
+
+/// A function that returned, and one that threw an ordinary error.
+pub const DONE: Outcome = Outcome::Returned {
+    cancel_on_result: false,
+};
+pub const THREW: Outcome = Outcome::Threw {
+    cancellation: false,
+};
