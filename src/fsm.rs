@@ -169,7 +169,17 @@ impl Table {
         let mut all = Vec::new();
         for &s in &self.sources {
             let mut row = self.rows[usize::from(s)].clone();
-            row.sort_by(|a, b| self.events[usize::from(a.0)].cmp(&self.events[usize::from(b.0)]));
+            // By name, by insertion: a row holds a state's few events, and
+            // a std sort would add some 10 KB of code to the .wasm for this
+            // one element type.
+            let name = |t: &(EventId, StateId)| &self.events[usize::from(t.0)];
+            for i in 1..row.len() {
+                let mut j = i;
+                while j > 0 && name(&row[j - 1]) > name(&row[j]) {
+                    row.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             all.extend(row.into_iter().map(|(e, d)| (s, e, d)));
         }
         all
