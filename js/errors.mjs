@@ -37,6 +37,25 @@ function defineErrors() {
   return classes;
 }
 
-globalThis[KEY] ??= defineErrors();
+/**
+ * An attempt ran past its task's `timeout` (SPEC §8): the attempt's
+ * signal aborts with it and the attempt counts as failed with it.
+ * `timeout` is the limit in ms, `task` the task.
+ */
+function defineTimeoutError() {
+  class TimeoutError extends Error {
+    constructor(message, options = {}) {
+      super(message);
+      this.timeout = options.timeout;
+      this.task = options.task;
+    }
+  }
+  Object.defineProperty(TimeoutError.prototype, 'name', { value: 'TimeoutError', writable: true, configurable: true });
+  return TimeoutError;
+}
 
-export const { FSMError, TaskError, BlockedError, CancellationError } = globalThis[KEY];
+globalThis[KEY] ??= defineErrors();
+// Added in 0.2: a copy of 0.1 loaded first made the registry without it.
+globalThis[KEY].TimeoutError ??= defineTimeoutError();
+
+export const { FSMError, TaskError, BlockedError, CancellationError, TimeoutError } = globalThis[KEY];

@@ -15,5 +15,15 @@ export function extras(task) {
     cancelRun: 0, // the run whose cancellation was requested
     observed: false,
     notes: undefined, // Map: index in the history -> extra given to event()
+    // Attempts (SPEC §8; see run.mjs and attempts.mjs):
+    recorded: false, // runs keep a record per attempt (retry, timeout or onAttempt)
+    policy: undefined, // the retry policy, as readRetry returns it
+    timeout: undefined, // ms per attempt
+    track: false, // track: true, which also prints failed attempts
+    attempts: undefined, // the records of the current run
+    attemptCallbacks: undefined, // onAttempt callbacks
+    endRun: undefined, // resolves the promise of the recorded run under way
+    retryTimer: undefined, // the wait before the next attempt
+    timeoutTimer: undefined, // the current attempt's timeout
   });
 }

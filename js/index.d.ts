@@ -55,8 +55,60 @@ export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
   cancelOnException?: boolean;
   /** Called with the returned value; true cancels the task. */
   cancelOnResult?: (value: Awaited<R>) => boolean;
-  /** true prints `NAME OLD->EVENT->NEW` per transition; a function is called per transition. */
+  /**
+   * true prints `NAME OLD->EVENT->NEW` per transition, and for a task
+   * with `retry` or `timeout` a line per failed attempt
+   * (`upload attempt 1 failed: HTTP 503; next in 400 ms`); a function is
+   * called per transition.
+   */
   track?: boolean | TaskCallback;
+  /**
+   * Attempts in all (at least 1), or a policy (SPEC §8). A failed
+   * attempt is followed by another while attempts remain; the task stays
+   * RUNNING meanwhile, so its dependents wait.
+   */
+  retry?: number | RetryPolicy;
+  /**
+   * Ms per attempt: then the attempt's `signal` aborts with a
+   * `TimeoutError` and the attempt counts as failed (its late result is
+   * ignored).
+   */
+  timeout?: number;
+  /**
+   * 'done' (default, the seed's rule): runs once every prerequisite is
+   * DONE. 'settled': once every prerequisite is completed or cancelled,
+   * whatever the outcome (cleanup, teardown, notify).
+   */
+  runIf?: 'done' | 'settled';
+}
+
+/** How a task retries (the `retry` option). */
+export interface RetryPolicy {
+  /** Attempts in all, at least 1. */
+  attempts: number;
+  /** Ms before the second attempt (default 0). */
+  delay?: number;
+  /** Each wait is `factor` times the one before (default 2, at least 1). */
+  factor?: number;
+  /** No wait is longer (ms, default Infinity). */
+  maxDelay?: number;
+  /** 0..1: the fraction of each wait drawn at random and taken off (default 0; see `setRandom`). */
+  jitter?: number;
+  /** Asked after a failed attempt while attempts remain; false ends the task FAILED with that error. */
+  retryOn?: (error: unknown, attempt: number) => boolean;
+}
+
+/** One attempt of a task's run (`task.attempts`). */
+export interface Attempt {
+  /** 1 for the run's first attempt. */
+  number: number;
+  /** When it began and ended (ms since the epoch); `end` undefined while it runs. */
+  start: number;
+  end: number | undefined;
+  /** How it ended; undefined while it runs. */
+  outcome: 'done' | 'failed' | 'timeout' | 'cancelled' | undefined;
+  /** What a failed or timed-out attempt threw (a `TimeoutError` for a timeout). */
+  error: unknown;
 }
 
 export interface DotOptions {
@@ -110,8 +162,10 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   readonly blocking: Task[];
   /** Every transition since the task was made, oldest first (a new array on each read). */
   readonly history: Transition[];
-  /** Aborted when the running attempt is cancelled. */
+  /** Aborted when the running attempt is cancelled or times out; each attempt has its own. */
   readonly signal: AbortSignal;
+  /** The attempts of the current (or last) run, oldest first (copies). */
+  readonly attempts: Attempt[];
   /** This task may not run before `other` is completed. */
   require(other: Task): void;
   /** `other` may not run before this task is completed. */
@@ -142,6 +196,11 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   retry(): Task[];
   /** Calls `callback` after transitions into `state` ('*': any); returns a function that removes it. */
   onTransition(state: State | '*', callback: TaskCallback): () => void;
+  /**
+   * Calls `callback` when each attempt begins and ends, from the next on;
+   * returns a function that removes it. What it throws is printed (console.error).
+   */
+  onAttempt(callback: (task: Task, attempt: Attempt) => void): () => void;
   /** Settles when the task next completes or is cancelled (at once if it is). */
   join(): Promise<this>;
   /** Makes this task; resolves to whether it is completed (DONE, FAILED or ABORT). */
@@ -308,6 +367,19 @@ export class BlockedError extends TaskError {
 }
 /** Throw it from a task function to cancel the task. */
 export class CancellationError extends Error {}
+/** An attempt ran past its task's `timeout`: its signal's reason and the attempt's error. */
+export class TimeoutError extends Error {
+  constructor(message: string, options?: { timeout?: number; task?: Task });
+  /** The limit, ms. */
+  timeout: number;
+  task: Task;
+}
+
+/**
+ * Replaces the random source of the retry jitter (Math.random by
+ * default; no argument restores it): returns numbers in [0, 1).
+ */
+export function setRandom(source?: () => number): void;
 
 /** Where errors thrown by transition callbacks go (console.error by default). */
 export function setCallbackErrorHandler(handler: (error: unknown, task: Task, transition: Transition) => void): void;

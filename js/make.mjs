@@ -11,7 +11,7 @@ import { check, coreError } from './boundary.mjs';
 import { clock, fresh, markTimed } from './clock.mjs';
 import { flush, setReporting } from './transitions.mjs';
 import { changeCount, changed, nextChange, sleep } from './wake.mjs';
-import { runTask } from './run.mjs';
+import { isWaitingToRetry, runTask } from './run.mjs';
 
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
@@ -216,10 +216,17 @@ export class MakeRun {
     }
   }
 
-  /** `break` in `for await`: nothing new starts; queued tasks are cancelled, running ones finish. */
+  /**
+   * `break` in `for await`: nothing new starts; queued tasks are
+   * cancelled, and so are tasks waiting to retry (their next attempt
+   * would be something new); running attempts finish.
+   */
   async return(value) {
     if (this._status === 'running') {
-      makeAbort(this._handle);
+      for (const id of makeAbort(this._handle)) {
+        const task = this._local[id];
+        if (task !== undefined && isWaitingToRetry(task)) task.cancel();
+      }
       this._end();
     }
     this._status = 'done';

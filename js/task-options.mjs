@@ -12,7 +12,8 @@ import { S, STATES } from './protocol.mjs';
 import { TaskError } from './errors.mjs';
 import { describe } from './registry.mjs';
 
-const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires']);
+const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires', 'retry', 'timeout', 'runIf']);
+const RETRY_KEYS = new Set(['attempts', 'delay', 'factor', 'maxDelay', 'jitter', 'retryOn']);
 
 /** The options are an object with only the known keys. */
 export function checkTaskOptions(name, options) {
@@ -53,4 +54,61 @@ export function stateCode(state, task, name = task?._name) {
     throw new TaskError(`${whose}unknown state ${describe(state)}: one of ${STATES.join(', ')}`, { task });
   }
   return code;
+}
+
+/** A number of ms that is not negative (Infinity allowed where `infinite`). */
+function checkMs(name, what, value, infinite) {
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`${what} of task '${name}' must be a number of ms, got ${describe(value)}`);
+  if (value < 0 || (!infinite && value === Infinity)) {
+    throw new RangeError(`${what} of task '${name}' must be ${infinite ? 'at least 0' : 'a finite number at least 0'}, got ${describe(value)}`);
+  }
+}
+
+function checkAttempts(name, what, attempts) {
+  if (typeof attempts !== 'number') throw new TypeError(`${what} of task '${name}' must be a number of attempts, got ${describe(attempts)}`);
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts >= 2 ** 32) {
+    throw new RangeError(`${what} of task '${name}' must be a whole number of attempts, at least 1, got ${describe(attempts)}`);
+  }
+}
+
+/**
+ * The `retry` option (SPEC §8) as a frozen policy with every default
+ * filled in: a number is the total of attempts; an object names them
+ * (`attempts` required) and how long to wait between them.
+ */
+export function readRetry(name, retry) {
+  if (typeof retry === 'number') {
+    checkAttempts(name, 'retry', retry);
+    return Object.freeze({ attempts: retry, delay: 0, factor: 2, maxDelay: Infinity, jitter: 0, retryOn: undefined });
+  }
+  if (retry === null || typeof retry !== 'object') {
+    throw new TypeError(`retry of task '${name}' must be a number of attempts or a policy object, got ${describe(retry)}`);
+  }
+  for (const key in retry) {
+    if (!RETRY_KEYS.has(key)) throw new TypeError(`unknown retry option '${key}' for task '${name}' (known: ${[...RETRY_KEYS].join(', ')})`);
+  }
+  const { attempts, delay = 0, factor = 2, maxDelay = Infinity, jitter = 0, retryOn } = retry;
+  checkAttempts(name, 'retry.attempts', attempts);
+  checkMs(name, 'retry.delay', delay, false);
+  checkMs(name, 'retry.maxDelay', maxDelay, true);
+  if (typeof factor !== 'number' || Number.isNaN(factor)) throw new TypeError(`retry.factor of task '${name}' must be a number, got ${describe(factor)}`);
+  if (!(factor >= 1 && factor < Infinity)) throw new RangeError(`retry.factor of task '${name}' must be a finite number at least 1, got ${describe(factor)}`);
+  if (typeof jitter !== 'number' || Number.isNaN(jitter)) throw new TypeError(`retry.jitter of task '${name}' must be a number, got ${describe(jitter)}`);
+  if (!(jitter >= 0 && jitter <= 1)) throw new RangeError(`retry.jitter of task '${name}' must be within 0..1, got ${describe(jitter)}`);
+  if (retryOn !== undefined && typeof retryOn !== 'function') {
+    throw new TypeError(`retry.retryOn of task '${name}' must be a function, got ${describe(retryOn)}`);
+  }
+  return Object.freeze({ attempts, delay, factor, maxDelay, jitter, retryOn });
+}
+
+/** The `timeout` option: ms per attempt, more than 0 and finite. */
+export function checkTimeout(name, timeout) {
+  checkMs(name, 'timeout', timeout, false);
+  if (timeout === 0) throw new RangeError(`timeout of task '${name}' must be more than 0 ms, got 0`);
+}
+
+/** The `runIf` option: whether the task runs once its prerequisites settle, whatever their outcome. */
+export function runsIfSettled(name, runIf) {
+  if (runIf !== 'done' && runIf !== 'settled') throw new TypeError(`runIf of task '${name}' must be 'done' or 'settled', got ${describe(runIf)}`);
+  return runIf === 'settled';
 }

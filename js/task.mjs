@@ -12,6 +12,7 @@ import {
   taskRequire,
   taskRequired,
   taskSerial,
+  taskSetRetry,
   taskState,
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError } from './errors.mjs';
@@ -22,8 +23,9 @@ import { extras } from './extras.mjs';
 import { noteUserExtra, observe } from './transitions.mjs';
 import { historyOf } from './history.mjs';
 import { changed } from './wake.mjs';
-import { runTask } from './run.mjs';
-import { checkTaskOptions, checkTaskOptionValues, requiredTasks, stateCode } from './task-options.mjs';
+import { runLeft, runTask } from './run.mjs';
+import { addAttemptCallback, attemptsOf } from './attempts.mjs';
+import { checkTaskOptions, checkTaskOptionValues, checkTimeout, readRetry, requiredTasks, runsIfSettled, stateCode } from './task-options.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 import { brandTaskClass } from './brand.mjs';
@@ -77,16 +79,22 @@ export class Task {
     let cancelOnResult;
     let track = false;
     let requires;
+    let retry;
+    let timeout;
+    let runIf = 'done';
     if (options !== undefined && options !== null) {
       checkTaskOptions(name, options);
-      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires } = options);
+      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires, retry, timeout, runIf = 'done' } = options);
       checkTaskOptionValues(name, args, cancelOnResult, track);
       if (requires !== undefined) requires = requiredTasks(name, requires);
+      if (retry !== undefined) retry = readRetry(name, retry);
+      if (timeout !== undefined) checkTimeout(name, timeout);
     }
+    const ifSettled = runIf === 'done' ? false : runsIfSettled(name, runIf);
     const code = stateCode(state, undefined, name);
     // The core keeps the name given last: pass it only when it changes.
     const changedName = name === lastName ? undefined : (lastName = name);
-    this._id = check(addTask(changedName, code, Boolean(cancelOnException), func instanceof AsyncFunction));
+    this._id = check(addTask(changedName, code, Boolean(cancelOnException), func instanceof AsyncFunction, ifSettled));
     this._name = name;
     this._func = func;
     this._args = args;
@@ -97,6 +105,16 @@ export class Task {
     // kept apart: a million tasks then take 56 MB less, and GC less.
     this._extras = undefined; // see extras.mjs
     if (cancelOnResult !== undefined) extras(this).cancelOnResult = cancelOnResult;
+    if (retry !== undefined || timeout !== undefined) {
+      const x = extras(this);
+      x.recorded = true;
+      x.timeout = timeout;
+      x.track = track === true;
+      if (retry !== undefined) {
+        x.policy = retry;
+        check(taskSetRetry(this._id, retry.attempts, retry.delay, retry.factor, retry.maxDelay, retry.jitter), this);
+      }
+    }
     register(this);
     if (track) this.onTransition('*', track === true ? trackLine : track);
     if (requires !== undefined) for (const other of requires) this.require(other);
@@ -128,6 +146,15 @@ export class Task {
    */
   get history() {
     return historyOf(this);
+  }
+
+  /**
+   * The attempts of the current (or last) run, oldest first (copies):
+   * `{ number, start, end, outcome, error }`, `end` and `outcome`
+   * undefined while the attempt runs (SPEC §8).
+   */
+  get attempts() {
+    return attemptsOf(this);
   }
 
   /** What the attempt that ended FAILED threw, as it was thrown. */
@@ -238,6 +265,8 @@ export class Task {
       const x = extras(this);
       x.cancelRun = this._runs;
       x.controller?.abort(new CancellationError(`task '${this._name}' was cancelled`));
+    } else {
+      runLeft(this); // cancelled while it waited to retry: at once
     }
     changed();
   }
@@ -256,6 +285,7 @@ export class Task {
       // the function, which may otherwise wait for ever for its signal.
       const x = extras(this);
       (x.controller ??= new AbortController()).abort(new CancellationError(`the run of task '${this._name}' was ended by event '${name}'`));
+      runLeft(this);
     }
     noteUserExtra(this, extra);
     changed();
@@ -303,6 +333,16 @@ export class Task {
       const i = x.callbacks.indexOf(entry);
       if (i >= 0) x.callbacks.splice(i, 1);
     };
+  }
+
+  /**
+   * Calls `callback(task, attempt)` when each attempt begins and when it
+   * ends (`attempt` is its record, see `attempts`), from the next
+   * attempt on. Returns a function that removes the callback.
+   */
+  onAttempt(callback) {
+    checkThis(this, 'onAttempt');
+    return addAttemptCallback(this, callback);
   }
 
   /** Settles with the task when it next completes or is cancelled (now, if it is). */

@@ -6,7 +6,10 @@
 use super::errors::or_stash;
 use super::protocol::{finish, NO_STATE};
 use crate::error::{TaskError, TaskErrorKind};
-use crate::graph::{because_code, CancelOutcome, Outcome, TaskId, TaskOptions, TaskTransition};
+use crate::graph::{
+    because_code, CancelOutcome, Failed, Finished, Outcome, RetryPolicy, TaskId, TaskOptions,
+    TaskTransition,
+};
 use crate::scheduler::Scheduler;
 use crate::task_state::STATES;
 use std::cell::RefCell;
@@ -50,14 +53,16 @@ pub(crate) fn raw(tasks: &[TaskId]) -> Vec<u32> {
 /// Adds a task named `name`, or when that is undefined, named as the
 /// task added last; `state` is the index of its state in table order
 /// (PREPARE, PENDING, QUEUED, RUNNING, CANCELLED, FAILED, DONE, ABORT);
-/// `is_async`: its function is an `async function`. Returns its id; fails
-/// for a state code out of range (JS checks names first).
+/// `is_async`: its function is an `async function`; `run_if_settled`:
+/// SPEC §8's `runIf: 'settled'`. Returns its id; fails for a state code
+/// out of range (JS checks names first).
 #[wasm_bindgen(js_name = addTask)]
 pub fn add_task(
     name: Option<String>,
     state: u32,
     cancel_on_exception: bool,
     is_async: bool,
+    run_if_settled: bool,
 ) -> Option<u32> {
     try_graph(|g| {
         if let Some(name) = name {
@@ -71,6 +76,7 @@ pub fn add_task(
             state,
             cancel_on_exception,
             async_hint: is_async,
+            run_if_settled,
             ..TaskOptions::default()
         };
         Ok(g.add_task_named_as_last(options).0)
@@ -155,11 +161,16 @@ pub fn task_dispatch(task: u32) -> Option<bool> {
     try_graph(|g| g.dispatch(TaskId(task)).map(|_| true))
 }
 
-/// Reports how the current run ended (`how`: a `finish` code). Returns
-/// the new state's index, or `NO_STATE` if the task had left RUNNING (or
-/// is gone): not an error, the outcome of a stale run is ignored.
+/// Reports how the current attempt ended (`how`: a `finish` code).
+/// `retryable`: the task's `retryOn` lets a failure be retried (true
+/// without one); `random`: a number in 0..1 for the jitter. Returns the
+/// new state's index when the run ended; `NO_STATE` if the task had left
+/// RUNNING (or is gone): not an error, the outcome of a stale attempt is
+/// ignored; and when another attempt follows (SPEC §8), `-1 - delay`:
+/// the task stays RUNNING, and JS calls `taskNextAttempt` after `delay`
+/// ms.
 #[wasm_bindgen(js_name = taskFinish)]
-pub fn task_finish(task: u32, how: u32) -> u32 {
+pub fn task_finish(task: u32, how: u32, retryable: bool, random: f64) -> f64 {
     let outcome = match how {
         finish::RETURNED | finish::RETURNED_CANCEL => Outcome::Returned {
             cancel_on_result: how == finish::RETURNED_CANCEL,
@@ -171,12 +182,46 @@ pub fn task_finish(task: u32, how: u32) -> u32 {
     let finished = with_graph(|g| {
         let id = TaskId(task);
         let attempt = g.attempt(id)?;
-        g.finish(id, attempt, outcome)
+        g.finish_attempt(id, attempt, outcome, Failed { retryable, random })
     });
     match finished {
-        Ok(Some(state)) => state as u32,
-        _ => NO_STATE,
+        Ok(Finished::Ended(state)) => f64::from(state as u8),
+        Ok(Finished::Retry { delay }) => -1.0 - delay,
+        _ => f64::from(NO_STATE),
     }
+}
+
+/// Gives the task a retry policy (SPEC §8; JS has checked the values).
+#[wasm_bindgen(js_name = taskSetRetry)]
+pub fn task_set_retry(
+    task: u32,
+    attempts: u32,
+    delay: f64,
+    factor: f64,
+    max_delay: f64,
+    jitter: f64,
+) -> Option<bool> {
+    let policy = RetryPolicy {
+        attempts,
+        delay,
+        factor,
+        max_delay,
+        jitter,
+    };
+    try_graph(|g| g.set_retry(TaskId(task), Some(policy))).map(|()| true)
+}
+
+/// Starts the next attempt of a task waiting to retry: true, and the
+/// task's function should run again; false when the task has moved on
+/// meanwhile (cancelled, ended by hand, gone), and nothing changed.
+#[wasm_bindgen(js_name = taskNextAttempt)]
+pub fn task_next_attempt(task: u32) -> bool {
+    with_graph(|g| {
+        let id = TaskId(task);
+        let attempt = g.attempt(id)?;
+        g.next_attempt(id, attempt)
+    })
+    .is_ok_and(|next| next.is_some())
 }
 
 /// `cancel`: true when the task is running and cancellation was only

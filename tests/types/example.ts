@@ -2,8 +2,8 @@
 // must accept it (tests/js/types.test.mjs runs it).
 import {
   BlockedError, CancellationError, FSM, FSMError, Later, Task, TaskError, TaskQueue,
-  make, makeLater, makeNow, setCallbackErrorHandler, tasksAsDot, tasksAsSvg, tasksLayout, version,
-  type AwaitedTask, type MakeOptions, type State, type Transition, type TransitionExtra,
+  TimeoutError, make, makeLater, makeNow, setCallbackErrorHandler, setRandom, tasksAsDot, tasksAsSvg, tasksLayout, version,
+  type Attempt, type AwaitedTask, type MakeOptions, type RetryPolicy, type State, type Transition, type TransitionExtra,
 } from 'taskqueue-wasm';
 
 // `A` and `B` are the same type (not merely assignable either way).
@@ -95,4 +95,21 @@ async function main(): Promise<void> {
   setCallbackErrorHandler((error, task, tr) => console.error(error, task.id, tr.newState));
   console.log(done, doubled, dot.length, next, fsm.history?.length, FSM.transitionsAsDot({ A: { go: 'B' } }), version());
 }
+// Attempts, retry and timeouts (SPEC §8).
+const policy: RetryPolicy = { attempts: 3, delay: 100, factor: 2, maxDelay: 1000, jitter: 0.2, retryOn: (e, n) => !(e instanceof TypeError) && n < 3 };
+const upload = new Task('upload', async function () {
+  return this.signal.aborted ? 0 : 1;
+}, { retry: policy, timeout: 800, track: true });
+const cleanup = new Task('cleanup', () => undefined, { requires: [upload], runIf: 'settled', retry: 2 });
+const stop = upload.onAttempt((task: Task, a: Attempt) => {
+  const outcome: 'done' | 'failed' | 'timeout' | 'cancelled' | undefined = a.outcome;
+  const ms: number | undefined = a.end === undefined ? undefined : a.end - a.start;
+  if (a.error instanceof TimeoutError) console.log(a.error.timeout, a.error.task.name);
+  console.log(task.name, a.number, outcome, ms);
+});
+stop();
+const tries: number = cleanup.attempts.length;
+setRandom(() => 0.5);
+setRandom();
+console.log(tries);
 void main();

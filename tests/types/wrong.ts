@@ -1,6 +1,6 @@
 // Each line is a mistake the declarations must catch (types.test.mjs
 // counts the errors).
-import { FSM, Later, Task, make, makeLater, tasksAsDot, tasksLayout } from 'taskqueue-wasm';
+import { FSM, Later, Task, make, makeLater, setRandom, tasksAsDot, tasksLayout } from 'taskqueue-wasm';
 const t = new Task('t', () => 1);
 new Task(42, () => 1);
 new Task('x', () => 1, { args: 'no' });
@@ -25,3 +25,10 @@ makeLater(new Later(1), t, { onTransition: (task, tr) => tr.extra.because === 'n
 new Task('x', () => 1, { requires: t });
 tasksAsDot([t], { followRequired: 'yes' });
 tasksLayout([t], { followRequired: 1 });
+new Task('x', () => 1, { retry: 'twice' });
+new Task('x', () => 1, { retry: { delay: 10 } });
+new Task('x', () => 1, { retry: { attempts: 2, backoff: 'exponential' } });
+new Task('x', () => 1, { timeout: '1s' });
+new Task('x', () => 1, { runIf: 'always' });
+t.onAttempt((task, a) => a.outcome === 'aborted');
+setRandom(42);
