@@ -120,3 +120,11 @@ for (const contender of ['taskqueue-wasm', 'floor', 'p-graph', 'async.auto']) {
   const m = JSON.parse(execFileSync(process.execPath, [new URL('makespan.mjs', here).pathname, contender], { encoding: 'utf8' }));
   console.log(`| ${contender} | ${m.makespan.toFixed(0)} ms | ${m.critical} ms | ${m.work.toFixed(0)} ms | ${(m.makespan / m.bound).toFixed(3)} |`);
 }
+
+console.log('\nRetry: a 10,000-task random DAG, every function failing its first call and retried at once (best of 5)\n');
+console.log('| contender | total | per task |');
+console.log('|---|---:|---:|');
+for (const contender of ['taskqueue-wasm', 'p-graph + p-retry', 'floor + p-retry']) {
+  const m = JSON.parse(execFileSync(process.execPath, [new URL('retry.mjs', here).pathname, contender], { encoding: 'utf8' }));
+  console.log(`| ${contender} | ${m.ms.toFixed(0)} ms | ${((1000 * m.ms) / 10_000).toFixed(1)} µs |`);
+}
