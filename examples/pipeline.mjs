@@ -1,14 +1,15 @@
 // Releasing a web app with taskqueue-wasm, the way a Node program would:
 // fetch-like async stages (a stand-in for fetch that runs offline), at
-// most three at a time, an upload that fails with a 503, a retry of what
-// failed, live progress in the terminal, and the graph written as SVG
-// and DOT at the end.
+// most three at a time, an upload whose 503 is absorbed by its retry
+// policy, a CDN purge that fails all its attempts and is repaired by
+// hand with task.retry(), live progress in the terminal, and the graph
+// written as SVG and DOT at the end.
 //
 //   npm run example                    # EXAMPLE_SPEED=10 runs it faster
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Task, make, tasksAsDot, tasksAsSvg } from 'taskqueue-wasm';
-import { failNext, fakeFetch } from './fake-fetch.mjs';
+import { failNext, fakeFetch, speed } from './fake-fetch.mjs';
 import { Status } from './status.mjs';
 
 const API = 'https://registry.example';
@@ -37,18 +38,21 @@ const bundle = new Task('bundle', async function () {
   return get(`${API}/bundle`, this.signal, 300, { bytes });
 });
 for (const verify of verifies) bundle.require(verify);
+// A storage service has bad moments: up to 3 attempts, 200 ms apart and
+// doubling, a fifth of each wait drawn at random; 2 s per attempt.
 const upload = bundle.then('upload bundle', function () {
   return get(`${API}/upload`, this.signal, 250, { url: 'https://cdn.example/app.tgz' });
-});
+}, { retry: { attempts: 3, delay: 200 / speed, jitter: 0.2 }, timeout: 2000 / speed });
 const purge = upload.then('purge cdn cache', function () {
   return get(`${API}/cdn/purge`, this.signal, 120, { purged: 42 });
-});
+}, { retry: { attempts: 2, delay: 100 / speed } });
 const announce = purge.then('announce release', function () {
   return get(`${API}/chat/post`, this.signal, 80, { posted: true });
 });
 const tasks = [manifest, ...downloads, ...verifies, bundle, upload, purge, announce];
 
-failNext(`${API}/upload`, 1); // the storage service has a bad moment
+failNext(`${API}/upload`, 1); // one 503: the upload's policy retries it
+failNext(`${API}/cdn/purge`, 2); // the CDN is down for longer than its 2 attempts
 
 const status = new Status(tasks);
 
@@ -66,10 +70,12 @@ await release('release, at most 3 stages at a time');
 const failed = tasks.filter((t) => t.state === 'FAILED');
 status.say(`failed: ${failed.map((t) => (t.error ? `${t.name} (${t.error.message})` : t.name)).join(', ')}`);
 
-// Repair and retry: the failed stages go back to PENDING and are made
-// again; the stages that succeeded are not run twice.
-for (const task of failed) task.event('retry');
-await release('retry');
+// Repair after the final failure: purge.retry() puts it back to PENDING
+// with the stages that failed because of it (announce), and making again
+// runs just those; the stages that succeeded are not run twice.
+const repaired = purge.retry();
+status.say(`retried by hand: ${repaired.map((t) => t.name).join(', ')}`);
+await release('after the CDN is back');
 status.finish();
 
 mkdirSync(outDir, { recursive: true });

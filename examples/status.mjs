@@ -22,7 +22,21 @@ export class Status {
     this.active = false; // a block is shown (between start and finish)
     this.timer = undefined;
     this.width = Math.max(tasks.reduce((n, t) => Math.max(n, t.name.length), 0), 8);
-    for (const task of tasks) task.onTransition('*', (t, tr) => this.onTransition(t, tr));
+    this.attempt = new Map(); // task -> the number of its running attempt
+    for (const task of tasks) {
+      task.onTransition('*', (t, tr) => this.onTransition(t, tr));
+      task.onAttempt((t, attempt) => this.onAttempt(t, attempt));
+    }
+  }
+
+  /** A failed attempt that another follows (SPEC §8): a line of its own. */
+  onAttempt(task, attempt) {
+    this.attempt.set(task, attempt.number);
+    if (attempt.outcome !== 'failed' && attempt.outcome !== 'timeout') return;
+    if (task.state !== 'RUNNING') return; // the last one: its transition says it
+    const why = attempt.error?.message ?? String(attempt.error);
+    if (!this.live) this.out.write(`${elapsed(this.started)}  ${task.name} attempt ${attempt.number} ${attempt.outcome}: ${why}\n`);
+    else if (this.active && this.timer === undefined) this.timer = setTimeout(() => this.redraw(), REDRAW_MS);
   }
 
   onTransition(task, tr) {
@@ -86,7 +100,9 @@ export class Status {
   }
 
   line(task, columns) {
-    const took = this.tookMs.has(task) ? `${this.tookMs.get(task)} ms` : task.state === 'RUNNING' ? 'running' : '';
+    const attempt = this.attempt.get(task) ?? 1;
+    const running = attempt > 1 ? `attempt ${attempt}` : 'running';
+    const took = task.state === 'RUNNING' ? running : this.tookMs.has(task) ? `${this.tookMs.get(task)} ms` : '';
     const detail = task.state === 'FAILED' && task.error ? `  ${task.error.message ?? task.error}` : '';
     const text = `${MARKS[task.state] ?? ' '} ${task.name.padEnd(this.width)}  ${task.state.padEnd(9)} ${took.padStart(8)}${detail}`;
     const cut = text.slice(0, columns - 1);

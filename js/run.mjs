@@ -98,7 +98,8 @@ function runAttempts(task, x) {
 
 function startAttempt(task, x) {
   const run = ++task._runs;
-  if (x.controller?.signal.aborted) x.controller = undefined; // a fresh signal per attempt
+  // A signal of its own: the last attempt's listeners stay with the last one.
+  x.controller = undefined;
   const record = newRecord(x.attempts.length + 1);
   x.attempts.push(record);
   tellAttempt(task, record);

@@ -42,6 +42,15 @@ test('retry: a number is the total of attempts; a failed attempt is followed by 
   const c = new Task('c', once, { retry: 1 });
   await c.dispatch();
   assert.equal(once.calls(), 1);
+  // Each attempt has a signal of its own, even when none was aborted.
+  const signals = [];
+  const d = new Task('d', function () {
+    signals.push(this.signal);
+    if (signals.length < 3) throw new Error('again');
+  }, { retry: 3 });
+  await d.dispatch();
+  assert.equal(new Set(signals).size, 3);
+  assert.ok(signals.every((s) => !s.aborted));
 });
 
 test('retry policy: waits of min(delay·factor^(k−1), maxDelay) ms between attempts', async () => {
