@@ -25,5 +25,6 @@ export function extras(task) {
     endRun: undefined, // resolves the promise of the recorded run under way
     retryTimer: undefined, // the wait before the next attempt
     timeoutTimer: undefined, // the current attempt's timeout
+    byMake: false, // the run was started by a make (not by dispatch())
   });
 }

@@ -12,6 +12,7 @@ import { clock, fresh, markTimed } from './clock.mjs';
 import { flush, setReporting } from './transitions.mjs';
 import { changeCount, changed, nextChange, sleep } from './wake.mjs';
 import { isWaitingToRetry, runTask } from './run.mjs';
+import { makeEnded, makeStarted, wantedByAMake } from './makes.mjs';
 
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
@@ -19,6 +20,7 @@ const BATCH = 4096;
 let memory; // the instance's WebAssembly.Memory
 
 const noop = () => {};
+
 
 // A make nobody finished (an abandoned iterator) is forgotten when
 // collected, so it stops watching its tasks.
@@ -44,6 +46,8 @@ export class MakeRun {
     // a buffer of this many steps in wasm memory while it runs).
     this._batch = iterator ? 1 : Math.min(BATCH, Math.max(64, 2 * tasks.length));
     this._steps = undefined; // a view of the make's step buffer in wasm memory
+    this._retrying = undefined; // tasks with a retry policy this make started (a Set)
+    this._active = undefined; // this make's WeakRef in `active`
   }
 
   [Symbol.asyncIterator]() {
@@ -65,6 +69,7 @@ export class MakeRun {
     for (let i = 0; i < ids.length; i++) this._local[ids[i]] = this._tasks[i];
     this._handle = check(makeStart(ids, failFast, queue !== undefined, concurrency, this._batch), this._tasks);
     this._status = 'running';
+    this._active = makeStarted(this);
     forgotten.register(this, this._handle, this);
     if (this._options.onTransition !== undefined) {
       makeReport(this._handle);
@@ -119,11 +124,15 @@ export class MakeRun {
           case DISCOVER:
             local[id] = taskInComponent(local[steps[i + 2]], id);
             break;
-          case RUN:
-            runTask(local[id]);
+          case RUN: {
+            const task = local[id];
+            if (task._extras?.policy !== undefined) this._ran(task);
+            runTask(task);
             break;
+          }
           case ENQUEUE: {
             const task = local[id];
+            if (task._extras?.policy !== undefined) this._ran(task);
             clock.user++;
             const queued = queue(() => runQueued(task));
             if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
@@ -177,9 +186,38 @@ export class MakeRun {
       forgotten.unregister(this);
     }
     this._status = 'done';
+    makeEnded(this._active);
     if (this._onAbort !== undefined) this._options.signal.removeEventListener('abort', this._onAbort);
+    this._stopRetries();
     changed(); // wake a next() that sleeps
     return failure;
+  }
+
+  /**
+   * Remembers a task with a retry policy that this make started; its
+   * attempts go on only while a make wants them (see run.mjs).
+   */
+  _ran(task) {
+    (this._retrying ??= new Set()).add(task);
+    task._extras.byMake = true;
+  }
+
+  /**
+   * The make has ended (finished, failFast, aborted, broken out of): a
+   * task it started that waits to retry, and that no other running make
+   * has met, is cancelled, so that no retry timer outlives the makes
+   * that could use it. Its next attempt would be something new, and a
+   * make that has ended starts nothing new. (An attempt still running
+   * finishes; if it fails, run.mjs asks `wantedByAMake` before waiting.)
+   */
+  _stopRetries() {
+    const tasks = this._retrying;
+    if (tasks === undefined) return;
+    this._retrying = undefined;
+    for (const task of tasks) {
+      if (!isWaitingToRetry(task)) continue;
+      if (!wantedByAMake(task)) task.cancel();
+    }
   }
 
   /** The signal aborted: stop, cancel what runs, end. */
@@ -218,15 +256,12 @@ export class MakeRun {
 
   /**
    * `break` in `for await`: nothing new starts; queued tasks are
-   * cancelled, and so are tasks waiting to retry (their next attempt
-   * would be something new); running attempts finish.
+   * cancelled, and so are tasks waiting to retry (see `_stopRetries`);
+   * running attempts finish.
    */
   async return(value) {
     if (this._status === 'running') {
-      for (const id of makeAbort(this._handle)) {
-        const task = this._local[id];
-        if (task !== undefined && isWaitingToRetry(task)) task.cancel();
-      }
+      makeAbort(this._handle);
       this._end();
     }
     this._status = 'done';

@@ -15,6 +15,7 @@ import { clock, markTimed } from './clock.mjs';
 import { CancellationError, TimeoutError } from './errors.mjs';
 import { extras } from './extras.mjs';
 import { changed } from './wake.mjs';
+import { wantedByAMake } from './makes.mjs';
 import { cancelTimer, draw, newRecord, startTimer, tellAttempt, trackAttempt } from './attempts.mjs';
 
 // Task functions whose promise has not settled yet.
@@ -176,6 +177,8 @@ function attemptThrew(task, x, run, record, error, timedOut) {
     const delay = -1 - code;
     if (x.track) trackAttempt(task, record, delay);
     x.retryTimer = startTimer(() => nextAttempt(task, x, run), delay);
+    // Unless every make that could want it has ended (see make.mjs).
+    if (x.byMake && !wantedByAMake(task)) task.cancel();
     return;
   }
   if (code === S.FAILED) {

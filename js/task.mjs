@@ -252,6 +252,7 @@ export class Task {
     } catch (error) {
       return Promise.reject(error);
     }
+    if (this._extras !== undefined) this._extras.byMake = false; // its attempts go on for the caller
     changed();
     const running = runTask(this);
     return running === undefined ? Promise.resolve(this) : running.then(() => this);

@@ -405,6 +405,42 @@ test('break in for await cancels tasks waiting to retry; their timers do not kee
   assert.equal(run.stdout.trim(), 'CANCELLED true');
 });
 
+test('a make that ends cancels the tasks it started that wait to retry, unless another running make has them', async () => {
+  // failFast: the make stops at b's failure while a waits to retry.
+  const a = new Task('a', flaky(Infinity), { retry: { attempts: 3, delay: 60_000 } });
+  const b = new Task('b', () => { throw new Error('b fails'); });
+  const started = Date.now();
+  await makeNow([a, b], { failFast: true });
+  assert.equal(b.state, 'FAILED');
+  assert.equal(a.state, 'CANCELLED', 'its next attempt would be something new');
+  assert.deepEqual(a.attempts.map((x) => x.outcome), ['failed']);
+  // The given task is cancelled by hand: the make ends, its prerequisite
+  // waiting to retry is cancelled with it.
+  const p = new Task('p', flaky(Infinity), { retry: { attempts: 3, delay: 60_000 } });
+  const g = new Task('g', () => 1, { requires: [p] });
+  const made = makeNow([g]);
+  await sleep(10);
+  g.cancel();
+  await made;
+  assert.equal(p.state, 'CANCELLED');
+  assert.ok(Date.now() - started < 5000);
+  // Another make still running that has met the task keeps it going.
+  const fn = flaky(1);
+  const shared = new Task('shared', fn, { retry: { attempts: 2, delay: 40 } });
+  const other = new Task('other', () => 2, { requires: [shared] });
+  const first = new Task('first', () => 1, { requires: [shared] });
+  const second = makeNow([other]);
+  const one = makeNow([first]);
+  await sleep(10);
+  first.cancel(); // the first make to start it ends
+  await one;
+  assert.equal(shared.state, 'RUNNING', 'still waiting, for the other make');
+  await second;
+  assert.equal(shared.state, 'DONE');
+  assert.equal(other.result, 2);
+  assert.equal(fn.calls(), 2);
+});
+
 test("runIf: 'settled' runs once every prerequisite is completed or cancelled, whatever the outcome", async () => {
   for (const [how, end] of [['FAILED', () => { throw new Error('x'); }], ['CANCELLED', () => { throw new CancellationError('x'); }]]) {
     const a = new Task('a', end);
