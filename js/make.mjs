@@ -11,8 +11,8 @@ import { check, coreError } from './boundary.mjs';
 import { clock, fresh, markTimed } from './clock.mjs';
 import { flush, setReporting } from './transitions.mjs';
 import { changeCount, changed, nextChange, sleep } from './wake.mjs';
-import { isWaitingToRetry, runTask } from './run.mjs';
-import { makeEnded, makeStarted, wantedByAMake } from './makes.mjs';
+import { runTask, stopUnwantedRetries } from './run.mjs';
+import { makeEnded, makeStarted } from './makes.mjs';
 
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
@@ -46,7 +46,6 @@ export class MakeRun {
     // a buffer of this many steps in wasm memory while it runs).
     this._batch = iterator ? 1 : Math.min(BATCH, Math.max(64, 2 * tasks.length));
     this._steps = undefined; // a view of the make's step buffer in wasm memory
-    this._retrying = undefined; // tasks with a retry policy this make started (a Set)
     this._active = undefined; // this make's WeakRef in `active`
   }
 
@@ -124,15 +123,11 @@ export class MakeRun {
           case DISCOVER:
             local[id] = taskInComponent(local[steps[i + 2]], id);
             break;
-          case RUN: {
-            const task = local[id];
-            if (task._extras?.policy !== undefined) this._ran(task);
-            runTask(task);
+          case RUN:
+            runTask(local[id]);
             break;
-          }
           case ENQUEUE: {
             const task = local[id];
-            if (task._extras?.policy !== undefined) this._ran(task);
             clock.user++;
             const queued = queue(() => runQueued(task));
             if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
@@ -188,36 +183,9 @@ export class MakeRun {
     this._status = 'done';
     makeEnded(this._active);
     if (this._onAbort !== undefined) this._options.signal.removeEventListener('abort', this._onAbort);
-    this._stopRetries();
+    stopUnwantedRetries();
     changed(); // wake a next() that sleeps
     return failure;
-  }
-
-  /**
-   * Remembers a task with a retry policy that this make started; its
-   * attempts go on only while a make wants them (see run.mjs).
-   */
-  _ran(task) {
-    (this._retrying ??= new Set()).add(task);
-    task._extras.byMake = true;
-  }
-
-  /**
-   * The make has ended (finished, failFast, aborted, broken out of): a
-   * task it started that waits to retry, and that no other running make
-   * has met, is cancelled, so that no retry timer outlives the makes
-   * that could use it. Its next attempt would be something new, and a
-   * make that has ended starts nothing new. (An attempt still running
-   * finishes; if it fails, run.mjs asks `wantedByAMake` before waiting.)
-   */
-  _stopRetries() {
-    const tasks = this._retrying;
-    if (tasks === undefined) return;
-    this._retrying = undefined;
-    for (const task of tasks) {
-      if (!isWaitingToRetry(task)) continue;
-      if (!wantedByAMake(task)) task.cancel();
-    }
   }
 
   /** The signal aborted: stop, cancel what runs, end. */
@@ -256,7 +224,8 @@ export class MakeRun {
 
   /**
    * `break` in `for await`: nothing new starts; queued tasks are
-   * cancelled, and so are tasks waiting to retry (see `_stopRetries`);
+   * cancelled, and so are tasks waiting to retry (see
+   * `stopUnwantedRetries`);
    * running attempts finish.
    */
   async return(value) {

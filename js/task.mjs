@@ -23,7 +23,7 @@ import { extras } from './extras.mjs';
 import { noteUserExtra, observe } from './transitions.mjs';
 import { historyOf } from './history.mjs';
 import { changed } from './wake.mjs';
-import { runLeft, runTask } from './run.mjs';
+import { runLeft, runTaskByHand } from './run.mjs';
 import { addAttemptCallback, attemptsOf } from './attempts.mjs';
 import { checkTaskOptions, checkTaskOptionValues, checkTimeout, readRetry, requiredTasks, runsIfSettled, stateCode } from './task-options.mjs';
 import { make } from './make.mjs';
@@ -252,9 +252,8 @@ export class Task {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this._extras !== undefined) this._extras.byMake = false; // its attempts go on for the caller
     changed();
-    const running = runTask(this);
+    const running = runTaskByHand(this);
     return running === undefined ? Promise.resolve(this) : running.then(() => this);
   }
 

@@ -10,6 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { requireEdges } from './helpers.mjs';
 import { Task, makeNow, setRandom } from 'taskqueue-wasm';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
@@ -78,14 +79,7 @@ function build(g, log) {
       runIf: g.settled[i] ? 'settled' : 'done',
     }));
   }
-  for (const [a, b] of g.edges) {
-    if (a >= g.n || b >= g.n) continue;
-    try {
-      tasks[a].require(tasks[b]);
-    } catch (error) {
-      assert.equal(error.name, 'TaskError');
-    }
-  }
+  requireEdges(tasks, g.edges, assert);
   return tasks;
 }
 

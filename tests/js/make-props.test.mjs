@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { requireEdges } from './helpers.mjs';
 import { Task, make, makeNow } from 'taskqueue-wasm';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
@@ -54,14 +55,7 @@ function build(g, log) {
     // A failure that cancels: cancelOnException turns the throw into cancel.
     tasks.push(new Task(`t${i}`, func, { cancelOnException: g.bad?.task === i && g.bad.how === 'cancels' }));
   }
-  for (const [a, b] of g.edges) {
-    if (a >= g.n || b >= g.n) continue;
-    try {
-      tasks[a].require(tasks[b]);
-    } catch (error) {
-      assert.equal(error.name, 'TaskError');
-    }
-  }
+  requireEdges(tasks, g.edges, assert);
   return tasks;
 }
 
