@@ -54,8 +54,28 @@ function defineTimeoutError() {
   return TimeoutError;
 }
 
-globalThis[KEY] ??= defineErrors();
-// Added in 0.2: a copy of 0.1 loaded first made the registry without it.
-globalThis[KEY].TimeoutError ??= defineTimeoutError();
+/**
+ * A store (SPEC §9) cannot be used: not a store, unreadable, locked by
+ * another process, a journal not ours or from a newer format, a result
+ * its codec cannot encode, a write that failed. `key` names the task's
+ * key when one is concerned, `path` the file when there is one.
+ */
+function defineStoreError() {
+  class StoreError extends Error {
+    constructor(message, options = {}) {
+      super(message, options.cause === undefined ? undefined : { cause: options.cause });
+      if (options.key !== undefined) this.key = options.key;
+      if (options.path !== undefined) this.path = options.path;
+      if (options.task !== undefined) this.task = options.task;
+    }
+  }
+  Object.defineProperty(StoreError.prototype, 'name', { value: 'StoreError', writable: true, configurable: true });
+  return StoreError;
+}
 
-export const { FSMError, TaskError, BlockedError, CancellationError, TimeoutError } = globalThis[KEY];
+globalThis[KEY] ??= defineErrors();
+// Added in 0.2: a copy of 0.1 loaded first made the registry without them.
+globalThis[KEY].TimeoutError ??= defineTimeoutError();
+globalThis[KEY].StoreError ??= defineStoreError();
+
+export const { FSMError, TaskError, BlockedError, CancellationError, TimeoutError, StoreError } = globalThis[KEY];

@@ -375,6 +375,62 @@ export class TimeoutError extends Error {
   task: Task;
 }
 
+/** A store cannot be used (SPEC §9): see the message; `key` and `path` when concerned. */
+export class StoreError extends Error {
+  constructor(message: string, options?: { key?: string; path?: string; task?: Task; cause?: unknown });
+  key?: string;
+  path?: string;
+  task?: Task;
+}
+
+/** An error as a store keeps it. */
+export interface StoredError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+/**
+ * One record of a store (SPEC §9): a transition or an ended attempt of
+ * the task with this key. Plain JSON-able data.
+ */
+export interface StoreRecord {
+  /** The task's key (task option `key`, default its name). */
+  key: string;
+  /** When it happened, ms since the epoch. */
+  when: number;
+  /** A transition: the task's new state, and the event. */
+  state?: State;
+  event?: TaskEvent;
+  /** With state DONE: the result as the codec encoded it (absent for `undefined`). */
+  result?: unknown;
+  /** With state FAILED: what the function threw (absent when it failed for its prerequisites). */
+  error?: StoredError;
+  /** With a state the make set because of prerequisites: why. */
+  because?: TransitionExtra['because'];
+  /** An attempt that ended (SPEC §8). */
+  attempt?: { number: number; outcome: 'done' | 'failed' | 'timeout' | 'cancelled'; start: number; end: number; error?: StoredError };
+}
+
+/**
+ * Where a make keeps its tasks' transitions so that a run survives a
+ * crash (SPEC §9). Implement it to put runs in your own database.
+ */
+export interface Store {
+  /** Every record kept, oldest first. A make calls it once as it starts. */
+  load(): Promise<StoreRecord[]> | StoreRecord[];
+  /**
+   * Appends records in order; resolves once they are durable. Calls may
+   * overlap: records keep the order of the calls. All or nothing.
+   */
+  append(records: StoreRecord[]): Promise<void> | void;
+  /** Makes everything durable and lets go of the store (a lock, a connection). */
+  close(): Promise<void> | void;
+}
+
+/** A store in memory, for tests: `records` lists what was appended. */
+export function memoryStore(): Store & { readonly records: StoreRecord[] };
+
 /**
  * Replaces the random source of the retry jitter (Math.random by
  * default; no argument restores it): returns numbers in [0, 1).
