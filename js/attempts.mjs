@@ -55,8 +55,18 @@ export function newRecord(number) {
   return { number, start: Date.now(), end: undefined, outcome: undefined, error: undefined };
 }
 
+// Listeners of every task's attempts: the recorders of runs with a store.
+const everyAttempt = new Set();
+
+/** Calls `listener(task, record)` for every attempt that begins or ends; returns the remover. */
+export function onAnyAttempt(listener) {
+  everyAttempt.add(listener);
+  return () => everyAttempt.delete(listener);
+}
+
 /** Tells the task's onAttempt callbacks of a record that began or ended. */
 export function tellAttempt(task, record) {
+  for (const listener of everyAttempt) listener(task, record);
   const callbacks = task._extras?.attemptCallbacks;
   if (callbacks === undefined) return;
   for (const callback of callbacks.slice()) {

@@ -26,5 +26,8 @@ export function extras(task) {
     retryTimer: undefined, // the wait before the next attempt
     timeoutTimer: undefined, // the current attempt's timeout
     byMake: false, // the run was started by a make (not by dispatch())
+    // Stores (SPEC §9; see durable.mjs):
+    key: undefined, // the key option (else the name is the key)
+    codec: undefined, // the codec option
   });
 }

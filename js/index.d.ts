@@ -80,6 +80,10 @@ export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
    * whatever the outcome (cleanup, teardown, notify).
    */
   runIf?: 'done' | 'settled';
+  /** What identifies the task in a store (default its name). */
+  key?: string;
+  /** How its result is kept in a store (default the make's, else JSON). */
+  codec?: Codec<Awaited<R>>;
 }
 
 /** How a task retries (the `retry` option). */
@@ -151,6 +155,8 @@ export class Task<Args extends unknown[] = unknown[], R = unknown> {
   /** Stable id, also the DOT node id. */
   readonly id: number;
   readonly name: string;
+  /** What identifies the task in a store: the `key` option, else the name. */
+  readonly key: string;
   readonly state: State;
   /** Value of the attempt that ended DONE. */
   readonly result: Awaited<R> | undefined;
@@ -228,6 +234,20 @@ export interface MakeOptions {
   signal?: AbortSignal;
   /** Called for every transition of every task the make touches, prerequisites included. */
   onTransition?: TaskCallback;
+  /**
+   * Keep the run in a store (SPEC §9): tasks recorded settled are
+   * restored as they were (DONE with its result, not run again); every
+   * transition is durable before the make acts on it.
+   */
+  store?: Store;
+  /** How results are kept in the store (default: JSON, strictly); with `store` only. */
+  codec?: Codec;
+}
+
+/** Turns a task's result into JSON-able data for a store, and back. */
+export interface Codec<R = any> {
+  encode(value: R): unknown;
+  decode(stored: any): R;
 }
 
 /** Completes the tasks, prerequisites first, yielding each given task as it completes or is cancelled. */
@@ -254,7 +274,7 @@ export class TaskQueue {
    * Gets and runs tasks, yielding each; stops when none is left, after one
    * with `once`, or when `signal` aborts (then it throws `signal.reason`).
    */
-  run(options?: { signal?: AbortSignal; once?: boolean }): AsyncIterableIterator<Task>;
+  run(options?: { signal?: AbortSignal; once?: boolean; store?: Store; codec?: Codec }): AsyncIterableIterator<Task>;
   asDot(name?: string, options?: DotOptions): string;
 }
 

@@ -4,8 +4,9 @@
 // way.
 
 import { describe } from './registry.mjs';
+import { checkCodec, checkStore } from './durable.mjs';
 
-const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal', 'onTransition']);
+const MAKE_OPTIONS = new Set(['failFast', 'queue', 'concurrency', 'signal', 'onTransition', 'store', 'codec']);
 
 /**
  * Reads the options of make and makeNow (makeLater takes two of them):
@@ -18,12 +19,15 @@ export function readMakeOptions(options) {
   for (const key of Object.keys(options)) {
     if (!MAKE_OPTIONS.has(key)) throw new TypeError(`unknown make option '${key}' (known: ${[...MAKE_OPTIONS].join(', ')})`);
   }
-  const { failFast = false, queue, concurrency, signal, onTransition } = options;
+  const { failFast = false, queue, concurrency, signal, onTransition, store, codec } = options;
+  if (store !== undefined) checkStore(store);
+  if (codec !== undefined) checkCodec(codec, 'codec');
+  if (codec !== undefined && store === undefined) throw new TypeError('codec is for a make with a store: pass store too');
   if (queue !== undefined && typeof queue !== 'function') throw new TypeError(`queue must be a function, got ${describe(queue)}`);
   if (onTransition !== undefined && typeof onTransition !== 'function') throw new TypeError(`onTransition must be a function, got ${describe(onTransition)}`);
   if (concurrency !== undefined && concurrency !== Infinity && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency < 2 ** 32)) {
     throw new RangeError(`concurrency must be a positive integer or Infinity, got ${describe(concurrency)}`);
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
-  return { failFast: Boolean(failFast), queue, concurrency: concurrency === undefined || concurrency === Infinity ? 0 : concurrency, signal, onTransition };
+  return { failFast: Boolean(failFast), queue, concurrency: concurrency === undefined || concurrency === Infinity ? 0 : concurrency, signal, onTransition, store, codec };
 }

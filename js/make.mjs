@@ -9,13 +9,16 @@ import { readMakeOptions } from './make-options.mjs';
 import { DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, S, WAIT, YIELD } from './protocol.mjs';
 import { check, coreError } from './boundary.mjs';
 import { clock, fresh, markTimed } from './clock.mjs';
-import { flush, setReporting } from './transitions.mjs';
+import { call, flush, setReporting } from './transitions.mjs';
+import { Recorder } from './durable.mjs';
 import { changeCount, changed, nextChange, sleep } from './wake.mjs';
 import { runTask, stopUnwantedRetries } from './run.mjs';
 import { makeEnded, makeStarted } from './makes.mjs';
 
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
+// Not a step of the core: `_pump` stops for the store to make records durable.
+const DURABLE = -1;
 
 let memory; // the instance's WebAssembly.Memory
 
@@ -39,7 +42,13 @@ export class MakeRun {
     this._chain = Promise.resolve();
     this._onAbort = undefined;
     this._reporter = undefined; // a WeakRef of this make, while onTransition is told
-    this._aborted = false; // the signal aborted: throw its reason once drained
+    // Why the make stopped early (the signal's reason, a store's error),
+    // thrown once drained; `_failed` says there is one.
+    this._failed = false;
+    this._reason = undefined;
+    this._reporting = false; // the core reports this make's transitions (onTransition, store)
+    this._recorder = undefined; // with a store: what the make keeps and restored (durable.mjs)
+    this._held = undefined; // a batch of steps whose records are being made durable
     // Steps per call into wasm: an iterator takes one step per call, so
     // that it stops at each yield and nothing starts behind a `break`;
     // makeNow takes them in batches, sized to the make (each make keeps
@@ -70,7 +79,8 @@ export class MakeRun {
     this._status = 'running';
     this._active = makeStarted(this);
     forgotten.register(this, this._handle, this);
-    if (this._options.onTransition !== undefined) {
+    if (this._options.onTransition !== undefined || this._recorder !== undefined) {
+      this._reporting = true;
       makeReport(this._handle);
       setReporting(this, true);
     }
@@ -100,15 +110,28 @@ export class MakeRun {
     const queue = this._options.queue;
     const local = this._local;
     for (;;) {
-      const before = changeCount();
-      const count = makeSteps(this._handle, stopAtYield, fresh());
-      markTimed();
-      // onTransition is told of discovered tasks' transitions in the
-      // flush below: know their Task objects first.
-      if (this._options.onTransition !== undefined) this._discover(count);
-      // Tell the transitions of these steps (dispatches, tasks failed for
-      // their prerequisites) before running anything or yielding.
-      flush();
+      let before;
+      let count;
+      if (this._held !== undefined) {
+        // The batch taken before the records were made durable.
+        ({ before, count } = this._held);
+        this._held = undefined;
+      } else {
+        before = changeCount();
+        count = makeSteps(this._handle, stopAtYield, fresh());
+        markTimed();
+        // onTransition is told of discovered tasks' transitions in the
+        // flush below: know their Task objects first.
+        if (this._reporting) this._discover(count);
+        // Tell the transitions of these steps (dispatches, tasks failed for
+        // their prerequisites) before running anything or yielding.
+        flush();
+        // With a store, they are durable before the make acts on them.
+        if (this._recorder?.dirty) {
+          this._held = { before, count };
+          return DURABLE;
+        }
+      }
       if (count === 0) {
         this._end();
         return FINISHED;
@@ -154,6 +177,28 @@ export class MakeRun {
     }
   }
 
+  /** A transition of one of this make's tasks: kept in its store, told to its onTransition. */
+  tell(task, transition) {
+    this._recorder?.record(task, transition);
+    if (this._options.onTransition !== undefined) call(this._options.onTransition, task, transition);
+  }
+
+  /**
+   * With a store: reads it and restores the tasks the make will take
+   * up, the given ones and their prerequisites (SPEC §9). Before the
+   * make starts.
+   */
+  async _open() {
+    const recorder = new Recorder(this._options.store, this._options.codec);
+    await recorder.open(prerequisitesOf(this._tasks));
+    this._recorder = recorder;
+  }
+
+  /** Makes the held records durable; a store that fails stops the make. */
+  _durable() {
+    return this._recorder.flush().catch((error) => this._stop(error));
+  }
+
   /** Takes in the DISCOVER steps of the batch just written. */
   _discover(count) {
     const steps = this._view();
@@ -181,6 +226,7 @@ export class MakeRun {
       forgotten.unregister(this);
     }
     this._status = 'done';
+    this._recorder?.close();
     makeEnded(this._active);
     if (this._onAbort !== undefined) this._options.signal.removeEventListener('abort', this._onAbort);
     stopUnwantedRetries();
@@ -190,8 +236,14 @@ export class MakeRun {
 
   /** The signal aborted: stop, cancel what runs, end. */
   _abort() {
+    this._stop(this._options.signal.reason);
+  }
+
+  /** Stops the make for `reason` (thrown once drained): cancels what runs, ends. */
+  _stop(reason) {
     if (this._status !== 'running') return;
-    this._aborted = true;
+    this._failed = true;
+    this._reason = reason;
     const running = makeAbort(this._handle);
     for (const id of running) {
       const task = this._local[id];
@@ -208,17 +260,29 @@ export class MakeRun {
 
   async _next() {
     clock.user++; // the caller's code ran since the last step
-    if (this._status === 'new') this._start();
+    if (this._status === 'new') {
+      if (this._options.store !== undefined && this._recorder === undefined) {
+        try {
+          await this._open();
+        } catch (error) {
+          this._status = 'done';
+          throw error;
+        }
+      }
+      this._start();
+    }
     for (;;) {
       if (this._yields.length > 0) return { value: this._yields.shift(), done: false };
       if (this._status === 'done') {
-        if (this._aborted) {
-          this._aborted = false;
-          throw this._options.signal.reason;
+        if (this._failed) {
+          this._failed = false;
+          throw this._reason;
         }
         return { value: undefined, done: true };
       }
-      if (this._pump(true) === WAIT) await nextChange();
+      const step = this._pump(true);
+      if (step === WAIT) await nextChange();
+      else if (step === DURABLE) await this._durable();
     }
   }
 
@@ -248,15 +312,29 @@ export class MakeRun {
     return new Promise((resolve, reject) => {
       const resume = () => {
         try {
-          if (this._status === 'new') this._start();
+          if (this._status === 'new') {
+            if (this._options.store !== undefined && this._recorder === undefined) {
+              this._open().then(resume, (error) => {
+                this._status = 'done';
+                reject(error);
+              });
+              return;
+            }
+            this._start();
+          }
           while (this._status !== 'done') {
-            if (this._pump(false) === WAIT) {
+            const step = this._pump(false);
+            if (step === WAIT) {
               sleep(resume);
               return;
             }
+            if (step === DURABLE) {
+              this._durable().then(resume);
+              return;
+            }
           }
-          if (this._aborted) {
-            reject(this._options.signal.reason);
+          if (this._failed) {
+            reject(this._reason);
             return;
           }
           // Handed over, not copied: nothing else reads it once done.
@@ -279,6 +357,21 @@ function runQueued(task) {
   changed();
   const running = runTask(task);
   return running === undefined ? Promise.resolve(task) : running.then(() => task);
+}
+
+/** The tasks and all their prerequisites, transitively (iterative). */
+function prerequisitesOf(tasks) {
+  const seen = new Set(tasks);
+  const all = [...seen];
+  for (let i = 0; i < all.length; i++) {
+    for (const p of all[i].required) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        all.push(p);
+      }
+    }
+  }
+  return all;
 }
 
 /**

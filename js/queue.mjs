@@ -5,6 +5,7 @@ import { TaskQueueCore } from '../pkg/taskqueue_wasm.js';
 import { describe, taskInComponent, tasksIn } from './registry.mjs';
 import { tasksAsDot } from './dot.mjs';
 import { isTask } from './brand.mjs';
+import { Recorder, checkCodec, checkStore } from './durable.mjs';
 
 export class TaskQueue {
   constructor(tasks = [], options) {
@@ -37,18 +38,37 @@ export class TaskQueue {
    * `signal` aborts, or after one task with `once`.
    */
   async *run(options = {}) {
-    const { signal, once = false } = options ?? {};
+    const { signal, once = false, store, codec } = options ?? {};
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, got ${describe(signal)}`);
-    for (;;) {
-      // An aborted signal ends the run by throwing its reason (the JS
-      // convention of fetch and p-queue).
-      signal?.throwIfAborted();
-      const task = this.get();
-      if (task === undefined) return;
-      if (!task.isCompleted()) await dispatchUnlessAborted(task, signal);
-      for (const id of this._core.afterRun(task._id)) this._members.set(id, taskInComponent(task, id));
-      yield task;
-      if (once) return;
+    if (store !== undefined) checkStore(store);
+    if (codec !== undefined) checkCodec(codec, 'codec');
+    // With a store (SPEC §9): the queue's tasks are restored from it as
+    // the run starts (tasks added later when they are taken), a task's
+    // RUNNING is durable before its function runs and its outcome before
+    // it is yielded.
+    const recorder = store === undefined ? undefined : new Recorder(store, codec);
+    await recorder?.open(this.tasks);
+    try {
+      for (;;) {
+        // An aborted signal ends the run by throwing its reason (the JS
+        // convention of fetch and p-queue).
+        signal?.throwIfAborted();
+        const task = this.get();
+        if (task === undefined) return;
+        if (recorder !== undefined) {
+          recorder.claim(task);
+          recorder.restore(task);
+        }
+        if (!task.isCompleted()) {
+          if (recorder === undefined) await dispatchUnlessAborted(task, signal);
+          else await recorded(recorder, task, () => dispatchUnlessAborted(task, signal));
+        }
+        for (const id of this._core.afterRun(task._id)) this._members.set(id, taskInComponent(task, id));
+        yield task;
+        if (once) return;
+      }
+    } finally {
+      recorder?.close();
     }
   }
 
@@ -59,6 +79,23 @@ export class TaskQueue {
 
   asDot(name, options) {
     return tasksAsDot(this.tasks, name, options);
+  }
+}
+
+/**
+ * Runs `dispatch` with the task's RUNNING recorded and durable before,
+ * and the state it ended in (whatever happened) after.
+ */
+async function recorded(recorder, task, dispatch) {
+  const note = (state, event) => recorder.record(task, { newState: state, event, when: Date.now(), extra: {} });
+  note('RUNNING', 'dispatch');
+  await recorder.flush();
+  try {
+    await dispatch();
+  } finally {
+    const history = task.history;
+    note(task.state, history.at(-1)?.event ?? 'dispatch');
+    await recorder.flush();
   }
 }
 

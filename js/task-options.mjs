@@ -12,7 +12,7 @@ import { S, STATES } from './protocol.mjs';
 import { TaskError } from './errors.mjs';
 import { describe } from './registry.mjs';
 
-const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires', 'retry', 'timeout', 'runIf']);
+const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires', 'retry', 'timeout', 'runIf', 'key', 'codec']);
 const RETRY_KEYS = new Set(['attempts', 'delay', 'factor', 'maxDelay', 'jitter', 'retryOn']);
 
 /** The options are an object with only the known keys. */
@@ -111,4 +111,10 @@ export function checkTimeout(name, timeout) {
 export function runsIfSettled(name, runIf) {
   if (runIf !== 'done' && runIf !== 'settled') throw new TypeError(`runIf of task '${name}' must be 'done' or 'settled', got ${describe(runIf)}`);
   return runIf === 'settled';
+}
+
+/** The `key` option: a non-empty string. */
+export function checkKey(name, key) {
+  if (typeof key !== 'string') throw new TypeError(`key of task '${name}' must be a string, got ${describe(key)}`);
+  if (key === '') throw new RangeError(`key of task '${name}' must not be empty`);
 }

@@ -25,7 +25,8 @@ import { historyOf } from './history.mjs';
 import { changed } from './wake.mjs';
 import { runLeft, runTaskByHand } from './run.mjs';
 import { addAttemptCallback, attemptsOf } from './attempts.mjs';
-import { checkTaskOptions, checkTaskOptionValues, checkTimeout, readRetry, requiredTasks, runsIfSettled, stateCode } from './task-options.mjs';
+import { checkKey, checkTaskOptions, checkTaskOptionValues, checkTimeout, readRetry, requiredTasks, runsIfSettled, stateCode } from './task-options.mjs';
+import { checkCodec, keyOf } from './durable.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
 import { brandTaskClass } from './brand.mjs';
@@ -82,13 +83,17 @@ export class Task {
     let retry;
     let timeout;
     let runIf = 'done';
+    let key;
+    let codec;
     if (options !== undefined && options !== null) {
       checkTaskOptions(name, options);
-      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires, retry, timeout, runIf = 'done' } = options);
+      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires, retry, timeout, runIf = 'done', key, codec } = options);
       checkTaskOptionValues(name, args, cancelOnResult, track);
       if (requires !== undefined) requires = requiredTasks(name, requires);
       if (retry !== undefined) retry = readRetry(name, retry);
       if (timeout !== undefined) checkTimeout(name, timeout);
+      if (key !== undefined) checkKey(name, key);
+      if (codec !== undefined) checkCodec(codec, `codec of task '${name}'`);
     }
     const ifSettled = runIf === 'done' ? false : runsIfSettled(name, runIf);
     const code = stateCode(state, undefined, name);
@@ -105,6 +110,8 @@ export class Task {
     // kept apart: a million tasks then take 56 MB less, and GC less.
     this._extras = undefined; // see extras.mjs
     if (cancelOnResult !== undefined) extras(this).cancelOnResult = cancelOnResult;
+    if (key !== undefined) extras(this).key = key;
+    if (codec !== undefined) extras(this).codec = codec;
     if (retry !== undefined || timeout !== undefined) {
       const x = extras(this);
       x.recorded = true;
@@ -127,6 +134,11 @@ export class Task {
 
   get name() {
     return this._name;
+  }
+
+  /** What identifies the task in a store (SPEC §9): the `key` option, else the name. */
+  get key() {
+    return keyOf(this);
   }
 
   get state() {

@@ -128,7 +128,7 @@ export function flush() {
 }
 
 /** Calls a transition callback; what it throws goes to the error handler. */
-function call(callback, task, transition) {
+export function call(callback, task, transition) {
   clock.user++;
   try {
     callback(task, transition);
@@ -151,7 +151,7 @@ function deliver(task, transition) {
     }
   }
   if (reporters.size > 0) {
-    for (const make of reportingMakes()) if (make.taskOf(task._id) === task) call(make._options.onTransition, task, transition);
+    for (const make of reportingMakes()) if (make.taskOf(task._id) === task) make.tell(task, transition);
   }
   if (x?.waiters !== undefined && isSettled(S[transition.newState])) {
     const waiters = x.waiters;

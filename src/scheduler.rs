@@ -111,6 +111,13 @@ impl Scheduler {
         finished
     }
 
+    /// See [`Graph::restore`].
+    pub fn restore(&mut self, id: TaskId, state: TaskState) -> Result<TaskState, TaskError> {
+        let restored = self.graph.restore(id, state);
+        self.notify_makes();
+        restored
+    }
+
     /// See [`Graph::cancel`].
     pub fn cancel(&mut self, id: TaskId) -> Result<CancelOutcome, TaskError> {
         let outcome = self.graph.cancel(id);

@@ -120,9 +120,7 @@ impl Graph {
         ))
     }
 
-    /// The one place a task changes state: checks the table, keeps the
-    /// blocked counts of its dependents right, records the transition for
-    /// observers and history, and queues the change for watching makes.
+    /// Fires an event: checks the table, then `apply`.
     pub(crate) fn fire(
         &mut self,
         id: TaskId,
@@ -133,6 +131,42 @@ impl Graph {
         let Some(new) = old.next(event) else {
             return Err(self.invalid_event(id, event.name())?);
         };
+        self.apply(id, old, new, event, extra)
+    }
+
+    /// Sets a task that has not started (PENDING or PREPARE) to the
+    /// settled state a store recorded for it (SPEC §9), as if it had
+    /// ended so: its dependents' counts follow, and its history gets the
+    /// transition under the event that ends in that state (`done`,
+    /// `except`, `cancel`, `abort`), though the table has no such edge
+    /// from where it was.
+    pub fn restore(&mut self, id: TaskId, state: TaskState) -> Result<TaskState, TaskError> {
+        let old = self.state_of(id)?;
+        let event = match state {
+            TaskState::Done => Event::Done,
+            TaskState::Failed => Event::Except,
+            TaskState::Cancelled => Event::Cancel,
+            TaskState::Abort => Event::Abort,
+            _ => return Err(self.invalid_event(id, "restore")?),
+        };
+        if !matches!(old, TaskState::Pending | TaskState::Prepare) {
+            return Err(self.invalid_event(id, "restore")?);
+        }
+        self.apply(id, old, state, event, Extra::default())
+    }
+
+    /// The one place a task changes state (from `fire` and `restore`,
+    /// which check it): keeps the blocked counts of its dependents right,
+    /// records the transition for observers and history, and queues the
+    /// change for watching makes.
+    fn apply(
+        &mut self,
+        id: TaskId,
+        old: TaskState,
+        new: TaskState,
+        event: Event,
+        extra: Extra,
+    ) -> Result<TaskState, TaskError> {
         self.states[id.index()] = Some(new);
         let node = self.node_mut(id)?;
         let (observed, watched) = (node.observed || node.reporters > 0, node.watchers > 0);

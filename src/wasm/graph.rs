@@ -224,6 +224,19 @@ pub fn task_next_attempt(task: u32) -> bool {
     .is_ok_and(|next| next.is_some())
 }
 
+/// Sets a task that has not started to the settled state a store
+/// recorded (SPEC §9; `state` by table index); returns it.
+#[wasm_bindgen(js_name = taskRestore)]
+pub fn task_restore(task: u32, state: u32) -> Option<u32> {
+    try_graph(|g| {
+        let Some(state) = STATES.get(state as usize).copied() else {
+            let message = "a state code out of range".to_string();
+            return Err(TaskError::new(TaskErrorKind::UnknownState, None, message));
+        };
+        g.restore(TaskId(task), state).map(|s| s as u32)
+    })
+}
+
 /// `cancel`: true when the task is running and cancellation was only
 /// requested; false when it is CANCELLED now.
 #[wasm_bindgen(js_name = taskCancel)]

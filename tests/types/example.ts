@@ -3,7 +3,7 @@
 import {
   BlockedError, CancellationError, FSM, FSMError, Later, Task, TaskError, TaskQueue,
   TimeoutError, make, makeLater, makeNow, setCallbackErrorHandler, setRandom, tasksAsDot, tasksAsSvg, tasksLayout, version,
-  type Attempt, type AwaitedTask, type MakeOptions, type RetryPolicy, type State, type Transition, type TransitionExtra,
+  type Attempt, type AwaitedTask, type Codec, type Store, type StoreRecord, StoreError, memoryStore, type MakeOptions, type RetryPolicy, type State, type Transition, type TransitionExtra,
 } from 'taskqueue-wasm';
 
 // `A` and `B` are the same type (not merely assignable either way).
@@ -112,4 +112,22 @@ const tries: number = cleanup.attempts.length;
 setRandom(() => 0.5);
 setRandom();
 console.log(tries);
+
+// Durable runs (SPEC §9).
+async function durable(): Promise<void> {
+  const store: Store = memoryStore();
+  const dates: Codec<Date> = { encode: (d) => d.toISOString(), decode: (s: string) => new Date(s) };
+  const stamp = new Task('stamp', () => new Date(), { key: 'release/stamp', codec: dates });
+  const key: string = stamp.key;
+  try {
+    await makeNow(stamp, { store, codec: { encode: (v) => v, decode: (v) => v } });
+    for await (const t of new TaskQueue([stamp]).run({ store })) console.log(t.name, key);
+  } catch (e) {
+    if (e instanceof StoreError) console.log(e.key, e.path);
+  }
+  const records: StoreRecord[] = await store.load();
+  const mine: Store = { load: () => records, append: async (rs: StoreRecord[]) => { records.push(...rs); }, close: () => undefined };
+  await stamp.make({ store: mine });
+}
+void durable();
 void main();

@@ -32,3 +32,5 @@ new Task('x', () => 1, { timeout: '1s' });
 new Task('x', () => 1, { runIf: 'always' });
 t.onAttempt((task, a) => a.outcome === 'aborted');
 setRandom(42);
+make(t, { store: 'run.journal' });
+new Task('x', () => 1, { key: 42 });
