@@ -39,6 +39,8 @@ export function checkCodec(codec, what) {
  * value; throws a TypeError naming where the first problem is.
  */
 function exactJson(value) {
+  // Most results are one primitive: no walk.
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
   const seen = new Set();
   const stack = [[value, '']];
   while (stack.length > 0) {
@@ -100,6 +102,7 @@ export class Recorder {
     this.store = store;
     this.codec = codec;
     this.byKey = new Map(); // key -> the task that has it in this run
+    this.claimed = new Set(); // the tasks of byKey (a quicker test than by key)
     this.last = new Map(); // key -> the last record with a state, as loaded
     this.queue = []; // records not yet handed to the store
     this.failure = undefined; // a StoreError that ends the run
@@ -132,10 +135,13 @@ export class Recorder {
 
   /** The run takes in `task`: its key must be its own in this run. */
   claim(task) {
+    if (this.claimed.has(task)) return;
     const key = keyOf(task);
     const other = this.byKey.get(key);
-    if (other === undefined) this.byKey.set(key, task);
-    else if (other !== task) {
+    if (other === undefined) {
+      this.byKey.set(key, task);
+      this.claimed.add(task);
+    } else if (other !== task) {
       throw new StoreError(`tasks '${other._name}' and '${task._name}' have the same key '${key}' in one run with a store (give one a key option)`, { key, task });
     }
   }

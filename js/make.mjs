@@ -3,7 +3,7 @@
 // and sleeps until some task changes. (makeLater, in later.mjs, drives
 // the same MakeRun with a Later as its queue.)
 
-import { makeAbort, makeEnd, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory } from '../pkg/taskqueue_wasm.js';
+import { makeAbort, makeEnd, makeReport, makeStart, makeSteps, makeStepsAt, taskDispatch, taskState, wasmMemory, withPrerequisites } from '../pkg/taskqueue_wasm.js';
 import { taskInComponent, tasksIn } from './registry.mjs';
 import { readMakeOptions } from './make-options.mjs';
 import { DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, S, WAIT, YIELD } from './protocol.mjs';
@@ -359,16 +359,24 @@ function runQueued(task) {
   return running === undefined ? Promise.resolve(task) : running.then(() => task);
 }
 
-/** The tasks and all their prerequisites, transitively (iterative). */
+/**
+ * The tasks and all their prerequisites, transitively, each once: one
+ * call into the core, which says for each which task led to it (in the
+ * same component: found in O(1)).
+ */
 function prerequisitesOf(tasks) {
-  const seen = new Set(tasks);
-  const all = [...seen];
-  for (let i = 0; i < all.length; i++) {
-    for (const p of all[i].required) {
-      if (!seen.has(p)) {
-        seen.add(p);
-        all.push(p);
-      }
+  const found = check(withPrerequisites(Uint32Array.from(tasks, (t) => t._id)), tasks);
+  const n = found.length / 2;
+  const all = new Array(n);
+  let given = 0;
+  for (let i = 0; i < n; i++) {
+    const via = found[n + i];
+    if (via === i) {
+      // A given task (the first of its copies).
+      while (tasks[given]._id !== found[i]) given++;
+      all[i] = tasks[given];
+    } else {
+      all[i] = taskInComponent(all[via], found[i]);
     }
   }
   return all;

@@ -105,3 +105,31 @@ fn a_task_a_make_has_handed_out_is_not_restored() {
     assert!(g.restore(a, TaskState::Done).is_err());
     assert_eq!(g.state(a).unwrap(), TaskState::Queued);
 }
+
+#[test]
+fn with_prerequisites_gives_the_tasks_and_their_prerequisites_each_once_even_on_a_long_chain() {
+    let mut g = Scheduler::new();
+    let a = g.add_task("a", TaskOptions::default());
+    let b = g.add_task("b", TaskOptions::default());
+    let c = g.add_task("c", TaskOptions::default());
+    let d = g.add_task("d", TaskOptions::default());
+    g.require(c, a).unwrap();
+    g.require(c, b).unwrap();
+    g.require(b, a).unwrap();
+    let all = g.with_prerequisites(&[c, d, c]).unwrap();
+    assert_eq!(all, vec![(c, 0), (d, 1), (a, 0), (b, 0)]);
+    let mut chain = vec![g.add_task("t", TaskOptions::default())];
+    for _ in 0..1_000_000 {
+        let t = g.add_task("t", TaskOptions::default());
+        g.require(t, *chain.last().unwrap()).unwrap();
+        chain.push(t);
+    }
+    let all = g.with_prerequisites(&[*chain.last().unwrap()]).unwrap();
+    assert_eq!(all.len(), chain.len());
+    assert_eq!(all.last().map(|&(t, _)| t), chain.first().copied());
+    assert!(all
+        .iter()
+        .enumerate()
+        .skip(1)
+        .all(|(i, &(_, via))| via as usize == i - 1));
+}

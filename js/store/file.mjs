@@ -188,7 +188,8 @@ export function fileStore(path, options) {
       size += data.length;
       fileEnd = size;
       stats.bytes += data.length;
-      for (const m of b.meta) count(m.key, m.hasState, m.bytes);
+      // meta: key, then the line's length (negative: the record has a state).
+      for (let i = 0; i < b.meta.length; i += 2) count(b.meta[i], b.meta[i + 1] < 0, Math.abs(b.meta[i + 1]));
     } catch (error) {
       const failure = error instanceof StoreError ? error : new StoreError(`fileStore: cannot append to journal ${path}: ${error.message}`, { path, cause: error });
       for (const w of b.waiters) w.reject(failure);
@@ -251,7 +252,9 @@ export function fileStore(path, options) {
           return Promise.reject(new StoreError(`fileStore: record ${i} cannot be encoded: ${cause.message}`, { path, key, cause }));
         }
         text += line + '\n';
-        meta.push({ key: record.key, hasState: record.state !== undefined, bytes: Buffer.byteLength(line) + 1 });
+        // Its length in UTF-16 units, not bytes: the live count only
+        // decides when to compact, and is exact for ASCII.
+        meta.push(record.key, record.state !== undefined ? -(line.length + 1) : line.length + 1);
       }
       stats.appends++;
       stats.records += records.length;
@@ -262,7 +265,7 @@ export function fileStore(path, options) {
         schedule(() => flush(b));
       }
       batch.text.push(text);
-      batch.meta.push(...meta);
+      for (let i = 0; i < meta.length; i++) batch.meta.push(meta[i]);
       return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
     },
 

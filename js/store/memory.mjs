@@ -7,7 +7,7 @@ import { StoreError } from '../errors.mjs';
 
 /** A store in memory: `records` (copies) shows what was appended, in order. */
 export function memoryStore() {
-  const lines = [];
+  const batches = []; // JSON text of each append's records
   let closed = false;
   const open = (what) => {
     if (closed) throw new StoreError(`memoryStore: ${what} after close()`);
@@ -15,20 +15,19 @@ export function memoryStore() {
   return {
     async load() {
       open('load()');
-      return lines.map((line) => JSON.parse(line));
+      return batches.flatMap((batch) => JSON.parse(batch));
     },
     async append(records) {
       open('append()');
       if (!Array.isArray(records)) throw new TypeError('memoryStore: append() takes an array of records');
-      // All or nothing: encode every record before keeping any.
-      const encoded = records.map((record) => JSON.stringify(record));
-      lines.push(...encoded);
+      // All or nothing: the call's records encoded at once, then kept.
+      batches.push(JSON.stringify(records));
     },
     async close() {
       closed = true;
     },
     get records() {
-      return lines.map((line) => JSON.parse(line));
+      return batches.flatMap((batch) => JSON.parse(batch));
     },
   };
 }

@@ -42,6 +42,35 @@ impl Graph {
         Ok(&self.node(id)?.required)
     }
 
+    /// The tasks and all their prerequisites, transitively, each once:
+    /// the given ones first, then breadth first (iterative: a chain of a
+    /// million is fine). With each, the index in the list of the task
+    /// that led to it (a given task: its own).
+    pub fn with_prerequisites(&self, tasks: &[TaskId]) -> Result<Vec<(TaskId, u32)>, TaskError> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut all = Vec::with_capacity(tasks.len());
+        let mut add = |t: TaskId, via: Option<u32>, all: &mut Vec<(TaskId, u32)>| {
+            if let Some(s) = seen.get_mut(t.index()) {
+                if !std::mem::replace(s, true) {
+                    let via = via.unwrap_or(all.len() as u32);
+                    all.push((t, via));
+                }
+            }
+        };
+        for &t in tasks {
+            self.node(t)?;
+            add(t, None, &mut all);
+        }
+        let mut i = 0;
+        while i < all.len() {
+            for &p in self.node(all[i].0)?.required.iter() {
+                add(p, Some(i as u32), &mut all);
+            }
+            i += 1;
+        }
+        Ok(all)
+    }
+
     /// Dependents, in the order they were added. `&mut`: it writes the
     /// edges `require` has logged first (see `pending.rs`).
     pub fn blocking(&mut self, id: TaskId) -> Result<&[TaskId], TaskError> {

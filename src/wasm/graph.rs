@@ -132,6 +132,18 @@ pub fn task_required(task: u32) -> Option<Vec<u32>> {
     try_graph(|g| g.required(TaskId(task)).map(raw))
 }
 
+/// The tasks and all their prerequisites, transitively, each once, as
+/// `n` ids then for each the index of the one that led to it (JS finds
+/// a task in the component of that one).
+#[wasm_bindgen(js_name = withPrerequisites)]
+pub fn with_prerequisites(tasks: &[u32]) -> Option<Vec<u32>> {
+    try_graph(|g| {
+        let all = g.with_prerequisites(&ids(tasks))?;
+        let ids = all.iter().map(|(t, _)| t.0);
+        Ok(ids.chain(all.iter().map(|&(_, via)| via)).collect())
+    })
+}
+
 /// Dependents, in the order they were added.
 #[wasm_bindgen(js_name = taskBlocking)]
 pub fn task_blocking(task: u32) -> Option<Vec<u32>> {
