@@ -128,3 +128,12 @@ for (const contender of ['taskqueue-wasm', 'p-graph + p-retry', 'floor + p-retry
   const m = JSON.parse(execFileSync(process.execPath, [new URL('retry.mjs', here).pathname, contender], { encoding: 'utf8' }));
   console.log(`| ${contender} | ${m.ms.toFixed(0)} ms | ${((1000 * m.ms) / 10_000).toFixed(1)} µs |`);
 }
+
+console.log('\nStores: the 100,000-task random DAG, async functions, with no store, memoryStore() and fileStore() (best of 3)\n');
+console.log('| store | per task | × no store | kept per task |');
+console.log('|---|---:|---:|---:|');
+const storeRows = ['none', 'memory', 'file'].map((kind) => [kind, JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=8192', new URL('store.mjs', here).pathname, kind], { encoding: 'utf8' }))]);
+for (const [kind, m] of storeRows) {
+  const ratio = (m.us / storeRows[0][1].us).toFixed(1);
+  console.log(`| ${kind} | ${m.us.toFixed(2)} µs | ${ratio}× | ${kind === 'none' ? '–' : `${m.bytes.toFixed(0)} B`} |`);
+}

@@ -107,74 +107,84 @@ export class MakeRun {
    * `stopAtYield`) yields. Returns the last step kind.
    */
   _pump(stopAtYield) {
+    if (this._held !== undefined) {
+      // The batch taken before its records were made durable.
+      const { before, count } = this._held;
+      this._held = undefined;
+      const kind = this._carryOut(count, before, stopAtYield);
+      if (kind !== undefined) return kind;
+    }
+    for (;;) {
+      const before = changeCount();
+      const count = makeSteps(this._handle, stopAtYield, fresh());
+      markTimed();
+      // onTransition is told of discovered tasks' transitions in the
+      // flush below: know their Task objects first.
+      if (this._reporting) this._discover(count);
+      // Tell the transitions of these steps (dispatches, tasks failed for
+      // their prerequisites) before running anything or yielding.
+      flush();
+      // With a store, they are durable before the make acts on them.
+      if (this._recorder?.dirty) {
+        this._held = { before, count };
+        return DURABLE;
+      }
+      const kind = this._carryOut(count, before, stopAtYield);
+      if (kind !== undefined) return kind;
+    }
+  }
+
+  /**
+   * Carries out a batch of `count` steps; returns the step kind to stop
+   * at, or undefined to take the next batch. `before`: the change count
+   * when the batch was taken.
+   */
+  _carryOut(count, before, stopAtYield) {
+    if (count === 0) {
+      this._end();
+      return FINISHED;
+    }
     const queue = this._options.queue;
     const local = this._local;
-    for (;;) {
-      let before;
-      let count;
-      if (this._held !== undefined) {
-        // The batch taken before the records were made durable.
-        ({ before, count } = this._held);
-        this._held = undefined;
-      } else {
-        before = changeCount();
-        count = makeSteps(this._handle, stopAtYield, fresh());
-        markTimed();
-        // onTransition is told of discovered tasks' transitions in the
-        // flush below: know their Task objects first.
-        if (this._reporting) this._discover(count);
-        // Tell the transitions of these steps (dispatches, tasks failed for
-        // their prerequisites) before running anything or yielding.
-        flush();
-        // With a store, they are durable before the make acts on them.
-        if (this._recorder?.dirty) {
-          this._held = { before, count };
-          return DURABLE;
+    for (let i = 0; i < count; i += 4) {
+      // Read in place; a function or callback run meanwhile may have
+      // grown the memory, so the view is checked at every step.
+      const steps = this._view();
+      const kind = steps[i];
+      const id = steps[i + 1];
+      switch (kind) {
+        case DISCOVER:
+          local[id] = taskInComponent(local[steps[i + 2]], id);
+          break;
+        case RUN:
+          runTask(local[id]);
+          break;
+        case ENQUEUE: {
+          const task = local[id];
+          clock.user++;
+          const queued = queue(() => runQueued(task));
+          if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
+          break;
         }
-      }
-      if (count === 0) {
-        this._end();
-        return FINISHED;
-      }
-      for (let i = 0; i < count; i += 4) {
-        // Read in place; a function or callback run meanwhile may have
-        // grown the memory, so the view is checked at every step.
-        const steps = this._view();
-        const kind = steps[i];
-        const id = steps[i + 1];
-        switch (kind) {
-          case DISCOVER:
-            local[id] = taskInComponent(local[steps[i + 2]], id);
-            break;
-          case RUN:
-            runTask(local[id]);
-            break;
-          case ENQUEUE: {
-            const task = local[id];
-            clock.user++;
-            const queued = queue(() => runQueued(task));
-            if (queued !== null && typeof queued === 'object' && typeof queued.then === 'function') queued.then(noop, noop);
-            break;
-          }
-          case YIELD:
-            this._yields.push(local[id]);
-            if (stopAtYield) return YIELD;
-            break;
-          case FAILED:
-            throw this._end(); // the make's error, handed over as it ends
-          case FINISHED:
-            this._end();
-            return FINISHED;
-          case WAIT:
-            // The engine said "wait" before this batch's functions ran;
-            // if any of them changed something, look again first.
-            if (changeCount() !== before) break;
-            return WAIT;
-          default:
-            break;
-        }
+        case YIELD:
+          this._yields.push(local[id]);
+          if (stopAtYield) return YIELD;
+          break;
+        case FAILED:
+          throw this._end(); // the make's error, handed over as it ends
+        case FINISHED:
+          this._end();
+          return FINISHED;
+        case WAIT:
+          // The engine said "wait" before this batch's functions ran;
+          // if any of them changed something, look again first.
+          if (changeCount() !== before) break;
+          return WAIT;
+        default:
+          break;
       }
     }
+    return undefined;
   }
 
   /** A transition of one of this make's tasks: kept in its store, told to its onTransition. */
