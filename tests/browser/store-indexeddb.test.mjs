@@ -9,6 +9,8 @@ import { launchChromium, serve } from '../packaging/browser.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = '/tests/browser/pages/store-indexeddb.html';
+// A store call that never settles fails its test instead of hanging the file.
+const LIMIT = { timeout: 15_000 };
 let server;
 let browser;
 
@@ -49,7 +51,7 @@ async function withContext(fn) {
   }
 }
 
-test('indexedDbStore() returns at once, checks its arguments, and an open that fails rejects the call with a StoreError', async () => {
+test('indexedDbStore() returns at once, checks its arguments, and an open that fails rejects the call with a StoreError', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     const checks = await page.evaluate(() => {
@@ -112,12 +114,18 @@ test('indexedDbStore() returns at once, checks its arguments, and an open that f
           const storeUrl = blob(sources.store.replace("'../errors.mjs'", JSON.stringify(errorsUrl)));
           const { indexedDbStore } = await import(storeUrl);
           const { StoreError } = await import(errorsUrl);
-          const store = indexedDbStore('sandboxed');
           const out = [];
-          for (const call of [() => store.load(), () => store.append([{ key: 'a', when: 1 }])]) {
+          const attempt = async (call) => {
             try { await call(); out.push({ ok: true }); }
             catch (e) { out.push({ name: e.name, isStoreError: e instanceof StoreError, message: e.message, cause: e.cause?.name, dom: e.cause instanceof DOMException }); }
-          }
+          };
+          const store = indexedDbStore('sandboxed');
+          await attempt(() => store.load());
+          await attempt(() => store.append([{ key: 'a', when: 1 }]));
+          // Without Web Locks the store goes on without a lock, and
+          // indexedDB.open() itself is refused.
+          Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
+          await attempt(() => indexedDbStore('sandboxed').load());
           parent.postMessage(out, '*');
         } catch (e) {
           parent.postMessage([{ frameError: String(e) }], '*');
@@ -127,7 +135,9 @@ test('indexedDbStore() returns at once, checks its arguments, and an open that f
       document.body.append(frame);
       return answer;
     });
-    assert.equal(failed.length, 2, JSON.stringify(failed));
+    assert.equal(failed.length, 3, JSON.stringify(failed));
+    assert.match(failed[0].message, /cannot take the Web Lock/);
+    assert.match(failed[2].message, /cannot open the database/);
     for (const result of failed) {
       assert.equal(result.isStoreError, true, JSON.stringify(result));
       assert.equal(result.dom, true, 'the cause is the DOMException');
@@ -138,7 +148,7 @@ test('indexedDbStore() returns at once, checks its arguments, and an open that f
   });
 });
 
-test('load() gives the records back in append order, across overlapping appends before and after the database opened', async () => {
+test('load() gives the records back in append order, across overlapping appends before and after the database opened', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     const out = await page.evaluate(async () => {
@@ -191,7 +201,7 @@ test('load() gives the records back in append order, across overlapping appends 
   });
 });
 
-test('records survive a page reload and are read by a new page of the same context', async () => {
+test('records survive a page reload and are read by a new page of the same context', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     await page.evaluate(async () => {
@@ -227,7 +237,7 @@ test('records survive a page reload and are read by a new page of the same conte
   });
 });
 
-test('an append with a record that cannot be stored rejects with a StoreError and keeps none of its records', async () => {
+test('an append with a record that cannot be stored rejects with a StoreError and keeps none of its records', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     const out = await page.evaluate(async () => {
@@ -266,7 +276,7 @@ test('an append with a record that cannot be stored rejects with a StoreError an
   });
 });
 
-test('a database that is not a taskqueue-wasm store is refused and left as it is', async () => {
+test('a database that is not a taskqueue-wasm store is refused and left as it is', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     const out = await page.evaluate(async () => {
@@ -301,7 +311,7 @@ test('a database that is not a taskqueue-wasm store is refused and left as it is
   });
 });
 
-test('a store of a newer format version is refused, naming both versions, and left as it is', async () => {
+test('a store of a newer format version is refused, naming both versions, and left as it is', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     const out = await page.evaluate(async () => {
@@ -326,7 +336,7 @@ test('a store of a newer format version is refused, naming both versions, and le
   });
 });
 
-test('compaction deletes the records that are no longer live, after appends and at load, and the live view stays the same', async () => {
+test('compaction deletes the records that are no longer live, after appends and at load, and the live view stays the same', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     const out = await page.evaluate(async () => {
@@ -419,7 +429,7 @@ function liveOf(records) {
   return out;
 }
 
-test('a store in use by one page is refused to another page of the context until close()', async () => {
+test('a store in use by one page is refused to another page of the context until close()', LIMIT, async () => {
   await withContext(async (context) => {
     const first = await openPage(context);
     const second = await openPage(context);
@@ -452,7 +462,7 @@ test('a store in use by one page is refused to another page of the context until
   });
 });
 
-test('close() waits for the appends under way; calls after it reject with a StoreError; close() twice is fine', async () => {
+test('close() waits for the appends under way; calls after it reject with a StoreError; close() twice is fine', LIMIT, async () => {
   await withContext(async (context) => {
     const page = await openPage(context);
     const out = await page.evaluate(async () => {
@@ -488,7 +498,7 @@ test('close() waits for the appends under way; calls after it reject with a Stor
   });
 });
 
-test('another page deleting the database closes the store instead of blocking it', async () => {
+test('another page deleting the database closes the store instead of blocking it', LIMIT, async () => {
   await withContext(async (context) => {
     const first = await openPage(context);
     const second = await openPage(context);
