@@ -2,7 +2,13 @@
 // URL parameters (also for the browser tests): preset=pipeline|seed|
 // random|custom, n and seed (random), speed (a factor on every duration,
 // e.g. speed=20), concurrency.
+//
+// "Keep the run" (on by default) gives the make an IndexedDB store
+// (SPEC §9): the run's database is named in localStorage until the run
+// has made every task DONE, so a reload finds it, restores the tasks it
+// recorded (DONE ones are not run again) and goes on.
 import { make, tasksAsDot, tasksAsSvg, version } from '../js/browser.mjs';
+import { indexedDbStore } from '../js/store/indexeddb.mjs';
 import { pipelineGraph, randomGraph, seedGraph } from './graphs.mjs';
 import { buildTasks } from './jobs.mjs';
 import { Counts, Details, Log, seconds } from './panels.mjs';
@@ -17,6 +23,10 @@ let graph; // { spec, tasks, byId, history }
 let epoch = Date.now();
 let runStart;
 const makes = new Set(); // the AbortControllers of makes under way
+const calls = new Map(); // task name -> calls of its function in this page's life
+let restored = []; // names of the tasks the last resume restored from IndexedDB
+let resumedNote = ''; // said in the status line after a resume
+const KEPT = 'taskqueue-demo:run'; // localStorage: { graph, db } of the run kept
 const dirty = new Set();
 let logged = [];
 let frame = 0;
@@ -54,7 +64,7 @@ function flush() {
 function refreshCounts() {
   const c = counts.show(graph.tasks);
   $('retry').disabled = c.FAILED + c.CANCELLED === 0;
-  if (makes.size > 0) status(`running… ${seconds(Date.now() - runStart)}, ${c.RUNNING} at once (concurrency ${concurrency()})`, 'busy');
+  if (makes.size > 0) status(`running… ${seconds(Date.now() - runStart)}, ${c.RUNNING} at once (concurrency ${concurrency()})${resumedNote}`, 'busy');
 }
 
 function select(id) {
@@ -66,7 +76,7 @@ function select(id) {
 /** Builds a graph's tasks and draws it once; later changes update nodes only. */
 function load(spec) {
   for (const controller of makes) controller.abort();
-  graph = { spec, ...buildTasks(spec, { speed: () => speed, onTransition }) };
+  graph = { spec, ...buildTasks(spec, { speed: () => speed, onTransition, onCall: (name) => calls.set(name, (calls.get(name) ?? 0) + 1) }) };
   epoch = Date.now();
   dirty.clear();
   logged = [];
@@ -80,22 +90,64 @@ function load(spec) {
 
 const concurrency = () => Number($('concurrency').value);
 
+/** The run kept in IndexedDB for the graph shown, if any: its database's name. */
+function keptRun() {
+  try {
+    const kept = JSON.parse(localStorage.getItem(KEPT) ?? 'null');
+    return kept?.graph === graph.spec.title ? kept.db : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Forgets the kept run (its database too). */
+function forgetRun() {
+  const db = keptRun();
+  if (db === undefined) return;
+  localStorage.removeItem(KEPT);
+  indexedDB.deleteDatabase(db);
+}
+
 /** Runs make over `tasks`; Cancel aborts it through its signal. */
-async function run(tasks) {
+async function run(tasks, { resuming = false } = {}) {
   const controller = new AbortController();
   const shown = graph;
   makes.add(controller);
   if (makes.size === 1) runStart = Date.now();
   buttons();
+  let store;
   try {
-    for await (const _ of make(tasks, { concurrency: concurrency(), signal: controller.signal }));
+    if ($('durable').checked) {
+      let db = keptRun();
+      if (db === undefined) {
+        db = `taskqueue-demo-${Date.now()}`;
+        localStorage.setItem(KEPT, JSON.stringify({ graph: graph.spec.title, db }));
+      }
+      store = indexedDbStore(db);
+    }
+    const running = make(tasks, { concurrency: concurrency(), signal: controller.signal, store });
+    let first = true;
+    for await (const _ of running) {
+      if (first && resuming) saidResumed();
+      first = false;
+    }
+    if (first && resuming) saidResumed();
   } catch (error) {
     status(`make stopped: ${error.message}`, 'bad');
   } finally {
+    await store?.close();
     makes.delete(controller);
-    if (shown === graph) finished(controller.signal.aborted);
-    else buttons();
+    if (shown === graph) {
+      if (store !== undefined && graph.tasks.every((t) => t.state === 'DONE')) forgetRun();
+      finished(controller.signal.aborted);
+    } else buttons();
   }
+}
+
+/** Says what the resume restored (the tasks' first transitions say so). */
+function saidResumed() {
+  restored = graph.tasks.filter((t) => t.history[0]?.extra.restored).map((t) => t.name);
+  resumedNote = ` · resumed after reload: ${restored.length} tasks restored from IndexedDB`;
 }
 
 function finished(aborted) {
@@ -105,8 +157,8 @@ function finished(aborted) {
   const c = counts.show(graph.tasks);
   const parts = ['DONE', 'FAILED', 'ABORT', 'CANCELLED', 'PENDING'].filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
   const took = seconds(Date.now() - runStart);
-  if (aborted) status(`cancelled after ${took}: ${parts.join(', ')}`, 'warn');
-  else status(`finished in ${took}: ${parts.join(', ')}${c.FAILED + c.CANCELLED ? ' — click a red node, or Retry failed' : ''}`, c.FAILED ? 'bad' : 'good');
+  if (aborted) status(`cancelled after ${took}: ${parts.join(', ')}${resumedNote}`, 'warn');
+  else status(`finished in ${took}: ${parts.join(', ')}${c.FAILED + c.CANCELLED ? ' — click a red node, or Retry failed' : ''}${resumedNote}`, c.FAILED ? 'bad' : 'good');
 }
 
 function buttons() {
@@ -161,6 +213,8 @@ function chosenPreset() {
 }
 
 function loadChosen() {
+  if (graph !== undefined && makes.size === 0) forgetRun(); // Reset, another graph: a new run
+  resumedNote = '';
   const preset = chosenPreset();
   for (const option of document.querySelectorAll('.option')) option.hidden = option.dataset.for !== preset;
   $('custom-error').hidden = true;
@@ -271,11 +325,19 @@ applyParams();
 wire();
 buttons();
 loadChosen();
+if ($('durable').checked && keptRun() !== undefined) {
+  status('resuming the run kept in IndexedDB…', 'busy');
+  run(graph.tasks, { resuming: true });
+}
 
 // For the browser tests and the curious (open the console): the live tasks.
 window.demo = {
   get tasks() { return graph.tasks; },
   get busy() { return makes.size > 0; },
   get history() { return graph.history; },
+  /** Calls of each task's function in this page's life, by name. */
+  get calls() { return calls; },
+  /** Names of the tasks the last resume restored from IndexedDB. */
+  get restored() { return restored; },
   select,
 };

@@ -20,10 +20,11 @@ function simulate(signal, ms, outcome) {
   });
 }
 
-function jobTask(job, speed) {
+function jobTask(job, speed, onCall) {
   let attempts = 0;
   return new Task(job.name, function work() {
     attempts++;
+    onCall?.(job.name);
     const ms = Math.round(job.ms * (0.85 + 0.3 * Math.random()));
     const outcome = attempts <= job.fails
       ? { error: new Error(job.error ?? `simulated failure on attempt ${attempts}`) }
@@ -34,17 +35,18 @@ function jobTask(job, speed) {
 
 /**
  * The spec's tasks, linked; `speed()` divides every duration when a task
- * starts, and `onTransition(task, transition)` hears every change. Returns
+ * starts, `onTransition(task, transition)` hears every change and
+ * `onCall(name)` every call of a task's function. Returns
  * `{ tasks, byId, history }` (history: Task -> its transitions).
  * Requirements are made here so the library's cycle check judges them;
  * its error then names the line of the text format that closed it.
  */
-export function buildTasks(spec, { speed, onTransition }) {
+export function buildTasks(spec, { speed, onTransition, onCall }) {
   const byName = new Map();
   const history = new Map();
   for (const job of spec.jobs) {
     if (byName.has(job.name)) throw new Error(`two tasks are named '${job.name}'`);
-    const task = jobTask(job, speed);
+    const task = jobTask(job, speed, onCall);
     byName.set(job.name, task);
     history.set(task, []);
     task.onTransition('*', (t, tr) => {

@@ -79,6 +79,7 @@ export class Log {
       change.append(stateWord(tr.newState));
       line.append(el('span', 'at', `+${seconds(at)}`), ` ${task.name} `, change);
       if (tr.extra?.because) line.append(el('span', 'because', ` (${tr.extra.because})`));
+      if (tr.extra?.restored) line.append(el('span', 'because', ' (restored from IndexedDB)'));
       lines.append(line);
     }
     this.list.prepend(lines);

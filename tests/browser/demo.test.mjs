@@ -222,3 +222,44 @@ test('a random graph of 500 tasks runs to the end', async () => {
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('resume after reload: a run kept in IndexedDB survives a reload mid-run; DONE tasks do not run again', async () => {
+  // Seed 6: no job of this graph fails, so the run ends all DONE.
+  const { page, problems } = await openDemo('preset=random&n=120&seed=6&speed=4&concurrency=6');
+  await page.click('#run');
+  // Mid-run: some tasks DONE, some running.
+  await page.waitForFunction(() => window.demo.tasks.filter((t) => t.state === 'DONE').length >= 25, undefined, { timeout: 20_000 });
+  const before = await page.evaluate(() => ({
+    done: window.demo.tasks.filter((t) => t.state === 'DONE').map((t) => t.name),
+    calls: [...window.demo.calls.keys()],
+  }));
+  assert.ok(before.done.length < 120, 'reloaded before the end');
+  await page.reload();
+  await page.waitForFunction(() => window.demo !== undefined);
+  await page.waitForFunction(() => window.demo.restored.length > 0, undefined, { timeout: 20_000 });
+  await settled(page);
+  const after = await page.evaluate(() => ({
+    states: window.demo.tasks.map((t) => t.state),
+    restored: window.demo.restored,
+    calls: Object.fromEntries(window.demo.calls),
+    status: document.getElementById('status').textContent,
+    log: document.getElementById('log').textContent,
+  }));
+  assert.ok(after.states.every((s) => s === 'DONE'), `all DONE after the resume: ${after.states.join()}`);
+  // The tasks recorded DONE were restored; none of them ran in the new page.
+  assert.ok(after.restored.length >= before.done.length - 6, `restored ${after.restored.length}, ${before.done.length} DONE at the reload`);
+  for (const name of after.restored) assert.equal(after.calls[name], undefined, `${name} was restored and ran again`);
+  // Every task ran in one life or the other; the ones restored in the first.
+  for (const name of after.restored) assert.ok(before.calls.includes(name), `${name} restored without having run`);
+  assert.equal(Object.keys(after.calls).length + after.restored.length >= 120, true);
+  assert.match(after.status, /resumed after reload: \d+ tasks restored from IndexedDB/);
+  assert.match(after.log, /restored from IndexedDB/);
+  await page.screenshot({ path: `${outDir}demo-resumed.png` });
+  // A finished run is forgotten: a reload starts fresh, nothing to resume.
+  await page.reload();
+  await page.waitForFunction(() => window.demo !== undefined);
+  assert.equal(await page.evaluate(() => localStorage.getItem('taskqueue-demo:run')), null);
+  assert.equal(await page.evaluate(() => window.demo.tasks.every((t) => t.state === 'PENDING')), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -32,7 +32,7 @@ test('type mistakes are caught: every line of wrong.ts is an error', () => {
   const { status, output } = typecheck('wrong.ts');
   assert.notEqual(status, 0);
   const lines = new Set([...output.matchAll(/wrong\.ts\((\d+),/g)].map((m) => Number(m[1])));
-  const expected = Array.from({ length: 36 - 4 }, (_, i) => i + 5); // lines 5 to 36
+  const expected = Array.from({ length: 38 - 5 }, (_, i) => i + 6); // lines 6 to 38
   assert.deepEqual([...lines].sort((a, b) => a - b), expected, output);
 });
 

@@ -57,6 +57,15 @@ test('Node ESM: import { Task, make } from "taskqueue-wasm"', () => {
   const dir = project('esm', { type: 'module' });
   writeFileSync(join(dir, 'main.mjs'), `import * as api from 'taskqueue-wasm';\nimport { program } from './program.mjs';\nconsole.log(JSON.stringify(await program(api)));\n`);
   assert.deepEqual(runNode(dir, 'main.mjs'), expected);
+  // The file store on its own import path: a run kept, then resumed.
+  writeFileSync(join(dir, 'durable.mjs'), [
+    "import { Task, makeNow } from 'taskqueue-wasm';",
+    "import { fileStore } from 'taskqueue-wasm/store/file';",
+    'let runs = 0;',
+    "const make = async () => { const store = fileStore('run.journal'); const t = new Task('t', () => ++runs); await makeNow(t, { store }); await store.close(); return t.result; };",
+    'console.log(JSON.stringify([await make(), await make(), runs]));',
+  ].join('\n'));
+  assert.deepEqual(runNode(dir, 'durable.mjs'), [1, 1, 1]);
 });
 
 test('Node CommonJS: require("taskqueue-wasm")', () => {

@@ -5,6 +5,8 @@ import {
   TimeoutError, make, makeLater, makeNow, setCallbackErrorHandler, setRandom, tasksAsDot, tasksAsSvg, tasksLayout, version,
   type Attempt, type AwaitedTask, type Codec, type Store, type StoreRecord, StoreError, memoryStore, type MakeOptions, type RetryPolicy, type State, type Transition, type TransitionExtra,
 } from 'taskqueue-wasm';
+import { fileStore } from 'taskqueue-wasm/store/file';
+import { indexedDbStore } from 'taskqueue-wasm/store/indexeddb';
 
 // `A` and `B` are the same type (not merely assignable either way).
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends (<G>() => G extends B ? 1 : 2) ? true : false;
@@ -128,6 +130,12 @@ async function durable(): Promise<void> {
   const records: StoreRecord[] = await store.load();
   const mine: Store = { load: () => records, append: async (rs: StoreRecord[]) => { records.push(...rs); }, close: () => undefined };
   await stamp.make({ store: mine });
+  const file = fileStore('run.journal', { compactMinBytes: 2 ** 20 });
+  const fsyncs: number = file.stats.fsyncs;
+  const idb: Store = indexedDbStore('run', { compactMinRecords: 1000 });
+  await makeNow(stamp, { store: file });
+  console.log(fsyncs, file.path, idb === file);
+  await file.close();
 }
 void durable();
 void main();

@@ -1,6 +1,7 @@
 // Each line is a mistake the declarations must catch (types.test.mjs
 // counts the errors).
 import { FSM, Later, Task, make, makeLater, setRandom, tasksAsDot, tasksLayout } from 'taskqueue-wasm';
+import { fileStore } from 'taskqueue-wasm/store/file';
 const t = new Task('t', () => 1);
 new Task(42, () => 1);
 new Task('x', () => 1, { args: 'no' });
@@ -34,3 +35,4 @@ t.onAttempt((task, a) => a.outcome === 'aborted');
 setRandom(42);
 make(t, { store: 'run.journal' });
 new Task('x', () => 1, { key: 42 });
+fileStore('x', { compact: true });
