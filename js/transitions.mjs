@@ -42,7 +42,10 @@ export function setCallbackErrorHandler(handler) {
 /** Starts or stops delivering a make's transitions to its `onTransition`. */
 export function setReporting(make, on) {
   if (on) reporters.add((make._reporter = new WeakRef(make)));
-  else if (make._reporter !== undefined) reporters.delete(make._reporter);
+  else if (make._reporter !== undefined) {
+    reporters.delete(make._reporter);
+    make._reporter = undefined; // also for a batch that listed it already
+  }
 }
 
 /** Has Rust report this task's transitions. */
@@ -89,16 +92,18 @@ function readTransition(data, i, task) {
   return [transition, i + 6 + n];
 }
 
-/** The Task of an id from an observed task or a reporting make. */
-function taskOf(id) {
+/** The Task of an id from an observed task or a reporting make (`makes`: the live ones). */
+function taskOf(id, makes) {
   const task = observedTask(id);
-  if (task !== undefined || reporters.size === 0) return task;
-  for (const make of reportingMakes()) {
-    const local = make.taskOf(id);
+  if (task !== undefined || makes.length === 0) return task;
+  for (let i = 0; i < makes.length; i++) {
+    const local = makes[i].taskOf(id);
     if (local !== undefined) return local;
   }
   return undefined;
 }
+
+const NO_MAKES = [];
 
 /**
  * Delivers the outbox to callbacks and joiners, in the order the
@@ -110,14 +115,19 @@ export function flush() {
   delivering = true;
   try {
     for (let data = takeTransitions(); data.length > 0; data = takeTransitions()) {
+      // The reporting makes, once per batch (a callback that starts or
+      // ends a make is seen at the next batch).
+      const makes = reporters.size === 0 ? NO_MAKES : [...reportingMakes()];
       for (let i = 0; i < data.length; ) {
-        const task = taskOf(data[i]);
+        const task = taskOf(data[i], makes);
         const [transition, next] = readTransition(data, i + 1, task);
         i = next;
         if (task === undefined) continue;
-        const mine = userExtras.findIndex(([t]) => t === task);
-        if (mine >= 0) Object.assign(transition.extra, userExtras.splice(mine, 1)[0][1]);
-        deliver(task, transition);
+        if (userExtras.length > 0) {
+          const mine = userExtras.findIndex(([t]) => t === task);
+          if (mine >= 0) Object.assign(transition.extra, userExtras.splice(mine, 1)[0][1]);
+        }
+        deliver(task, transition, makes);
       }
     }
     // Extras of transitions nobody was told of (a task no make reports).
@@ -141,7 +151,7 @@ export function call(callback, task, transition) {
   }
 }
 
-function deliver(task, transition) {
+function deliver(task, transition, makes) {
   const x = task._extras;
   const callbacks = x?.callbacks;
   if (callbacks !== undefined) {
@@ -150,8 +160,9 @@ function deliver(task, transition) {
       call(entry.callback, task, transition);
     }
   }
-  if (reporters.size > 0) {
-    for (const make of reportingMakes()) if (make.taskOf(task._id) === task) make.tell(task, transition);
+  for (let i = 0; i < makes.length; i++) {
+    const make = makes[i];
+    if (make._reporter !== undefined && make.taskOf(task._id) === task) make.tell(task, transition);
   }
   if (x?.waiters !== undefined && isSettled(S[transition.newState])) {
     const waiters = x.waiters;
