@@ -2,7 +2,8 @@
 # Installs what the build and the tests need, skipping what is present:
 # the wasm32 target, wasm-bindgen-cli at exactly the version Cargo.toml
 # pins, the npm packages of package-lock.json, and with --browser Debian's
-# Chromium (for the browser tests). Quick when all is there.
+# Chromium (for the browser tests) and redis-server (for the BullMQ
+# tests). Quick when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,9 +33,16 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   npm ci --no-audit --no-fund
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
-  say "installing Debian's chromium (browser tests)"
-  if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+# With --browser (the test command): Debian's chromium (browser tests)
+# and redis-server (the BullMQ tests start their own), in one apt-get.
+if [ "${1:-}" = "--browser" ]; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian's ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
 fi
