@@ -374,6 +374,7 @@ test('the lock in one process: a second fileStore is refused until close(); call
 test('killed at random moments, a writer loses no acknowledged record: in order, none twice, none corrupt', async (t) => {
   const file = nodePath.join(tempDir(t), 'kill.journal');
   let acked = -1;
+  let roundsWithAcks = 0;
   for (let round = 0; round < 10; round++) {
     const writer = spawnChild(t, 'append', file);
     await writer.ready;
@@ -382,7 +383,9 @@ test('killed at random moments, a writer loses no acknowledged record: in order,
     const { signal } = await writer.exited;
     assert.equal(signal, 'SIGKILL', writer.errors());
     const numbers = [...writer.output().matchAll(/^acked (\d+)$/gm)].map((m) => Number(m[1]));
-    assert.ok(numbers.length > 0, `round ${round}: the writer acknowledged records\n${writer.errors()}`);
+    // A busy machine may kill a writer before its first acknowledgement:
+    // that round checks order and integrity only.
+    if (numbers.length > 0) roundsWithAcks++;
     acked = Math.max(acked, ...numbers);
     const store = fileStore(file);
     const loaded = await store.load();
@@ -393,4 +396,5 @@ test('killed at random moments, a writer loses no acknowledged record: in order,
       assert.equal(r.result.nested.text, 'ünïcødé ✓');
     });
   }
+  assert.ok(roundsWithAcks >= 3, `only ${roundsWithAcks} of 10 writers acknowledged a record before the kill`);
 });
