@@ -107,8 +107,6 @@ export class Recorder {
     this.queue = []; // records not yet handed to the store
     this.failure = undefined; // a StoreError that ends the run
     this.offAttempts = undefined;
-    this.restored = 0;
-    this.interrupted = 0;
   }
 
   /** Reads the store; then every task of `tasks` is checked and restored. */
@@ -161,10 +159,7 @@ export class Recorder {
     const state = task.state;
     if ((state !== 'PENDING' && state !== 'PREPARE') || check(taskHistoryLength(task._id), task) > 0) return false;
     this.last.delete(keyOf(task)); // once
-    if (record.state === 'RUNNING' || record.state === 'QUEUED') {
-      this.interrupted++;
-      return true;
-    }
+    // RUNNING or QUEUED: interrupted, it runs again; PENDING: as it is.
     if (!SETTLED.has(record.state)) return true;
     let value;
     if (record.state === 'DONE' && 'result' in record) {
@@ -180,7 +175,6 @@ export class Recorder {
     const extra = { restored: true };
     if (record.because !== undefined) extra.because = record.because;
     noteUserExtra(task, extra);
-    this.restored++;
     return true;
   }
 

@@ -113,6 +113,9 @@ function runAttempts(task, x, byMake) {
   return ended;
 }
 
+// The call below repeats runTask's on purpose: runTask is make's hot
+// path, and a shared helper for calling and reading `then` was not worth
+// a function boundary there.
 function startAttempt(task, x) {
   const run = ++task._runs;
   // A signal of its own: the last attempt's listeners stay with the last one.
