@@ -18,6 +18,9 @@ import { extras } from './extras.mjs';
 import { noteUserExtra } from './transitions.mjs';
 import { describe } from './registry.mjs';
 import { onAnyAttempt } from './attempts.mjs';
+import { keyOf, openRecorders } from './recording.mjs';
+
+export { keyOf };
 
 /** The store option: an object with load(), append() and close(). */
 export function checkStore(store, what = 'store') {
@@ -92,9 +95,6 @@ function revivedError(kept) {
   return error;
 }
 
-/** A task's key in a store: its `key` option, else its name. */
-export const keyOf = (task) => task._extras?.key ?? task._name;
-
 const SETTLED = new Set(['DONE', 'FAILED', 'CANCELLED', 'ABORT']);
 
 export class Recorder {
@@ -107,6 +107,9 @@ export class Recorder {
     this.queue = []; // records not yet handed to the store
     this.failure = undefined; // a StoreError that ends the run
     this.offAttempts = undefined;
+    // Tasks the store had RUNNING (a run cut short): their first attempt
+    // here resumes that one (a remote job picks up the job it had).
+    this.interrupted = new Set();
   }
 
   /** Reads the store; then every task of `tasks` is checked and restored. */
@@ -129,6 +132,7 @@ export class Recorder {
       if (!this.restore(task)) this.snapshot(task);
     }
     this.offAttempts = onAnyAttempt((task, attempt) => this.attempt(task, attempt));
+    openRecorders.add(this);
   }
 
   /** The run takes in `task`: its key must be its own in this run. */
@@ -160,7 +164,10 @@ export class Recorder {
     if ((state !== 'PENDING' && state !== 'PREPARE') || check(taskHistoryLength(task._id), task) > 0) return false;
     this.last.delete(keyOf(task)); // once
     // RUNNING or QUEUED: interrupted, it runs again; PENDING: as it is.
-    if (!SETTLED.has(record.state)) return true;
+    if (!SETTLED.has(record.state)) {
+      if (record.state === 'RUNNING') this.interrupted.add(task);
+      return true;
+    }
     let value;
     if (record.state === 'DONE' && 'result' in record) {
       try {
@@ -249,5 +256,6 @@ export class Recorder {
   close() {
     this.offAttempts?.();
     this.offAttempts = undefined;
+    openRecorders.delete(this);
   }
 }

@@ -1,0 +1,65 @@
+// The wire format between a coordinating make (remote.mjs) and its
+// workers (worker.mjs), and what both need. Loads nothing of the core.
+//
+// - a job's name is the handler's name, its data the handler's data;
+// - a handler's result is the job's return value (JSON);
+// - a handler's error fails the job with an UnrecoverableError whose
+//   message is `TQERR1` + JSON { name, message, stack, code } (BullMQ
+//   keeps only the message; retries are the make's, never BullMQ's);
+// - cancelling an active job: the key `tq:cancel:<jobId>` is set and the
+//   custom event `tq-cancel` { jobId, reason } published on the queue's
+//   events; the worker running it aborts the handler's signal.
+
+import { UnrecoverableError } from 'bullmq';
+
+/** A value, named for an error message. */
+export function describe(value) {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  if (typeof value === 'string') return `'${value}'`;
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The prefix of a failed job's message that carries a handler's error as JSON. */
+export const ERROR_PREFIX = 'TQERR1';
+/** The custom QueueEvents event that cancels an active job. */
+export const CANCEL_EVENT = 'tq-cancel';
+/** The key that marks a job cancelled, for a worker that takes it late. */
+export const cancelKey = (jobId) => `tq:cancel:${jobId}`;
+/** The queue a worker serves unless told otherwise. */
+export const DEFAULT_QUEUE = 'taskqueue';
+
+/** A handler's error as the job's failure: JSON the coordinator turns back into an Error. */
+export function errorEnvelope(error) {
+  const kept = error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack, code: error.code }
+    : { name: 'Error', message: String(error) };
+  return new UnrecoverableError(ERROR_PREFIX + JSON.stringify(kept));
+}
+
+/**
+ * A failed job's reason as the Error the task fails with: the handler's
+ * name, message, stack and code when it carries them, `remote` true and
+ * `jobId` the job's id.
+ */
+export function remoteError(failedReason, jobId) {
+  const reason = String(failedReason ?? '');
+  let kept;
+  if (reason.startsWith(ERROR_PREFIX)) {
+    try {
+      kept = JSON.parse(reason.slice(ERROR_PREFIX.length));
+    } catch {
+      kept = undefined;
+    }
+  }
+  // Not one of ours: BullMQ's own (a job stalled too often, say).
+  kept ??= { name: 'BullMQError', message: reason };
+  const error = new Error(String(kept.message ?? ''));
+  error.name = String(kept.name ?? 'Error');
+  if (typeof kept.stack === 'string') error.stack = kept.stack;
+  if (kept.code !== undefined && kept.code !== null) error.code = kept.code;
+  error.remote = true;
+  error.jobId = jobId;
+  return error;
+}
