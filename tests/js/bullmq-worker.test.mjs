@@ -2,7 +2,8 @@
 // handlers by job name against a real redis-server; results cross as
 // JSON, errors as a JSON envelope (name, message, code kept), and an
 // active job is cancelled across processes (its handler's signal
-// aborts). The coordinator here is raw BullMQ; remote() is to come.
+// aborts). The coordinator here is raw BullMQ (remote() is tested in
+// bullmq-remote.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

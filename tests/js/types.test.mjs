@@ -11,10 +11,10 @@ import * as api from 'taskqueue-wasm';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsc = `${root}node_modules/.bin/tsc`;
 
-function typecheck(file) {
+function typecheck(file, types = []) {
   const config = `${root}tests/types/tsconfig.${file}.json`;
   const base = JSON.parse(readFileSync(`${root}tests/types/tsconfig.json`, 'utf8'));
-  writeFileSync(config, JSON.stringify({ ...base, files: [file] }));
+  writeFileSync(config, JSON.stringify({ ...base, compilerOptions: { ...base.compilerOptions, types }, files: [file] }));
   try {
     const run = spawnSync(tsc, ['-p', config], { encoding: 'utf8' });
     return { status: run.status, output: run.stdout + run.stderr };
@@ -40,4 +40,26 @@ test('the declared values are exactly the runtime exports', () => {
   const dts = readFileSync(`${root}js/index.d.ts`, 'utf8');
   const declared = new Set([...dts.matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]));
   assert.deepEqual([...declared].sort(), Object.keys(api).sort());
+});
+
+// taskqueue-wasm/bullmq: bullmq's own declarations need Node's types
+// (the core's above are checked without them, as a browser sees them).
+test('taskqueue-wasm/bullmq: a typed coordinator and worker pass tsc', () => {
+  const { status, output } = typecheck('bullmq.ts', ['node']);
+  assert.equal(status, 0, output);
+});
+
+test('taskqueue-wasm/bullmq: every line of bullmq-wrong.ts is an error', () => {
+  const { status, output } = typecheck('bullmq-wrong.ts', ['node']);
+  assert.notEqual(status, 0);
+  const lines = new Set([...output.matchAll(/bullmq-wrong\.ts\((\d+),/g)].map((m) => Number(m[1])));
+  assert.deepEqual([...lines].sort((a, b) => a - b), [4, 5, 6, 7, 8, 9], output);
+  assert.ok(!/node_modules/.test(output), `only our mistakes are errors:\n${output}`);
+});
+
+test('taskqueue-wasm/bullmq: the declared values are exactly the runtime exports', async () => {
+  const dts = readFileSync(`${root}js/bullmq.d.ts`, 'utf8');
+  const declared = new Set([...dts.matchAll(/^export (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
+  const runtime = await import('taskqueue-wasm/bullmq');
+  assert.deepEqual([...declared].sort(), Object.keys(runtime).sort());
 });

@@ -1,0 +1,23 @@
+// A typed program against taskqueue-wasm/bullmq; `tsc --noEmit` with
+// Node's types (bullmq's own declarations need them) must accept it.
+import { Task, make } from 'taskqueue-wasm';
+import { redisStore, remote, startWorker, type RemoteError } from 'taskqueue-wasm/bullmq';
+
+async function distributed() {
+  const connection = { host: '127.0.0.1', port: 6379 };
+  const worker = await startWorker(connection, {
+    resize: async (data: { file: string }, { signal, job }) => (signal.aborted ? null : `${job.id}:${data.file}`),
+  }, { queue: 'images', concurrency: 4, lockDuration: 2000 });
+  const store = redisStore(connection, 'nightly', { queue: 'images', lockTtl: 5000, jobOptions: { priority: 2 } });
+  const resize = new Task('resize', remote<string>('resize', { file: 'a.png' }), { retry: 2, timeout: 10_000 });
+  const index = new Task('index', remote('index', (task) => ({ from: task.required.map((t) => t.result) }), { store, jobOptions: { lifo: true } }), { requires: [resize] });
+  for await (const t of make([index], { store })) {
+    const r: string | undefined = resize.result;
+    if (t.error !== undefined && (t.error as RemoteError).remote) console.log((t.error as RemoteError).jobId, r);
+  }
+  console.log(store.runId, store.queue);
+  await store.clear();
+  await store.close();
+  await worker.close();
+}
+void distributed();
