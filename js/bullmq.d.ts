@@ -9,7 +9,14 @@ export interface HandlerContext {
   signal: AbortSignal;
   /** The BullMQ job (its id is `<runId>-<task key>-a<attempt>`). */
   job: Job;
+  /** The run, task key and attempt number of a job a run added (undefined for a job added otherwise). */
+  runId: string | undefined;
+  key: string | undefined;
+  attempt: number | undefined;
 }
+
+/** BullMQ's connection options, or a URL `redis[s]://[[user]:password@]host[:port][/db]`. */
+export type Connection = ConnectionOptions | string;
 
 export type Handler = (data: any, context: HandlerContext) => unknown;
 
@@ -25,7 +32,7 @@ export interface WorkerOptions {
 
 /** Runs `handlers[job.name](job.data, { signal, job })` for the jobs of the queue; resolves once connected. */
 export function startWorker(
-  connection: ConnectionOptions,
+  connection: Connection,
   handlers: Record<string, Handler>,
   options?: WorkerOptions,
 ): Promise<{ worker: Worker; close(): Promise<void> }>;
@@ -84,7 +91,7 @@ export interface RedisStore extends Store {
 }
 
 /** The store of the run `runId`: a coordinator restarted with the same id takes up where the last one stopped. */
-export function redisStore(connection: ConnectionOptions, runId: string, options?: RedisStoreOptions): RedisStore;
+export function redisStore(connection: Connection, runId: string, options?: RedisStoreOptions): RedisStore;
 
 /** The prefix of a failed job's message that carries a handler's error as JSON. */
 export const ERROR_PREFIX: string;

@@ -33,7 +33,9 @@ export function remote(jobName, data, options = {}) {
   const jobOptions = checkJobOptions(options.jobOptions, `remote('${jobName}')`);
   if (typeof data !== 'function') checkJson(data, `remote('${jobName}')`, 'data');
 
-  const fn = function remoteTask() {
+  // Async, so that the make may start many remote tasks per step (it
+  // ends a batch of steps after a function that may be synchronous).
+  const fn = async function remoteTask() {
     const task = this;
     if (task === null || typeof task !== 'object' || typeof task.name !== 'string' || !('signal' in task)) {
       throw new TypeError(`remote('${jobName}'): the function must be a task's own (new Task(name, remote(...))), called with the task as this`);

@@ -18,7 +18,7 @@
 // `pollInterval`, in case the stream was trimmed past them.
 
 import { Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
-import { CANCEL_EVENT, cancelKey, remoteError } from './wire.mjs';
+import { CANCEL_EVENT, cancelKey, remoteError, wrapData } from './wire.mjs';
 
 // BullMQ's default keeps 10,000 events; a coordinator that falls behind
 // by more would only hear of its jobs through the sweep.
@@ -53,6 +53,7 @@ export class JobRun {
     this.events = undefined;
     this.producer = undefined;
     this.sweeper = undefined;
+    this.cancelling = new Set(); // cancels under way (close() waits for them)
   }
 
   /** Opens the queue, its events and the cancel channel, once. */
@@ -98,19 +99,24 @@ export class JobRun {
     signal.throwIfAborted(); // the number is spent; the job is not added
     if (this.failure !== undefined) throw this.failure;
     return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject, since: Date.now(), added: false, task };
+      // `jobId`: the job waited on (a resumed attempt may move to a new one).
+      const waiter = { resolve, reject, since: Date.now(), added: false, task, jobId };
       this.waiters.set(jobId, waiter);
       const onAbort = () => {
-        if (this.waiters.get(jobId) !== waiter) return;
-        this.waiters.delete(jobId);
+        const id = waiter.jobId;
+        if (this.waiters.get(id) !== waiter) return;
+        this.waiters.delete(id);
         reject(signal.reason);
-        this.cancel(jobId, signal.reason).catch(() => {});
+        const cancelling = this.cancel(id, signal.reason).catch(() => {});
+        this.cancelling.add(cancelling);
+        cancelling.then(() => this.cancelling.delete(cancelling));
       };
       signal.addEventListener('abort', onAbort, { once: true });
       waiter.done = () => signal.removeEventListener('abort', onAbort);
       const opts = { ...this.jobOptions, ...options, jobId, attempts: 1 };
-      if (resuming) this.takeUp(jobId, name, data, opts, waiter);
-      else this.add(jobId, name, data, opts, waiter);
+      const wrapped = wrapData(data, this.runId, key, number);
+      if (resuming) this.takeUp(jobId, name, wrapped, opts, waiter, key);
+      else this.add(jobId, name, wrapped, opts, waiter);
     });
   }
 
@@ -134,16 +140,31 @@ export class JobRun {
     }
   }
 
-  /** A resumed attempt: the job it had added, if there, else added now. */
-  async takeUp(jobId, name, data, opts, waiter) {
+  /**
+   * A resumed attempt: the job it had added, if there, else added now.
+   * A job that this run cancelled (the make was aborted, say) is not an
+   * outcome of the task's: a new attempt is added instead.
+   */
+  async takeUp(jobId, name, data, opts, waiter, key) {
     try {
       const job = await Job.fromId(this.queue, jobId);
       if (job === undefined) {
         this.add(jobId, name, data, opts, waiter);
         return;
       }
-      waiter.added = true;
       const state = await job.getState();
+      if (state === 'failed' && (await this.client.exists(cancelKey(jobId))) === 1) {
+        const number = await this.client.hincrby(this.attemptsKey, key, 1);
+        const next = opts.jobId.replace(/-a\d+$/, `-a${number}`);
+        if (this.waiters.get(jobId) !== waiter) return; // cancelled meanwhile
+        this.waiters.delete(jobId);
+        this.waiters.set(next, waiter);
+        waiter.jobId = next;
+        data.tq.attempt = number;
+        this.add(next, name, data, { ...opts, jobId: next }, waiter);
+        return;
+      }
+      waiter.added = true;
       if (state === 'completed') this.settle(jobId, true, job.returnvalue);
       else if (state === 'failed') this.settle(jobId, false, job.failedReason);
     } catch (error) {
@@ -207,6 +228,7 @@ export class JobRun {
   async close(error) {
     this.fail(error);
     clearInterval(this.sweeper);
+    await Promise.race([Promise.allSettled(this.cancelling), new Promise((resolve) => setTimeout(resolve, CLOSE_MS).unref?.())]);
     if (this.adding !== undefined) clearImmediate(this.adding);
     this.adding = undefined;
     await this.started?.catch(() => {});

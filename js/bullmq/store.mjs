@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
 import { StoreError } from '../errors.mjs';
 import { openRecorders } from '../recording.mjs';
-import { DEFAULT_QUEUE, describe } from './wire.mjs';
+import { connectionOptions, DEFAULT_QUEUE, describe } from './wire.mjs';
 import { JobRun } from './run.mjs';
 
 /** The run behind a redisStore (remote() looks for it). */
@@ -59,7 +59,7 @@ export function checkJobOptions(jobOptions, what) {
  * @param {{ queue?: string, lockTtl?: number, pollInterval?: number, jobOptions?: object }} [options]
  */
 export function redisStore(connection, runId, options = {}) {
-  if (connection === null || typeof connection !== 'object') throw new TypeError(`redisStore: connection must be BullMQ's connection options ({ host, port, ... }), got ${describe(connection)}`);
+  connection = connectionOptions(connection, 'redisStore');
   if (typeof runId !== 'string' || runId === '') throw new TypeError(`redisStore: runId must be a non-empty string, got ${describe(runId)}`);
   if (options === null || typeof options !== 'object') throw new TypeError(`redisStore: options must be an object, got ${describe(options)}`);
   for (const name of Object.keys(options)) {
@@ -79,6 +79,10 @@ export function redisStore(connection, runId, options = {}) {
   // error rather than a make that waits for ever.
   const client = new IORedis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 2 });
   client.on('error', (error) => (lastError = error));
+  // Scripts by SHA (EVALSHA, the text sent once).
+  client.defineCommand('tqAppend', { numberOfKeys: 2, lua: APPEND });
+  client.defineCommand('tqRenew', { numberOfKeys: 1, lua: RENEW });
+  client.defineCommand('tqRelease', { numberOfKeys: 1, lua: RELEASE });
   const keys = { journal: `tq:run:${runId}:journal`, lock: `tq:run:${runId}:lock` };
   const token = randomUUID();
   const run = new JobRun({ connection, runId, queue, pollInterval, jobOptions, client });
@@ -117,7 +121,7 @@ export function redisStore(connection, runId, options = {}) {
     held = true;
     renewer = setInterval(async () => {
       try {
-        if ((await client.eval(RENEW, 2, keys.lock, keys.journal, token, lockTtl)) !== 1) {
+        if ((await client.tqRenew(keys.lock, token, lockTtl)) !== 1) {
           lose(new StoreError(`redisStore: run '${runId}' lost its lock (another coordinator took it)`));
         }
       } catch (error) {
@@ -156,7 +160,7 @@ export function redisStore(connection, runId, options = {}) {
       let done;
       try {
         if (!held) await lock();
-        done = await client.eval(APPEND, 2, keys.lock, keys.journal, token, lockTtl, ...texts);
+        done = await client.tqAppend(keys.lock, keys.journal, token, lockTtl, ...texts);
       } catch (error) {
         const failure = trouble(`${records.length} record${records.length === 1 ? '' : 's'} could not be kept`, error);
         lose(failure);
@@ -174,7 +178,7 @@ export function redisStore(connection, runId, options = {}) {
       closed = true;
       clearInterval(renewer);
       await run.close(new StoreError(`redisStore '${runId}' was closed`));
-      if (held) await client.eval(RELEASE, 1, keys.lock, token).catch(() => {});
+      if (held) await client.tqRelease(keys.lock, token).catch(() => {});
       held = false;
       client.disconnect();
     },

@@ -30,6 +30,65 @@ export const cancelKey = (jobId) => `tq:cancel:${jobId}`;
 /** The queue a worker serves unless told otherwise. */
 export const DEFAULT_QUEUE = 'taskqueue';
 
+/**
+ * BullMQ's connection options from what a user gives: the options
+ * themselves (`{ host, port, password, db, tls, ... }`), or a URL
+ * `redis[s]://[[user]:password@]host[:port][/db]` (rediss: TLS).
+ */
+export function connectionOptions(connection, who) {
+  if (typeof connection === 'string') {
+    let url;
+    try {
+      url = new URL(connection);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'redis:' && url.protocol !== 'rediss:')) throw new TypeError(`${who}: a connection URL must be redis://… or rediss://…, got '${connection}'`);
+    const options = { host: url.hostname || '127.0.0.1', port: Number(url.port || 6379) };
+    if (url.username) options.username = decodeURIComponent(url.username);
+    if (url.password) options.password = decodeURIComponent(url.password);
+    if (url.pathname.length > 1) {
+      options.db = Number(url.pathname.slice(1));
+      if (!Number.isInteger(options.db) || options.db < 0) throw new TypeError(`${who}: the database in '${connection}' must be a number`);
+    }
+    if (url.protocol === 'rediss:') options.tls = {};
+    return options;
+  }
+  if (connection === null || typeof connection !== 'object' || Array.isArray(connection)) {
+    throw new TypeError(`${who}: connection must be BullMQ's connection options ({ host, port, ... }) or a redis:// URL, got ${describe(connection)}`);
+  }
+  return connection;
+}
+
+/**
+ * The data of a job a run adds: the handler's data, and which task
+ * attempt it is (`runId`, `key`, `attempt`), for the handler's context.
+ */
+export const wrapData = (data, runId, key, attempt) => ({ tq: { v: 1, runId, key, attempt }, data });
+
+/** A job's data as the handler takes it, and the run's facts if a run added it. */
+export function unwrapData(data) {
+  if (data !== null && typeof data === 'object' && data.tq?.v === 1 && 'data' in data) {
+    const { runId, key, attempt } = data.tq;
+    return { data: data.data, runId, key, attempt };
+  }
+  return { data, runId: undefined, key: undefined, attempt: undefined };
+}
+
+/**
+ * The reason a cancel gives a handler's signal: an Error named as the
+ * coordinator's reason was (`CancellationError`, `TimeoutError`, ...),
+ * from the text `Name: message` it crossed as.
+ */
+export function reasonError(reason) {
+  if (reason instanceof Error) return reason;
+  const text = String(reason ?? 'cancelled');
+  const match = /^(\w*Error): ([\s\S]*)$/.exec(text);
+  const error = new Error(match ? match[2] : text);
+  error.name = match ? match[1] : 'CancellationError';
+  return error;
+}
+
 /** A handler's error as the job's failure: JSON the coordinator turns back into an Error. */
 export function errorEnvelope(error) {
   const kept = error instanceof Error

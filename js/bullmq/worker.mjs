@@ -4,7 +4,7 @@
 
 import { QueueEvents, Worker } from 'bullmq';
 import IORedis from 'ioredis'; // bullmq 6's own peer dependency for Redis
-import { cancelKey, CANCEL_EVENT, DEFAULT_QUEUE, describe, errorEnvelope } from './wire.mjs';
+import { cancelKey, CANCEL_EVENT, connectionOptions, DEFAULT_QUEUE, describe, errorEnvelope, reasonError, unwrapData } from './wire.mjs';
 
 const WORKER_OPTIONS = new Set(['queue', 'concurrency', 'lockDuration', 'stalledInterval']);
 
@@ -16,7 +16,7 @@ const WORKER_OPTIONS = new Set(['queue', 'concurrency', 'lockDuration', 'stalled
  * `connection` is what BullMQ takes (`{ host, port, ... }`).
  */
 export async function startWorker(connection, handlers, options = {}) {
-  if (connection === null || typeof connection !== 'object') throw new TypeError(`startWorker: connection must be BullMQ's connection options, got ${describe(connection)}`);
+  connection = connectionOptions(connection, 'startWorker');
   if (handlers === null || typeof handlers !== 'object') throw new TypeError(`startWorker: handlers must be an object of functions by job name, got ${describe(handlers)}`);
   for (const [name, handler] of Object.entries(handlers)) {
     if (typeof handler !== 'function') throw new TypeError(`startWorker: handler '${name}' must be a function, got ${describe(handler)}`);
@@ -37,11 +37,20 @@ export async function startWorker(connection, handlers, options = {}) {
     const handler = handlers[job.name];
     if (handler === undefined) throw errorEnvelope(new Error(`no handler for job '${job.name}' on this worker (it has: ${Object.keys(handlers).join(', ')})`));
     const cancelled = await markers.get(cancelKey(job.id));
-    if (cancelled !== null) throw errorEnvelope(Object.assign(new Error(cancelled), { name: 'CancellationError' }));
+    if (cancelled !== null) throw errorEnvelope(reasonError(cancelled));
+    // The handler's own signal, whose reason is an Error (BullMQ's
+    // cancelJob aborts with the text it was given).
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(reasonError(signal.reason));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const { data, runId, key, attempt } = unwrapData(job.data);
     try {
-      return await handler(job.data, { signal, job });
+      return await handler(data, { signal: controller.signal, job, runId, key, attempt });
     } catch (error) {
       throw errorEnvelope(error);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   };
   const markers = new IORedis({ ...connection, maxRetriesPerRequest: null, lazyConnect: false });

@@ -224,11 +224,51 @@ test('aborting the make cancels active jobs (their handlers see the signal) and 
     await assert.rejects(run, /enough/);
     await until(async () => (await client.hlen('aborted')) === 8, 5_000, 'the eight handlers to see their signal');
     const aborted = await client.hgetall('aborted');
-    assert.ok(Object.values(aborted).every((why) => /cancel/i.test(why)), JSON.stringify(aborted));
+    assert.ok(Object.values(aborted).every((why) => /^CancellationError: /.test(why)), JSON.stringify(aborted));
     await until(async () => (await queue.getWaitingCount()) === 0 && (await queue.getActiveCount()) === 0, 5_000, 'the queue to empty');
     assert.equal((await counts()).size, 8, 'the waiting jobs never ran');
     for (const task of tasks) assert.equal(task.state, 'CANCELLED', task.name);
     await queue.close();
+  } finally {
+    await store.close();
+    await stopAll(workers);
+  }
+});
+
+test('a run aborted and started again with its run id: the jobs it cancelled run again as new attempts', async () => {
+  await client.flushall();
+  const workers = await startWorkers(redis.port, 1);
+  try {
+    const first = redisStore(redis.connection, 'again', { pollInterval: 500 });
+    const controller = new AbortController();
+    const held = ['x', 'y'].map((k) => new Task(k, remote('hold', { key: k, ms: 60_000 })));
+    const run = (async () => {
+      for await (const task of make(held, { store: first, signal: controller.signal })) void task;
+    })();
+    await until(async () => (await client.hlen('started')) === 2, 10_000, 'both jobs to start');
+    controller.abort(new Error('stop'));
+    await assert.rejects(run, /stop/);
+    await first.close(); // waits for the cancels to be sent
+    await until(async () => (await client.hlen('aborted')) === 2, 5_000, 'both handlers to see their signal');
+    assert.match(await client.hget('aborted', 'x'), /^CancellationError: /);
+    const second = redisStore(redis.connection, 'again', { pollInterval: 500 });
+    const again = ['x', 'y'].map((k) => new Task(k, remote('hold', { key: k, ms: 10 })));
+    for await (const task of make(again, { store: second })) assert.equal(task.state, 'DONE', `${task.name}: ${task.error}`);
+    await second.close();
+    assert.deepEqual((await jobIds('again')).sort(), ['again-x-a1', 'again-x-a2', 'again-y-a1', 'again-y-a2']);
+  } finally {
+    await stopAll(workers);
+  }
+});
+
+test('a handler knows the run, the task key and the attempt; a connection may be a redis:// URL', async () => {
+  await client.flushall();
+  const workers = await startWorkers(redis.port, 1);
+  const store = redisStore(`redis://127.0.0.1:${redis.port}/0`, 'ctx:1', { pollInterval: 500 });
+  try {
+    const task = new Task('who', remote('context', { n: 1 }), { key: 'who:am:i' });
+    for await (const t of make([task], { store })) void t;
+    assert.deepEqual(task.result, { runId: 'ctx:1', key: 'who:am:i', attempt: 1, jobId: 'ctx%3A1-who%3Aam%3Ai-a1', data: { n: 1 } });
   } finally {
     await store.close();
     await stopAll(workers);
@@ -248,7 +288,7 @@ test('a timeout (SPEC §8) on a remote task cancels its job; the retry is a new 
     assert.ok(task.error instanceof TimeoutError, String(task.error));
     assert.deepEqual(attempts, ['timeout', 'timeout']);
     await until(async () => (await client.hlen('aborted')) === 1, 5_000, 'the handler to see its signal');
-    assert.match(await client.hget('aborted', 'slow'), /timed out/);
+    assert.match(await client.hget('aborted', 'slow'), /^TimeoutError: .*timed out/);
     assert.equal(Number((await counts()).get('slow')), 2, 'two attempts ran');
     assert.deepEqual((await jobIds('timeout')).sort(), ['timeout-slow-a1', 'timeout-slow-a2']);
   } finally {
@@ -286,6 +326,7 @@ test('bad input to remote() and redisStore() is a clear error', () => {
   assert.throws(() => remote('x', undefined, { jobOptions: { attempts: 3 } }), /jobOptions.attempts is the run's to set/);
   assert.throws(() => remote('x', undefined, { store: {} }), /options.store must be a redisStore/);
   assert.throws(() => redisStore(null, 'r'), /connection must be/);
+  assert.throws(() => redisStore('http://h', 'r'), /a connection URL must be redis:\/\//);
   assert.throws(() => redisStore({}, ''), /runId must be a non-empty string/);
   assert.throws(() => redisStore({}, 'r', { queue: 'a:b' }), /queue must be a non-empty string without ':'/);
   assert.throws(() => redisStore({}, 'r', { lockTtl: 5 }), RangeError);

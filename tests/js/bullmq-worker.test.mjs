@@ -76,7 +76,7 @@ test("an active job is cancelled from another process: its handler's signal abor
   assert.ok(Date.now() - started < 5000);
   const error = failure((await Job.fromId(queue, job.id)).failedReason);
   assert.equal(error.name, 'AbortError');
-  assert.match(error.message, /aborted: task cancelled/);
+  assert.match(error.message, /aborted \(CancellationError\): task cancelled/, "the handler's signal aborts with an Error");
   await producer.close();
   // A job marked cancelled before a worker takes it never reaches its handler.
   await client.set(cancelKey('run-a-double-a2'), 'cancelled while waiting', 'PX', 60_000);
@@ -88,7 +88,8 @@ test("an active job is cancelled from another process: its handler's signal abor
 });
 
 test('bad worker arguments are clear errors', async () => {
-  await assert.rejects(startWorker(null, {}), /startWorker: connection must be BullMQ's connection options, got null/);
+  await assert.rejects(startWorker(null, {}), /startWorker: connection must be BullMQ's connection options .* or a redis:\/\/ URL, got null/);
+  await assert.rejects(startWorker('http://x', {}), /a connection URL must be redis:\/\/… or rediss:\/\/…, got 'http:\/\/x'/);
   await assert.rejects(startWorker({}, { x: 1 }), /handler 'x' must be a function, got number 1/);
   await assert.rejects(startWorker({}, {}, { queues: 'q' }), /unknown option 'queues'/);
   await assert.rejects(startWorker({}, {}, { concurrency: 0 }), RangeError);

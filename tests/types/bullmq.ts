@@ -6,8 +6,10 @@ import { redisStore, remote, startWorker, type RemoteError } from 'taskqueue-was
 async function distributed() {
   const connection = { host: '127.0.0.1', port: 6379 };
   const worker = await startWorker(connection, {
-    resize: async (data: { file: string }, { signal, job }) => (signal.aborted ? null : `${job.id}:${data.file}`),
+    resize: async (data: { file: string }, { signal, job, attempt, key, runId }) => (signal.aborted ? null : `${job.id}:${data.file}:${attempt ?? 0}:${key}:${runId}`),
   }, { queue: 'images', concurrency: 4, lockDuration: 2000 });
+  const other = redisStore('rediss://user:pw@redis.internal:6380/2', 'other');
+  await other.close();
   const store = redisStore(connection, 'nightly', { queue: 'images', lockTtl: 5000, jobOptions: { priority: 2 } });
   const resize = new Task('resize', remote<string>('resize', { file: 'a.png' }), { retry: 2, timeout: 10_000 });
   const index = new Task('index', remote('index', (task) => ({ from: task.required.map((t) => t.result) }), { store, jobOptions: { lifo: true } }), { requires: [resize] });
