@@ -2,15 +2,15 @@
 // fetch-like async stages (a stand-in for fetch that runs offline), at
 // most three at a time, an upload whose 503 is absorbed by its retry
 // policy, a CDN purge that fails all its attempts and is repaired by
-// hand with task.retry(), live progress in the terminal, and the graph
-// written as SVG and DOT at the end.
+// hand with task.retry(), live progress in the terminal
+// (taskqueue-wasm/progress), and the graph written as SVG and DOT at the end.
 //
 //   npm run example                    # EXAMPLE_SPEED=10 runs it faster
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Task, make, tasksAsDot, tasksAsSvg } from 'taskqueue-wasm';
+import { renderProgress } from 'taskqueue-wasm/progress';
 import { failNext, fakeFetch, speed } from './fake-fetch.mjs';
-import { Status } from './status.mjs';
 
 const API = 'https://registry.example';
 const PACKAGES = [['core', 260], ['router', 180], ['ui-kit', 420], ['charts', 340], ['i18n', 150]];
@@ -54,31 +54,33 @@ const tasks = [manifest, ...downloads, ...verifies, bundle, upload, purge, annou
 failNext(`${API}/upload`, 1); // one 503: the upload's policy retries it
 failNext(`${API}/cdn/purge`, 2); // the CDN is down for longer than its 2 attempts
 
-const status = new Status(tasks);
-
-/** Makes the release; prints each given task as make hands it back. */
-async function release(label) {
-  status.say(`== ${label}`);
-  for await (const task of make([announce], { concurrency: 3 })) {
+/**
+ * Makes the release, showing its progress on stdout: on a terminal a
+ * block redrawn in place, piped one plain line per event. Prints each
+ * given task as make hands it back, above the block.
+ */
+async function release(title) {
+  const run = make([announce], { concurrency: 3 });
+  const progress = renderProgress(run, { stream: process.stdout, title });
+  for await (const task of run) {
     const why = task.state === 'FAILED' ? ` (${task.error?.message ?? 'a prerequisite failed'})` : '';
-    status.say(`made ${task}${why}`);
+    progress.log(`made ${task}${why}`);
   }
+  await progress.done; // its last frame and summary written
 }
 
-status.start();
-await release('release, at most 3 stages at a time');
+await release('release, 3 at a time');
 const failed = tasks.filter((t) => t.state === 'FAILED');
-status.say(`failed: ${failed.map((t) => (t.error ? `${t.name} (${t.error.message})` : t.name)).join(', ')}`);
+console.log(`failed: ${failed.map((t) => (t.error ? `${t.name} (${t.error.message})` : t.name)).join(', ')}`);
 
 // Repair after the final failure: purge.retry() puts it back to PENDING
 // with the stages that failed because of it (announce), and making again
 // runs just those; the stages that succeeded are not run twice.
 const repaired = purge.retry();
-status.say(`retried by hand: ${repaired.map((t) => t.name).join(', ')}`);
+console.log(`retried by hand: ${repaired.map((t) => t.name).join(', ')}`);
 await release('after the CDN is back');
-status.finish();
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'graph.dot'), `${tasksAsDot(tasks, 'release')}\n`);
 writeFileSync(join(outDir, 'graph.svg'), `${tasksAsSvg(tasks, 'release')}\n`);
-status.say(`${announce.name}: ${announce.state}; the graph is in ${join(outDir, 'graph.svg')} and ${join(outDir, 'graph.dot')}`);
+console.log(`${announce.name}: ${announce.state}; the graph is in ${join(outDir, 'graph.svg')} and ${join(outDir, 'graph.dot')}`);

@@ -5,6 +5,8 @@ export { makeLater, Later } from './later.mjs';
 export { TaskQueue } from './queue.mjs';
 export { tasksAsDot, tasksAsSvg } from './dot.mjs';
 export { tasksLayout } from './layout.mjs';
+export { tasksAsTimeline } from './timeline.mjs';
+export { palette } from './palette.mjs';
 export { FSM } from './fsm.mjs';
 export { FSMError, TaskError, BlockedError, CancellationError, TimeoutError, StoreError } from './errors.mjs';
 export { memoryStore } from './store/memory.mjs';

@@ -24,6 +24,7 @@ export function extras(task) {
     attemptCallbacks: undefined, // onAttempt callbacks
     endRun: undefined, // resolves the promise of the recorded run under way
     retryTimer: undefined, // the wait before the next attempt
+    nextDelay: undefined, // ms of that wait, set as the failed attempt's end is told (progress.mjs reads it)
     timeoutTimer: undefined, // the current attempt's timeout
     byMake: false, // the run was started by a make (not by dispatch())
     // Stores (SPEC §9; see durable.mjs):

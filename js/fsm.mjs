@@ -3,7 +3,7 @@
 // of transition objects live here.
 
 import { FsmCore, transitionNames, transitionsAsDot, transitionsAsSvg, transitionsLayout } from '../pkg/taskqueue_wasm.js';
-import { decodeLayout } from './layout.mjs';
+import { decodeLayout } from './geometry.mjs';
 import { FSMError } from './errors.mjs';
 import { describe } from './registry.mjs';
 import { check } from './boundary.mjs';

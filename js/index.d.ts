@@ -250,8 +250,32 @@ export interface Codec<R = any> {
   decode(stored: any): R;
 }
 
+/** How a make ended (`MakeRun#ended`). */
+export interface MakeEnd {
+  /**
+   * 'finished': nothing left to do (or failFast stopped it); 'failed': the
+   * make itself failed, or its store did; 'aborted': its signal aborted;
+   * 'stopped': `return()` was called (`break` in `for await`).
+   */
+  how: 'finished' | 'failed' | 'aborted' | 'stopped';
+  /** 'failed': the error; 'aborted': the signal's reason. */
+  reason?: unknown;
+}
+
+/** What `make` returns: an async iterator of the given tasks as each completes or is cancelled. */
+export interface MakeRun extends AsyncIterableIterator<Task> {
+  /** The tasks given to make (a new array; their prerequisites are not in it). */
+  readonly tasks: Task[];
+  /**
+   * Resolves (never rejects) once the make has ended, however it ended;
+   * for progress displays (taskqueue-wasm/progress). A make left
+   * unfinished without `return()` never ends.
+   */
+  readonly ended: Promise<MakeEnd>;
+}
+
 /** Completes the tasks, prerequisites first, yielding each given task as it completes or is cancelled. */
-export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): AsyncIterableIterator<Task>;
+export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): MakeRun;
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export function makeNow(tasks: Task | Iterable<Task>, options?: MakeOptions): Promise<Task[]>;
 /** Starts make in the background with `later.defer` as the queue; returns at once. */
@@ -281,8 +305,97 @@ export class TaskQueue {
 export function tasksAsDot(tasks: Iterable<Task>, name?: string, options?: DotOptions): string;
 export function tasksAsDot(tasks: Iterable<Task>, options: DotOptions): string;
 /** The same graph as an SVG document, laid out inside the library (no Graphviz). */
-export function tasksAsSvg(tasks: Iterable<Task>, name?: string, options?: DotOptions): string;
-export function tasksAsSvg(tasks: Iterable<Task>, options: DotOptions): string;
+export function tasksAsSvg(tasks: Iterable<Task>, name?: string, options?: SvgOptions): string;
+export function tasksAsSvg(tasks: Iterable<Task>, options: SvgOptions): string;
+
+/** Grouped fans (SPEC §11), for `tasksAsSvg`, `tasksLayout` and views. */
+export interface GroupOptions {
+  /**
+   * Draw siblings (tasks with the same prerequisites and the same
+   * dependents) as one group: `true` from 10 of them on, a number from
+   * that many on; default false (every task its own box).
+   */
+  group?: boolean | number;
+  /** Tasks whose groups are drawn expanded (members in a grid inside the frame). */
+  expand?: Iterable<Task>;
+}
+
+export interface SvgOptions extends DotOptions, GroupOptions {}
+
+/** The options of `tasksAsTimeline`. */
+export interface TimelineOptions {
+  /** Where ongoing attempts end (ms since the epoch, or a Date); default `Date.now()`. Redraw with a later one and they grow. */
+  now?: number | Date;
+  /** The left edge of the time axis (ms since the epoch, or a Date); default the earliest start. */
+  since?: number | Date;
+  /** Width of the SVG in px, 200 to 100000; default 800. */
+  width?: number;
+  /** Height of a row in px, 8 to 200; default 20. */
+  rowHeight?: number;
+}
+
+/**
+ * The tasks' attempts on a time axis, as an SVG document: a row per task
+ * (by first start; tasks that never ran last), a bar per attempt of
+ * `task.attempts` filled by outcome (`data-task-id`, `data-attempt`,
+ * `data-outcome`; class `ongoing` up to `now`), the critical path with
+ * class `critical`.
+ */
+export function tasksAsTimeline(tasks: Iterable<Task>, options?: TimelineOptions): string;
+
+/** A fill and the colour of text written on it (SVG named colours). */
+export interface PaletteEntry<Fill extends string = string, Text extends string = string> {
+  readonly fill: Fill;
+  readonly text: Text;
+}
+
+/**
+ * The colours of the drawings (frozen): a task's fill by state (as
+ * `tasksAsSvg` paints nodes), an attempt's by outcome (`running` while it
+ * runs, as `tasksAsTimeline` paints bars), and the CSS custom properties a
+ * page sets to restyle them (a state and the outcome of the same meaning
+ * share one).
+ */
+export const palette: {
+  readonly states: {
+    readonly PREPARE: PaletteEntry<'white', 'black'>;
+    readonly PENDING: PaletteEntry<'white', 'black'>;
+    readonly QUEUED: PaletteEntry<'white', 'black'>;
+    readonly RUNNING: PaletteEntry<'yellow', 'black'>;
+    readonly DONE: PaletteEntry<'green', 'black'>;
+    readonly FAILED: PaletteEntry<'red', 'white'>;
+    readonly CANCELLED: PaletteEntry<'gray', 'black'>;
+    readonly ABORT: PaletteEntry<'darkred', 'white'>;
+  };
+  readonly outcomes: {
+    readonly running: PaletteEntry<'yellow', 'black'>;
+    readonly done: PaletteEntry<'green', 'black'>;
+    readonly failed: PaletteEntry<'red', 'white'>;
+    readonly timeout: PaletteEntry<'orange', 'black'>;
+    readonly cancelled: PaletteEntry<'gray', 'black'>;
+  };
+  readonly cssVars: {
+    readonly states: {
+      readonly PREPARE: '--tq-prepare';
+      readonly PENDING: '--tq-pending';
+      readonly QUEUED: '--tq-queued';
+      readonly RUNNING: '--tq-running';
+      readonly DONE: '--tq-done';
+      readonly FAILED: '--tq-failed';
+      readonly CANCELLED: '--tq-cancelled';
+      readonly ABORT: '--tq-abort';
+    };
+    readonly outcomes: {
+      readonly running: '--tq-running';
+      readonly done: '--tq-done';
+      readonly failed: '--tq-failed';
+      readonly timeout: '--tq-timeout';
+      readonly cancelled: '--tq-cancelled';
+    };
+    /** The outline of the critical path's bars. */
+    readonly critical: '--tq-critical';
+  };
+};
 
 /** A point of the layout, in the SVG's units (CSS pixels). */
 export interface Point {
@@ -322,8 +435,42 @@ export interface TasksLayout {
   edges: LayoutEdge[];
 }
 
+/** A group of siblings drawn as one box (`group` option). */
+export interface LayoutGroup {
+  group: true;
+  /** `g` and the id of its first member. */
+  id: string;
+  tasks: Task[];
+  /** How many of its tasks are in each state. */
+  counts: Partial<Record<State, number>>;
+  expanded: boolean;
+  /** Expanded: its tasks' boxes, inside its frame; else empty. */
+  members: LayoutNode[];
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** An edge of a grouped layout: its ends are tasks or groups. */
+export interface GroupedLayoutEdge extends Omit<LayoutEdge, 'from' | 'to'> {
+  from: Task | LayoutGroup;
+  to: Task | LayoutGroup;
+}
+
+/** The layout of `tasksAsSvg` with the `group` option. */
+export interface GroupedLayout {
+  width: number;
+  height: number;
+  nodes: Array<LayoutNode | LayoutGroup>;
+  edges: GroupedLayoutEdge[];
+}
+
+type LayoutOptions = Pick<DotOptions, 'followBlocking' | 'followRequired'>;
+
 /** The boxes and edge curves of `tasksAsSvg` as plain objects, in drawing order. */
-export function tasksLayout(tasks: Iterable<Task>, options?: Pick<DotOptions, 'followBlocking' | 'followRequired'>): TasksLayout;
+export function tasksLayout(tasks: Iterable<Task>, options?: LayoutOptions & { group?: false; expand?: Iterable<Task> }): TasksLayout;
+export function tasksLayout(tasks: Iterable<Task>, options: LayoutOptions & GroupOptions): GroupedLayout;
 
 export type TransitionTable<S extends string = string> = Record<S, Record<string, S>>;
 

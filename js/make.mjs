@@ -53,13 +53,48 @@ export class MakeRun {
     // that it stops at each yield and nothing starts behind a `break`;
     // makeNow takes them in batches, sized to the make (each make keeps
     // a buffer of this many steps in wasm memory while it runs).
-    this._batch = iterator ? 1 : Math.min(BATCH, Math.max(64, 2 * tasks.length));
+    // With a store, an iterator takes batches too: each batch waits for
+    // its records to be durable, and a batch of one step per round trip
+    // starts tasks one at a time (5x slower over Redis, bench:distributed).
+    // A batch still ends at a yield, so nothing starts behind a `break`.
+    this._batch = iterator && options.store === undefined ? 1 : Math.min(BATCH, Math.max(64, 2 * tasks.length));
     this._steps = undefined; // a view of the make's step buffer in wasm memory
     this._active = undefined; // this make's WeakRef in `active`
+    this._how = undefined; // once done: how it ended, `{ how, reason }` (see `ended`)
+    this._ended = undefined; // the promise `ended` hands out, made when first asked for
+    this._endedResolve = undefined;
   }
 
   [Symbol.asyncIterator]() {
     return this;
+  }
+
+  /** The tasks given to make (a new array; their prerequisites are not in it). */
+  get tasks() {
+    return this._tasks.slice();
+  }
+
+  /**
+   * Resolves, never rejects, once the make has ended, to `{ how, reason }`:
+   * 'finished' (nothing left to do, or stopped by failFast), 'failed'
+   * (the make itself failed, or its store did: `reason` is the error),
+   * 'aborted' (its signal: `reason` is the signal's reason) or 'stopped'
+   * (`return()`, as `break` in `for await` calls it). For progress
+   * displays (taskqueue-wasm/progress); made only when asked for.
+   */
+  get ended() {
+    if (this._ended === undefined) {
+      this._ended = this._how !== undefined ? Promise.resolve(this._how) : new Promise((resolve) => (this._endedResolve = resolve));
+    }
+    return this._ended;
+  }
+
+  /** Done: says how to whoever waits on `ended`. */
+  _over(how, reason) {
+    if (this._how !== undefined) return;
+    this._how = reason === undefined ? { how } : { how, reason };
+    this._endedResolve?.(this._how);
+    this._endedResolve = undefined;
   }
 
   _start() {
@@ -171,7 +206,7 @@ export class MakeRun {
           if (stopAtYield) return YIELD;
           break;
         case FAILED:
-          throw this._end(); // the make's error, handed over as it ends
+          throw this._end('failed'); // the make's error, handed over as it ends
         case FINISHED:
           this._end();
           return FINISHED;
@@ -206,7 +241,7 @@ export class MakeRun {
 
   /** Makes the held records durable; a store that fails stops the make. */
   _durable() {
-    return this._recorder.flush().catch((error) => this._stop(error));
+    return this._recorder.flush().catch((error) => this._stop(error, 'failed'));
   }
 
   /** Takes in the DISCOVER steps of the batch just written. */
@@ -227,7 +262,7 @@ export class MakeRun {
    * stopped on a FAILED step (`makeEnd` fails with it), taken before
    * `changed` runs callbacks that could call into the core.
    */
-  _end() {
+  _end(how = 'finished', reason = undefined) {
     if (this._status === 'done') return undefined;
     setReporting(this, false);
     let failure;
@@ -236,6 +271,8 @@ export class MakeRun {
       forgotten.unregister(this);
     }
     this._status = 'done';
+    if (failure !== undefined) this._over('failed', failure);
+    else this._over(how, reason);
     this._recorder?.close();
     makeEnded(this._active);
     if (this._onAbort !== undefined) this._options.signal.removeEventListener('abort', this._onAbort);
@@ -246,11 +283,14 @@ export class MakeRun {
 
   /** The signal aborted: stop, cancel what runs, end. */
   _abort() {
-    this._stop(this._options.signal.reason);
+    this._stop(this._options.signal.reason, 'aborted');
   }
 
-  /** Stops the make for `reason` (thrown once drained): cancels what runs, ends. */
-  _stop(reason) {
+  /**
+   * Stops the make for `reason` (thrown once drained): cancels what runs,
+   * ends. `how`: 'aborted' (the signal) or 'failed' (the store).
+   */
+  _stop(reason, how) {
     if (this._status !== 'running') return;
     this._failed = true;
     this._reason = reason;
@@ -259,7 +299,7 @@ export class MakeRun {
       const task = this._local[id];
       if (task !== undefined && taskState(id) === S.RUNNING) task.cancel();
     }
-    this._end();
+    this._end(how, reason);
   }
 
   next() {
@@ -276,6 +316,7 @@ export class MakeRun {
           await this._open();
         } catch (error) {
           this._status = 'done';
+          this._over('failed', error);
           throw error;
         }
       }
@@ -305,9 +346,10 @@ export class MakeRun {
   async return(value) {
     if (this._status === 'running') {
       makeAbort(this._handle);
-      this._end();
+      this._end('stopped');
     }
     this._status = 'done';
+    this._over('stopped');
     this._yields.length = 0;
     this._local = [];
     return { value, done: true };
@@ -326,6 +368,7 @@ export class MakeRun {
             if (this._options.store !== undefined && this._recorder === undefined) {
               this._open().then(resume, (error) => {
                 this._status = 'done';
+                this._over('failed', error);
                 reject(error);
               });
               return;

@@ -190,10 +190,12 @@ function attemptThrew(task, x, run, record, error, timedOut) {
   const random = retryable && policy.jitter > 0 ? draw() : 0;
   const code = taskFinish(task._id, cancellation ? THREW_CANCELLATION : THREW, retryable, random);
   const outcome = timedOut ? 'timeout' : code === S.FAILED || code < 0 ? 'failed' : 'cancelled';
+  // Another attempt follows after this many ms (the task stays RUNNING);
+  // kept where onAttempt callbacks can read it (progress.mjs shows it).
+  const delay = code < 0 ? -1 - code : undefined;
+  x.nextDelay = delay;
   endAttempt(task, x, record, outcome, error);
-  if (code < 0) {
-    // Another attempt follows, after this many ms; the task stays RUNNING.
-    const delay = -1 - code;
+  if (delay !== undefined) {
     if (x.track) trackAttempt(task, record, delay);
     x.retryTimer = startTimer(() => nextAttempt(task, x, run), delay);
     waiting.add(task);

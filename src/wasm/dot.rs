@@ -2,7 +2,7 @@
 
 use super::graph::{ids, try_graph};
 use crate::dot::{tasks_as_dot, DotOptions};
-use crate::layout::Geometry;
+use crate::layout::{layout, Geometry, Input};
 use wasm_bindgen::prelude::*;
 
 /// Tasks (by id, in order) as DOT.
@@ -89,4 +89,22 @@ pub(crate) fn flatten(g: &Geometry, ids: &[f64]) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Lays out any graph: node sizes `[w0, h0, w1, h1, ...]` and edges
+/// `[from0, to0, from1, to1, ...]` by node index (edges naming no node
+/// are left out), flattened as [`layout_of_tasks`] does with each node's
+/// index as its id. The JS side draws grouped fans with it (js/groups.mjs).
+#[wasm_bindgen(js_name = layoutGraph)]
+pub fn layout_graph(sizes: &[f64], edges: &[u32]) -> Vec<f64> {
+    let input = Input {
+        sizes: sizes.chunks_exact(2).map(|c| (c[0], c[1])).collect(),
+        edges: edges
+            .chunks_exact(2)
+            .map(|c| (c[0] as usize, c[1] as usize))
+            .collect(),
+        labels: Vec::new(),
+    };
+    let ids: Vec<f64> = (0..input.sizes.len()).map(|i| i as f64).collect();
+    flatten(&layout(&input), &ids)
 }

@@ -166,7 +166,7 @@ test('drawing options: unknown or ill-typed ones are clear TypeErrors', () => {
     [() => tasksAsDot([notify], { sep: 1 }), /^sep must be a string, got number 1$/],
     [() => tasksAsDot([notify], 'g', 7), /^drawing options must be an object, got number 7$/],
     [() => tasksLayout([notify], { followRequired: 0 }), /^followRequired must be a boolean, got number 0$/],
-    [() => tasksLayout([notify], { sep: ' ' }), /^unknown tasksLayout option 'sep' \(known: followBlocking, followRequired\)$/],
+    [() => tasksLayout([notify], { sep: ' ' }), /^unknown tasksLayout option 'sep' \(known: followBlocking, followRequired, group, expand\)$/],
     [() => new TaskQueue([notify]).asDot('q', { followRequired: null }), /^followRequired must be a boolean, got null$/],
   ];
   for (const [draw, message] of cases) assert.throws(draw, (e) => e instanceof TypeError && message.test(e.message), String(message));

@@ -32,14 +32,21 @@ test('type mistakes are caught: every line of wrong.ts is an error', () => {
   const { status, output } = typecheck('wrong.ts');
   assert.notEqual(status, 0);
   const lines = new Set([...output.matchAll(/wrong\.ts\((\d+),/g)].map((m) => Number(m[1])));
-  const expected = Array.from({ length: 38 - 5 }, (_, i) => i + 6); // lines 6 to 38
+  const expected = Array.from({ length: 46 - 6 }, (_, i) => i + 7); // lines 7 to 46
   assert.deepEqual([...lines].sort((a, b) => a - b), expected, output);
 });
 
 test('the declared values are exactly the runtime exports', () => {
   const dts = readFileSync(`${root}js/index.d.ts`, 'utf8');
-  const declared = new Set([...dts.matchAll(/^export (?:class|function) (\w+)/gm)].map((m) => m[1]));
+  const declared = new Set([...dts.matchAll(/^export (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
   assert.deepEqual([...declared].sort(), Object.keys(api).sort());
+});
+
+test('taskqueue-wasm/progress: the declared values are exactly the runtime exports', async () => {
+  const dts = readFileSync(`${root}js/progress.d.ts`, 'utf8');
+  const declared = new Set([...dts.matchAll(/^export (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
+  const runtime = await import('taskqueue-wasm/progress');
+  assert.deepEqual([...declared].sort(), Object.keys(runtime).sort());
 });
 
 // taskqueue-wasm/bullmq: bullmq's own declarations need Node's types

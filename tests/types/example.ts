@@ -7,6 +7,7 @@ import {
 } from 'taskqueue-wasm';
 import { fileStore } from 'taskqueue-wasm/store/file';
 import { indexedDbStore } from 'taskqueue-wasm/store/indexeddb';
+import { renderProgress, type Progress, type ProgressOptions, type ProgressStream } from 'taskqueue-wasm/progress';
 
 // `A` and `B` are the same type (not merely assignable either way).
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends (<G>() => G extends B ? 1 : 2) ? true : false;
@@ -91,6 +92,12 @@ async function main(): Promise<void> {
   const drawing = tasksLayout(all, { followBlocking: true, followRequired: true });
   const first: Task | undefined = drawing.nodes[0]?.task;
   const tip: number = drawing.edges[0]?.arrow[0].x ?? drawing.width;
+  const grouped = tasksLayout(all, { followBlocking: true, group: 12, expand: [report] });
+  for (const n of grouped.nodes) {
+    if ('group' in n) console.log(n.id.startsWith('g'), n.counts.DONE ?? 0, n.tasks.length, n.members[0]?.task.name);
+    else console.log(n.task.name);
+  }
+  const groupedSvg: string = tasksAsSvg(all, 'g', { group: true, followBlocking: true });
   const fsmSvg: string = FSM.transitionsAsSvg({ A: { go: 'B' } }, 'machine');
   const event: string | undefined = FSM.transitionsLayout({ A: { go: 'B' } }).edges[0]?.event;
   console.log(first?.name, tip, fsmSvg.length, drawing.edges[0]?.path, event, up.length);
@@ -138,4 +145,23 @@ async function durable(): Promise<void> {
   await file.close();
 }
 void durable();
+
+// Progress in a terminal (SPEC §11): a make, or tasks until stop().
+async function progress(): Promise<void> {
+  const chunks: string[] = [];
+  const stream: ProgressStream = { write: (text: string) => chunks.push(text), isTTY: true, columns: 60, rows: 20 };
+  const run = make([greet], { concurrency: 2 });
+  const given: Task[] = run.tasks;
+  const shown: Progress = renderProgress(run, { stream, title: 'greet', interval: 50, colour: false });
+  for await (const t of run) shown.log(`made ${t}`);
+  const end = await run.ended;
+  const how: 'finished' | 'failed' | 'aborted' | 'stopped' = end.how;
+  await shown.done;
+  const options: ProgressOptions = { stream: { write: () => true }, color: true, width: 80, live: false };
+  const plain = renderProgress(new Set([greet, total]), options);
+  renderProgress(total).stop();
+  plain.stop();
+  console.log(given.length, how, end.reason, chunks.length);
+}
+void progress();
 void main();

@@ -1,7 +1,8 @@
 // Each line is a mistake the declarations must catch (types.test.mjs
 // counts the errors).
-import { FSM, Later, Task, make, makeLater, setRandom, tasksAsDot, tasksLayout } from 'taskqueue-wasm';
+import { FSM, Later, Task, make, makeLater, setRandom, tasksAsDot, tasksAsSvg, tasksLayout } from 'taskqueue-wasm';
 import { fileStore } from 'taskqueue-wasm/store/file';
+import { renderProgress } from 'taskqueue-wasm/progress';
 const t = new Task('t', () => 1);
 new Task(42, () => 1);
 new Task('x', () => 1, { args: 'no' });
@@ -36,3 +37,10 @@ setRandom(42);
 make(t, { store: 'run.journal' });
 new Task('x', () => 1, { key: 42 });
 fileStore('x', { compact: true });
+renderProgress([t], { colour: 'yes' });
+renderProgress([t], { stream: { isTTY: true } });
+renderProgress(t.name);
+renderProgress([t]).stop(true);
+make(t).ended.then((end) => end.how === 'broken');
+tasksAsSvg([t], { group: 'yes' });
+tasksLayout([t], { group: true }).nodes[0].task;
