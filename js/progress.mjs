@@ -14,6 +14,7 @@
 // run.mjs as a failed attempt's end is told).
 
 import { isTask } from './brand.mjs';
+import { describe } from './describe.mjs';
 
 const OPTIONS = ['stream', 'colour', 'color', 'width', 'interval', 'title', 'live'];
 
@@ -414,14 +415,6 @@ function readOptions(options) {
   return { stream, live, colour, width, interval, title };
 }
 
-function describe(value) {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  if (typeof value === 'string') return `'${value}'`;
-  return `${typeof value} ${String(value)}`;
-}
 
 // ---- What a task says ----
 

@@ -20,6 +20,7 @@
 
 import { removeComponents, removeTasks } from '../pkg/taskqueue_wasm.js';
 import { isTask } from './brand.mjs';
+import { describe } from './describe.mjs';
 
 class Component {
   constructor() {
@@ -182,11 +183,4 @@ export function tasksIn(tasks, what) {
   return out;
 }
 
-export function describe(value) {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  if (typeof value === 'string') return `'${value}'`;
-  return `${typeof value} ${String(value)}`;
-}
+export { describe };

@@ -11,15 +11,9 @@
 //   events; the worker running it aborts the handler's signal.
 
 import { UnrecoverableError } from 'bullmq';
+import { describe } from '../describe.mjs';
 
-/** A value, named for an error message. */
-export function describe(value) {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'object') return value.constructor?.name ?? 'object';
-  if (typeof value === 'string') return `'${value}'`;
-  return `${typeof value} ${String(value)}`;
-}
+export { describe };
 
 /** The prefix of a failed job's message that carries a handler's error as JSON. */
 export const ERROR_PREFIX = 'TQERR1';
