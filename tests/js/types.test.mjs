@@ -42,12 +42,14 @@ test('the declared values are exactly the runtime exports', () => {
   assert.deepEqual([...declared].sort(), Object.keys(api).sort());
 });
 
-test('taskqueue-wasm/progress: the declared values are exactly the runtime exports', async () => {
-  const dts = readFileSync(`${root}js/progress.d.ts`, 'utf8');
-  const declared = new Set([...dts.matchAll(/^export (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
-  const runtime = await import('taskqueue-wasm/progress');
-  assert.deepEqual([...declared].sort(), Object.keys(runtime).sort());
-});
+for (const path of ['progress', 'view']) {
+  test(`taskqueue-wasm/${path}: the declared values are exactly the runtime exports`, async () => {
+    const dts = readFileSync(`${root}js/${path}.d.ts`, 'utf8');
+    const declared = new Set([...dts.matchAll(/^export (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
+    const runtime = await import(`taskqueue-wasm/${path}`);
+    assert.deepEqual([...declared].sort(), Object.keys(runtime).sort());
+  });
+}
 
 // taskqueue-wasm/bullmq: bullmq's own declarations need Node's types
 // (the core's above are checked without them, as a browser sees them).

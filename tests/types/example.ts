@@ -8,6 +8,7 @@ import {
 import { fileStore } from 'taskqueue-wasm/store/file';
 import { indexedDbStore } from 'taskqueue-wasm/store/indexeddb';
 import { renderProgress, type Progress, type ProgressOptions, type ProgressStream } from 'taskqueue-wasm/progress';
+import { mountGraph, styles, type GraphController } from 'taskqueue-wasm/view';
 
 // `A` and `B` are the same type (not merely assignable either way).
 type Same<A, B> = (<G>() => G extends A ? 1 : 2) extends (<G>() => G extends B ? 1 : 2) ? true : false;
@@ -163,5 +164,18 @@ async function progress(): Promise<void> {
   plain.stop();
   console.log(given.length, how, end.reason, chunks.length);
 }
+function view(element: HTMLElement): void {
+  const graph: GraphController = mountGraph(element, [greet], { theme: 'dark', group: 12, onSelect: (task) => console.log(task?.name) });
+  graph.select(greet);
+  const picked: Task | null = graph.selected;
+  graph.zoom(1.5);
+  graph.fit();
+  const opened: boolean | undefined = graph.expand(total);
+  graph.update([greet, total]);
+  const svg: SVGSVGElement = graph.element;
+  graph.destroy();
+  console.log(picked, opened, svg.id, styles.length);
+}
 void progress();
 void main();
+void view;

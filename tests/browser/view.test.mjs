@@ -1,0 +1,362 @@
+// taskqueue-wasm/view (SPEC §11) in headless Chromium: a page of the
+// test's own (tests/browser/pages/view.html) mounts the graph of a make
+// whose tasks wait on gates the test opens, so every intermediate state
+// is known: each node's data-state, label, badge and computed fill
+// against its task, the fan's group counts, selection by click, keyboard
+// and select(), fit, a group expanded and collapsed, the dark theme, and
+// destroy() mid-run (no listener, timer, frame, task callback or style
+// left; later transitions touch nothing). Screenshots in test-output/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { launchChromium, serve } from '../packaging/browser.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const outDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
+let server;
+let browser;
+
+before(async () => {
+  mkdirSync(outDir, { recursive: true });
+  server = await serve(root);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPage() {
+  const page = await browser.newPage({ viewport: { width: 940, height: 1180 } });
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${server.url}/tests/browser/pages/view.html`);
+  await page.waitForFunction(() => window.ready === true);
+  return { page, problems };
+}
+
+/** Waits until no task of `window.g` changed for a few frames, then compares the drawing with the tasks. */
+async function settledCompare(page, overrides = {}) {
+  return page.evaluate(async (overrides) => {
+    const { g, t } = window;
+    let last = '';
+    for (let quiet = 0; quiet < 4;) {
+      await t.frames(1);
+      const now = g.all.map((task) => task.state).join();
+      quiet = now === last ? quiet + 1 : 0;
+      last = now;
+    }
+    await t.frames(2);
+    const svg = window.view.element;
+    const result = t.compare(svg, g.all, overrides);
+    const group = svg.querySelector('g.group[data-expanded="false"]');
+    result.groupCounts = group?.dataset.counts;
+    result.wantCounts = t.countsOf(g.items);
+    result.states = Object.fromEntries(g.all.map((task) => [task.name, task.state]));
+    return result;
+  }, overrides);
+}
+
+function assertDrawn(result, nodes) {
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.nodes, nodes);
+  assert.equal(result.groupCounts, result.wantCounts);
+}
+
+test('a running make: every node and the group follow their tasks, with the retried task attempts and custom fills', async () => {
+  const { page, problems } = await openPage();
+  await page.evaluate(() => {
+    const { t } = window;
+    window.g = t.build();
+    document.querySelector('#light').style.setProperty('--tq-done', 'rgb(0, 90, 200)');
+    window.selected = [];
+    window.view = t.view.mountGraph(document.querySelector('#light'), [window.g.setup], { onSelect: (task) => window.selected.push(task?.name ?? null) });
+  });
+  const DONE = { DONE: 'rgb(0, 90, 200)' };
+  // The 30 items are one group: setup, merge, flaky, publish are nodes.
+  let r = await settledCompare(page, DONE);
+  assertDrawn(r, 4);
+  assert.equal(r.wantCounts, '30 PENDING');
+  assert.equal(await page.locator('#light g.group').count(), 1);
+  assert.equal(await page.locator('#light g.edge').count(), 5, 'setup->group, group->merge, setup->flaky, merge->publish, flaky->publish');
+
+  await page.evaluate(() => {
+    window.run = window.t.makeNow([window.g.publish], { concurrency: 40 });
+  });
+  r = await settledCompare(page, DONE);
+  assertDrawn(r, 4);
+  assert.equal(r.states.setup, 'RUNNING');
+  const setupBadge = await page.locator('#light g.node:has(title:text-is("setup")) .tq-badge text').textContent();
+  assert.match(setupBadge, /^attempt 1 · \d+\.\ds$/);
+
+  await page.evaluate(() => window.g.release(['setup']));
+  r = await settledCompare(page, DONE);
+  assertDrawn(r, 4);
+  assert.equal(r.states.setup, 'DONE');
+  assert.equal(r.states['flaky upload'], 'RUNNING');
+  // flaky failed twice (40 ms, 80 ms apart) and waits in its third attempt.
+  await page.waitForFunction(() => window.g.flaky.attempts.length === 3);
+  await page.waitForFunction(() => /^attempt 3\/3 · /.test(document.querySelector(`#light g.node[data-task-id="${window.g.flaky.id}"] .tq-badge text`).textContent));
+  assert.match(r.wantCounts, /RUNNING/);
+
+  // The items end a few at a time: many transitions per frame.
+  for (let i = 0; i < 30; i += 7) {
+    await page.evaluate((i) => window.g.release(Array.from({ length: 7 }, (_, k) => `item ${i + k}`)), i);
+    r = await settledCompare(page, DONE);
+    assertDrawn(r, 4);
+  }
+  assert.equal(r.wantCounts, '30 DONE');
+  await page.screenshot({ path: `${outDir}view-light.png`, clip: { x: 0, y: 0, width: 940, height: 590 } });
+  await page.evaluate(() => window.g.release(['merge', 'flaky', 'publish']));
+  await page.evaluate(() => window.run);
+  r = await settledCompare(page, DONE);
+  assertDrawn(r, 4);
+  assert.ok(Object.values(r.states).every((s) => s === 'DONE'));
+  // Nothing runs: no timer and no frame of the view's is pending.
+  assert.deepEqual(await page.evaluate(async () => {
+    await window.t.frames(2);
+    return [window.pending.timeouts.size, window.pending.frames.size];
+  }), [0, 0]);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('selection, keyboard, fit, a group expanded and collapsed, the dark theme', async () => {
+  const { page, problems } = await openPage();
+  await page.evaluate(() => {
+    const { t } = window;
+    window.g = t.build();
+    window.selected = [];
+    window.view = t.view.mountGraph(document.querySelector('#light'), [window.g.setup], { onSelect: (task) => window.selected.push(task?.name ?? null) });
+  });
+  const selected = () => page.evaluate(() => window.selected);
+  const setupId = await page.evaluate(() => window.g.setup.id);
+
+  // Click, select(), Escape.
+  await page.click(`#light g.node[data-task-id="${setupId}"]`);
+  assert.deepEqual(await selected(), ['setup']);
+  assert.equal(await page.getAttribute(`#light g.node[data-task-id="${setupId}"]`, 'aria-selected'), 'true');
+  await page.evaluate(() => window.view.select(window.g.publish));
+  assert.deepEqual(await selected(), ['setup', 'publish']);
+  assert.equal(await page.locator('#light .tq-selected').count(), 1);
+  assert.equal(await page.getAttribute(`#light g.node[data-task-id="${setupId}"]`, 'aria-selected'), 'false');
+  await page.focus('#light svg');
+  await page.keyboard.press('Escape');
+  assert.deepEqual(await selected(), ['setup', 'publish', null]);
+  assert.equal(await page.locator('#light .tq-selected').count(), 0);
+
+  // Keyboard: arrows move the cursor (aria-activedescendant), Enter selects.
+  await page.keyboard.press('ArrowDown');
+  const first = await page.getAttribute('#light svg', 'aria-activedescendant');
+  assert.ok(first, 'a cursor');
+  await page.keyboard.press('ArrowDown');
+  const second = await page.getAttribute('#light svg', 'aria-activedescendant');
+  assert.notEqual(second, first);
+  const cursorKind = await page.evaluate((id) => document.getElementById(id).getAttribute('class'), second);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  const target = await page.getAttribute('#light svg', 'aria-activedescendant');
+  const targetIsNode = await page.evaluate((id) => document.getElementById(id).matches('g.node'), target);
+  if (targetIsNode) {
+    await page.keyboard.press('Enter');
+    assert.equal((await selected()).length, 4, `Enter on ${target} (${cursorKind}) selects it`);
+  }
+
+  // Fit: zoomed in far, then fit() brings the whole drawing inside the svg.
+  const boxes = () => page.evaluate(() => {
+    const svg = window.view.element.getBoundingClientRect();
+    const layer = window.view.element.querySelector('.tq-layer').getBoundingClientRect();
+    return { svg: { x: svg.x, y: svg.y, w: svg.width, h: svg.height }, layer: { x: layer.x, y: layer.y, w: layer.width, h: layer.height } };
+  });
+  const inside = ({ svg, layer }) => layer.x >= svg.x - 0.5 && layer.y >= svg.y - 0.5 && layer.x + layer.w <= svg.x + svg.w + 0.5 && layer.y + layer.h <= svg.y + svg.h + 0.5;
+  await page.evaluate(() => window.view.zoom(4));
+  await page.evaluate(() => window.view.zoom(4));
+  await page.mouse.move(450, 300);
+  await page.mouse.wheel(0, -400); // zoom in more at the pointer
+  assert.equal(inside(await boxes()), false, 'zoomed in, the drawing overflows');
+  await page.evaluate(() => window.view.fit());
+  let b = await boxes();
+  assert.ok(inside(b), `fitted: ${JSON.stringify(b)}`);
+  // Pan by dragging moves it; 0 fits again.
+  await page.mouse.move(450, 300);
+  await page.mouse.down();
+  await page.mouse.move(600, 380, { steps: 4 });
+  await page.mouse.up();
+  const panned = await boxes();
+  assert.ok(Math.abs(panned.layer.x - b.layer.x - 150) < 1 && Math.abs(panned.layer.y - b.layer.y - 80) < 1, 'dragged 150, 80');
+  assert.equal((await selected()).length, targetIsNode ? 4 : 3, 'a drag selects nothing');
+  await page.focus('#light svg');
+  await page.keyboard.press('0');
+  b = await boxes();
+  assert.ok(inside(b));
+  // Centred, and either 1:1 (fit never enlarges) or filling one side.
+  const scale = await page.evaluate(() => Number(/scale\(([\d.]+)\)/.exec(window.view.element.querySelector('.tq-layer').getAttribute('transform'))[1]));
+  assert.ok(Math.abs(b.layer.x + b.layer.w / 2 - (b.svg.x + b.svg.w / 2)) < 12 && Math.abs(b.layer.y + b.layer.h / 2 - (b.svg.y + b.svg.h / 2)) < 12, `centred: ${JSON.stringify(b)}`);
+  assert.ok(scale === 1 || b.layer.w >= b.svg.w - 2 * 12 - 20 || b.layer.h >= b.svg.h - 2 * 12 - 20, JSON.stringify({ b, scale }));
+
+  // The group: collapsed with its counts; a click opens it, the control closes it.
+  const group = '#light g.group';
+  assert.equal(await page.getAttribute(group, 'data-expanded'), 'false');
+  assert.equal(await page.getAttribute(group, 'data-counts'), '30 PENDING');
+  assert.match(await page.getAttribute(group, 'aria-label'), /30 tasks: 30 PENDING/);
+  await page.click(group);
+  assert.equal(await page.getAttribute(group, 'data-expanded'), 'true');
+  const open = await page.evaluate(() => {
+    const ids = new Set(window.g.items.map((t) => String(t.id)));
+    const members = [...document.querySelectorAll('#light g.group g.node')].map((n) => n.dataset.taskId);
+    const edges = [...document.querySelectorAll('#light g.edge')].map((e) => [e.dataset.from, e.dataset.to]);
+    return { members: members.filter((id) => ids.has(id)).length, all: members.length, memberEdges: edges.filter(([f, t]) => ids.has(f) && ids.has(t)).length, edges: edges.length };
+  });
+  assert.deepEqual(open, { members: 30, all: 30, memberEdges: 0, edges: 5 });
+  await page.evaluate(() => window.view.fit());
+  await page.click(`#light g.node[data-task-id="${await page.evaluate(() => window.g.items[3].id)}"]`);
+  assert.equal((await selected()).at(-1), 'item 03');
+  await page.screenshot({ path: `${outDir}view-group-expanded.png`, clip: { x: 0, y: 0, width: 940, height: 590 } });
+  // Live inside the open group too.
+  await page.evaluate(() => {
+    window.run = window.t.makeNow([window.g.publish], { concurrency: 40 });
+    window.g.release(['setup']);
+  });
+  let r = await settledCompare(page);
+  assert.deepEqual(r.problems, []);
+  assert.equal(r.nodes, 34);
+  await page.click('#light .tq-collapse');
+  assert.equal(await page.getAttribute(group, 'data-expanded'), 'false');
+  assert.equal(await page.locator('#light g.node').count(), 4);
+  r = await settledCompare(page);
+  assertDrawn(r, 4);
+  assert.match(r.groupCounts, /RUNNING/);
+  // Controller: expand(member) and collapse(member).
+  assert.equal(await page.evaluate(() => window.view.expand(window.g.items[0])), true);
+  assert.equal(await page.locator('#light g.node').count(), 34);
+  assert.equal(await page.evaluate(() => window.view.collapse(window.g.items[7])), true);
+  assert.equal(await page.locator('#light g.node').count(), 4);
+
+  // Dark theme: another view of the same tasks.
+  await page.evaluate(() => {
+    window.dark = window.t.view.mountGraph(document.querySelector('#dark'), [window.g.setup], { theme: 'dark' });
+  });
+  const look = await page.evaluate(() => {
+    const read = (svg) => {
+      const pending = svg.querySelector('g.node[data-state="PENDING"]');
+      return {
+        background: getComputedStyle(svg).backgroundColor,
+        ink: getComputedStyle(svg).color,
+        pendingFill: pending ? getComputedStyle(pending.querySelector('rect')).fill : undefined,
+        pendingText: pending ? getComputedStyle(pending.querySelector('text')).fill : undefined,
+        runningFill: getComputedStyle(svg.querySelector('g.node[data-state="RUNNING"] rect')).fill,
+      };
+    };
+    return { light: read(window.view.element), dark: read(window.dark.element) };
+  });
+  assert.equal(look.light.background, 'rgb(255, 255, 255)');
+  assert.equal(look.light.ink, 'rgb(0, 0, 0)');
+  assert.notEqual(look.dark.background, look.light.background);
+  const lum = (c) => (c.match(/\d+/g) ?? []).slice(0, 3).map(Number).reduce((a, v) => a + v, 0) / 3;
+  assert.ok(lum(look.dark.background) < 60 && lum(look.dark.ink) > 200, JSON.stringify(look.dark));
+  assert.ok(lum(look.dark.pendingFill) < 80 && lum(look.dark.pendingText) > 200, JSON.stringify(look.dark));
+  assert.equal(look.dark.runningFill, 'rgb(255, 255, 0)');
+  await page.locator('#dark').screenshot({ path: `${outDir}view-dark.png` });
+  await page.evaluate(() => {
+    window.g.release([...Array.from({ length: 30 }, (_, i) => `item ${i}`), 'merge', 'flaky', 'publish']);
+    return window.run;
+  });
+  await page.evaluate(() => {
+    window.view.destroy();
+    window.dark.destroy();
+  });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('destroy() mid-run leaves no listener, timer, frame, task callback or style; later transitions touch nothing', async () => {
+  const { page, problems } = await openPage();
+  const before = await page.evaluate(() => ({ timeouts: window.pending.timeouts.size, frames: window.pending.frames.size }));
+  await page.evaluate(async () => {
+    const { t } = window;
+    window.g = t.build();
+    window.view = t.view.mountGraph(document.querySelector('#light'), [window.g.setup], { group: false });
+    window.svg = window.view.element;
+    window.run = t.makeNow([window.g.publish], { concurrency: 8 });
+    window.g.release(['setup']);
+    await t.frames(3);
+  });
+  const running = await page.evaluate(() => ({
+    runningNodes: document.querySelectorAll('#light g.node[data-state="RUNNING"]').length,
+    timeouts: window.pending.timeouts.size,
+    callbacks: { ...window.t.callbacks },
+    styles: document.querySelectorAll('style[data-tq-view]').length,
+  }));
+  assert.ok(running.runningNodes >= 8, JSON.stringify(running));
+  assert.ok(running.timeouts > before.timeouts, 'the elapsed-time timer runs while tasks do');
+  assert.equal(running.callbacks.added, 34 + 1, 'one onTransition per task, one onAttempt for the retried one');
+  assert.equal(running.styles, 1);
+
+  // Listeners on the svg, as DevTools sees them.
+  const cdp = await page.context().newCDPSession(page);
+  const listenersOf = async (expression) => {
+    const { result } = await cdp.send('Runtime.evaluate', { expression });
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId });
+    return listeners.map((l) => l.type).sort();
+  };
+  assert.deepEqual(await listenersOf('window.svg'), ['keydown', 'pointercancel', 'pointerdown', 'pointermove', 'pointerup', 'wheel']);
+  const containerBefore = await listenersOf('document.querySelector("#light")');
+  const windowBefore = await listenersOf('window');
+  const documentBefore = await listenersOf('document');
+
+  const after = await page.evaluate(() => {
+    window.view.destroy();
+    window.view.destroy(); // twice: nothing more
+    // From now on, neither the element nor the removed svg changes.
+    window.mutations = 0;
+    const observer = new MutationObserver((list) => (window.mutations += list.length));
+    for (const target of [document.querySelector('#light'), window.svg]) observer.observe(target, { subtree: true, childList: true, attributes: true, characterData: true });
+    return {
+      timeouts: window.pending.timeouts.size,
+      frames: window.pending.frames.size,
+      callbacks: { ...window.t.callbacks },
+      svgInPage: document.contains(window.svg),
+      children: document.querySelector('#light').childElementCount,
+      styles: document.querySelectorAll('style[data-tq-view]').length,
+    };
+  });
+  assert.equal(after.timeouts, before.timeouts);
+  assert.equal(after.frames, before.frames);
+  assert.equal(after.callbacks.removed, after.callbacks.added);
+  assert.equal(after.svgInPage, false);
+  assert.equal(after.children, 0);
+  assert.equal(after.styles, 0);
+  assert.deepEqual(await listenersOf('window.svg'), []);
+  assert.deepEqual(await listenersOf('document.querySelector("#light")'), containerBefore);
+  assert.deepEqual(await listenersOf('window'), windowBefore);
+  assert.deepEqual(await listenersOf('document'), documentBefore);
+
+  // The make goes on and ends; the page's DOM is not touched, nothing is scheduled.
+  const end = await page.evaluate(async () => {
+    const svgStatesBefore = [...window.svg.querySelectorAll('g.node')].map((n) => n.dataset.state).join();
+    window.g.release([...Array.from({ length: 30 }, (_, i) => `item ${i}`), 'merge', 'flaky', 'publish']);
+    await window.run;
+    await window.t.frames(3);
+    return {
+      states: [...new Set(window.g.all.map((t) => t.state))],
+      mutations: window.mutations,
+      svgUnchanged: [...window.svg.querySelectorAll('g.node')].map((n) => n.dataset.state).join() === svgStatesBefore,
+      timeouts: window.pending.timeouts.size,
+      where: [...window.pending.where.values()],
+      frames: window.pending.frames.size,
+      controller: [window.view.fit(), window.view.update(), window.view.select(window.g.setup)],
+    };
+  });
+  assert.deepEqual(end.states, ['DONE']);
+  assert.equal(end.mutations, 0);
+  assert.equal(end.svgUnchanged, true);
+  assert.equal(end.timeouts, 0, end.where.join('\n'));
+  assert.equal(end.frames, 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
