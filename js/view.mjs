@@ -34,6 +34,12 @@ const FIT_MARGIN = 12;
 const CLICK_SLOP = 4;
 const TICK_MS = 250; // elapsed times refresh at 4 Hz, only while a drawn task runs
 const BADGE_FONT = 10;
+// Below this many screen pixels of font size, text is not drawn at all
+// (class `tq-small` on the <svg>): a fitted graph of thousands of nodes
+// is a map of coloured boxes, and painting thousands of unreadable labels
+// and running badges was most of the cost of a frame (SPEC §11's 2,000
+// running tasks). Zoom in and they are back, up to date.
+const LEGIBLE_PX = 4;
 
 // ---- The stylesheet: one per document, while any view is mounted ----
 
@@ -76,6 +82,7 @@ export const styles = (() => {
     '.tq-view .tq-selected > rect.tq-box { stroke: var(--tq-selected, var(--tqv-selected)); stroke-width: 3; }',
     '.tq-view .tq-cursor > rect.tq-box, .tq-view .tq-collapse.tq-cursor > rect { stroke: var(--tq-selected, var(--tqv-selected)); stroke-width: 2; stroke-dasharray: 4 2; }',
     '.tq-view .tq-segs rect { stroke: none; }',
+    '.tq-view.tq-small text, .tq-view.tq-small .tq-badge { display: none; }',
   ];
   for (const state of STATES) {
     const name = state.toLowerCase();
@@ -600,6 +607,8 @@ class GraphView {
   apply(view) {
     this.view = view;
     this.layer.setAttribute('transform', `translate(${num(view.tx)} ${num(view.ty)}) scale(${view.scale})`);
+    const small = view.scale * FONT_SIZE < LEGIBLE_PX;
+    if (small !== this.svg.classList.contains('tq-small')) this.svg.classList.toggle('tq-small', small);
   }
 
   viewport() {

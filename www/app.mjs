@@ -1,19 +1,25 @@
 // The demo page: pick a job graph, run it with make, watch it live.
 // URL parameters (also for the browser tests): preset=pipeline|seed|
-// random|custom, n and seed (random), speed (a factor on every duration,
-// e.g. speed=20), concurrency.
+// random|wide|custom, n (random, wide) and seed (random), speed (a factor
+// on every duration, e.g. speed=20), concurrency (above the slider's 32 it
+// raises the slider's end), group (off: every task its own node, no
+// groups; a number: group siblings from that many on).
+//
+// The graph is the package's own live view (`mountGraph`, ../js/view.mjs,
+// as a user's page would have it); beside it, the run's timeline
+// (`tasksAsTimeline`), redrawn while the run goes on.
 //
 // "Keep the run" (on by default) gives the make an IndexedDB store
 // (SPEC §9): the run's database is named in localStorage until the run
 // has made every task DONE, so a reload finds it, restores the tasks it
 // recorded (DONE ones are not run again) and goes on.
-import { make, tasksAsDot, tasksAsSvg, version } from '../js/browser.mjs';
+import { make, tasksAsDot, tasksAsSvg, tasksAsTimeline, version } from '../js/browser.mjs';
 import { indexedDbStore } from '../js/store/indexeddb.mjs';
-import { pipelineGraph, randomGraph, seedGraph } from './graphs.mjs';
+import { mountGraph } from '../js/view.mjs';
+import { pipelineGraph, randomGraph, seedGraph, wideGraph } from './graphs.mjs';
 import { buildTasks } from './jobs.mjs';
 import { Counts, Details, Log, seconds } from './panels.mjs';
 import { EXAMPLE, parseGraph } from './parse.mjs';
-import { GraphView } from './render.mjs';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -30,8 +36,22 @@ const KEPT = 'taskqueue-demo:run'; // localStorage: { graph, db } of the run kep
 const dirty = new Set();
 let logged = [];
 let frame = 0;
+let view; // the mountGraph controller of the graph shown
+const grouping = groupOption(params.get('group'));
 
-const view = new GraphView($('viewport'), { onSelect: select });
+// The timeline beside the graph. tasksAsTimeline writes a whole SVG
+// document, and putting it in costs in proportion to its rows; so while a
+// run goes on it is redrawn at most every TIMELINE_MS (ongoing bars grow
+// at 2 Hz), not at all while the tab is hidden, and with at most
+// TIMELINE_ROWS rows: the tasks that started last (those running, and
+// the ones just before them), on the axis of the whole run (`since`).
+// Each redraw then costs about the same with 50 tasks or 5,000. Once
+// the run ends it is drawn once more, with the same cap.
+const TIMELINE_MS = 500;
+const TIMELINE_ROWS = 120;
+const started = new Set(); // tasks of the graph shown, in the order they last went RUNNING
+let timelineTimer;
+let timelineSince;
 const counts = new Counts($('legend'), $('progress'), $('progress-text'));
 const log = new Log($('log'));
 const details = new Details($('details'), { onSelect: select });
@@ -41,10 +61,16 @@ function status(text, kind = '') {
   $('status').className = `panel status ${kind}`;
 }
 
-// Transitions arrive many per frame with a big graph; the page redraws
-// once per animation frame, touching only the nodes that changed.
+// Transitions arrive many per frame with a big graph. The view redraws
+// its changed nodes once per animation frame by itself; the page does the
+// same for its read-outs (counts, log, the selected task's details).
 function onTransition(task, tr) {
   if (graph?.byId.get(task.id) !== task) return; // a task of a graph no longer shown
+  if (tr.newState === 'RUNNING') {
+    started.delete(task);
+    started.add(task);
+    timelineSince ??= tr.when;
+  }
   dirty.add(task);
   logged.push({ at: tr.when - epoch, task, tr });
   if (frame === 0) frame = requestAnimationFrame(flush);
@@ -53,12 +79,29 @@ function onTransition(task, tr) {
 function flush() {
   cancelAnimationFrame(frame);
   frame = 0;
-  for (const task of dirty) view.setState(task.id, task.state);
   if (details.task && dirty.has(details.task)) details.show(details.task, graph.history.get(details.task), epoch);
   dirty.clear();
   log.append(logged);
   logged = [];
   refreshCounts();
+}
+
+/** Draws the timeline now; keeps redrawing every TIMELINE_MS while a make runs. */
+function drawTimeline() {
+  clearTimeout(timelineTimer);
+  timelineTimer = undefined;
+  if (makes.size > 0) timelineTimer = setTimeout(drawTimeline, TIMELINE_MS);
+  if (document.hidden) return; // visibilitychange draws it when the tab shows again
+  const box = $('timeline');
+  const shown = [...started].slice(-TIMELINE_ROWS);
+  if (shown.length === 0) {
+    box.replaceChildren();
+    $('timeline-note').textContent = 'Run the graph: each attempt shows here as a bar.';
+    return;
+  }
+  const width = Math.max(200, Math.min(box.clientWidth - 4 || 400, 2000));
+  box.innerHTML = tasksAsTimeline(shown, { now: Date.now(), since: timelineSince, width, rowHeight: 16 });
+  $('timeline-note').textContent = started.size > shown.length ? `the ${shown.length} tasks started last, of ${started.size}` : `${started.size} tasks started`;
 }
 
 function refreshCounts() {
@@ -67,13 +110,29 @@ function refreshCounts() {
   if (makes.size > 0) status(`running… ${seconds(Date.now() - runStart)}, ${c.RUNNING} at once (concurrency ${concurrency()})${resumedNote}`, 'busy');
 }
 
+/** Selects a task by id (undefined: none): in the view, and its details. */
 function select(id) {
   const task = graph.byId.get(id);
-  view.select(id);
+  view.select(task ?? null);
+  showDetails(task);
+}
+
+function showDetails(task) {
   details.show(task, task ? graph.history.get(task) : [], epoch);
 }
 
-/** Builds a graph's tasks and draws it once; later changes update nodes only. */
+/** `group=off|false|0` → false, `group=N` → N, anything else: the view's default. */
+function groupOption(value) {
+  if (value === null) return undefined;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 2 ? n : undefined;
+}
+
+/**
+ * Builds a graph's tasks and mounts the view on them: it lays them out
+ * once and then updates the nodes that change, once per frame.
+ */
 function load(spec) {
   for (const controller of makes) controller.abort();
   graph = { spec, ...buildTasks(spec, { speed: () => speed, onTransition, onCall: (name) => calls.set(name, (calls.get(name) ?? 0) + 1) }) };
@@ -81,9 +140,15 @@ function load(spec) {
   dirty.clear();
   logged = [];
   log.clear();
+  started.clear();
+  timelineSince = undefined;
   $('graph-title').textContent = `${spec.title} · ${graph.tasks.length} tasks`;
-  view.show(tasksAsSvg(graph.tasks, 'jobs'));
+  view?.destroy();
+  const options = { onSelect: (task) => showDetails(task ?? undefined) };
+  if (grouping !== undefined) options.group = grouping;
+  view = mountGraph($('viewport'), graph.tasks, options);
   select(undefined);
+  drawTimeline();
   refreshCounts();
   status(`${graph.tasks.length} tasks, all PENDING. Run makes them, prerequisites first.`);
 }
@@ -115,6 +180,7 @@ async function run(tasks, { resuming = false } = {}) {
   makes.add(controller);
   if (makes.size === 1) runStart = Date.now();
   buttons();
+  if (timelineTimer === undefined) drawTimeline();
   let store;
   try {
     if ($('durable').checked) {
@@ -154,6 +220,7 @@ function finished(aborted) {
   buttons();
   if (makes.size > 0) return;
   flush();
+  drawTimeline();
   const c = counts.show(graph.tasks);
   const parts = ['DONE', 'FAILED', 'ABORT', 'CANCELLED', 'PENDING'].filter((s) => c[s] > 0).map((s) => `${c[s]} ${s}`);
   const took = seconds(Date.now() - runStart);
@@ -221,7 +288,14 @@ function loadChosen() {
   if (preset === 'seed') load(seedGraph());
   else if (preset === 'pipeline') load(pipelineGraph());
   else if (preset === 'random') loadRandom();
+  else if (preset === 'wide') loadWide();
   else loadCustom();
+}
+
+function loadWide() {
+  const n = Math.min(5000, Math.max(2, Math.round(Number($('wide-n').value) || 200)));
+  $('wide-n').value = n;
+  load(wideGraph(n));
 }
 
 function loadRandom() {
@@ -256,6 +330,7 @@ function wire() {
   });
   $('random-n').addEventListener('change', loadRandom);
   $('random-seed').addEventListener('change', loadRandom);
+  $('wide-n').addEventListener('change', loadWide);
   $('custom-load').addEventListener('click', loadCustom);
   $('concurrency').addEventListener('input', () => { $('concurrency-out').value = concurrency(); });
   $('speed').addEventListener('input', () => {
@@ -272,10 +347,7 @@ function wire() {
   $('log-clear').addEventListener('click', () => log.clear());
   $('log').addEventListener('click', (e) => {
     const id = Number(e.target.closest('li')?.dataset.taskId);
-    if (id) {
-      select(id);
-      view.reveal(id);
-    }
+    if (id) select(id);
   });
   $('zoom-in').addEventListener('click', () => view.zoom(1.25));
   $('zoom-out').addEventListener('click', () => view.zoom(0.8));
@@ -286,6 +358,9 @@ function wire() {
   });
   $('dot-copy').addEventListener('click', copyDot);
   $('download-svg').addEventListener('click', downloadSvg);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) drawTimeline();
+  });
 }
 
 function copyDot() {
@@ -311,9 +386,17 @@ function applyParams() {
   const preset = params.get('preset');
   const radio = document.querySelector(`input[name="preset"][value="${CSS.escape(preset ?? '')}"]`);
   if (radio) radio.checked = true;
-  if (params.has('n')) $('random-n').value = params.get('n');
+  if (params.has('n')) {
+    $('random-n').value = params.get('n');
+    $('wide-n').value = params.get('n');
+  }
   if (params.has('seed')) $('random-seed').value = params.get('seed');
-  if (params.has('concurrency')) $('concurrency').value = params.get('concurrency');
+  if (params.has('concurrency')) {
+    const slider = $('concurrency');
+    const wanted = Math.round(Number(params.get('concurrency')));
+    if (wanted > Number(slider.max)) slider.max = String(wanted);
+    slider.value = params.get('concurrency');
+  }
   $('concurrency-out').value = concurrency();
   $('speed').value = String(Math.round(Math.log2(speed)));
   $('speed-out').value = speedLabel();

@@ -76,3 +76,17 @@ export function randomGraph(n, seed) {
   });
   return { title: `random DAG of ${n} tasks (seed ${seed})`, jobs };
 }
+
+/**
+ * A wide fan: `n` independent jobs of about `ms` each, then one that
+ * requires them all. With concurrency ≥ n every job runs at once (the
+ * page's benchmark uses it for 2,000 running tasks); the view draws the
+ * fan as one group unless the page says `group=off`.
+ */
+export function wideGraph(n, ms = 6000) {
+  const width = String(n).length;
+  const names = Array.from({ length: n }, (_, i) => `w${String(i + 1).padStart(width, '0')}`);
+  const jobs = names.map((name) => ({ name, requires: [], ms, fails: 0 }));
+  jobs.push({ name: 'collect', requires: names, ms: 300, fails: 0 });
+  return { title: `wide fan of ${n} tasks`, jobs };
+}

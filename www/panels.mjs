@@ -1,6 +1,8 @@
 // The page's read-outs: counts per state with the progress bar, the log
 // of transitions, and the selected task's details.
-import { STATES } from './render.mjs';
+// STATES: every task state, in the order the legend lists them.
+
+export const STATES = ['PREPARE', 'PENDING', 'QUEUED', 'RUNNING', 'DONE', 'FAILED', 'CANCELLED', 'ABORT'];
 
 const COMPLETED = new Set(['DONE', 'FAILED', 'ABORT']);
 // Stacked in the progress bar, in this order.

@@ -1,7 +1,9 @@
 // The demo page (www/) in headless Chromium, served by scripts/serve.mjs
 // as `npm start` serves it: run the pipeline to the end and check the
-// drawing against the tasks, retry the failed task from its details,
-// the text format, Cancel, and a random graph of 500 tasks.
+// drawing (the package's view, mountGraph) against the tasks, retry the
+// failed task from its details, the text format, Cancel, a random graph
+// of 500 tasks, the timeline beside the graph (its ongoing bars grow) and
+// a wide fan drawn as a group.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -102,6 +104,11 @@ test('the pipeline runs to the end, drawn as its tasks; the failed task is retri
   assert.equal(await legendCount(page, 'DONE'), String(nodes.length - 5));
   const log = await page.locator('#log').textContent();
   assert.match(log, /e2e tests RUNNING->except->FAILED/);
+  // The timeline: a row per task that ran (the four failed by their prerequisites never did), none ongoing.
+  const rows = await page.locator('#timeline g.row').evaluateAll((gs) => gs.map((g) => g.dataset.taskId));
+  assert.equal(rows.length, nodes.length - 4);
+  assert.equal(await page.locator('#timeline rect.bar.ongoing').count(), 0);
+  assert.equal(await page.locator('#timeline rect.bar.failed').count(), 1, 'the e2e tests');
   assert.match(log, /smoke tests PENDING->error->FAILED/);
 
   const e2e = failed.find((n) => n.name === 'e2e tests');
@@ -262,4 +269,41 @@ test('resume after reload: a run kept in IndexedDB survives a reload mid-run; DO
   assert.equal(await page.evaluate(() => window.demo.tasks.every((t) => t.state === 'PENDING')), true);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('the timeline beside the graph grows while tasks run; a wide fan is one group, or every task a node with group=off', async () => {
+  const { page, problems } = await openDemo('preset=wide&n=40&speed=1&concurrency=64');
+  assert.equal(await page.locator('#viewport g.node').count(), 1, 'only collect: the 40 are one group');
+  assert.equal(await page.locator('#viewport g.group').getAttribute('data-count'), '40');
+  await page.click('#run');
+  await page.waitForFunction(() => document.querySelectorAll('#timeline rect.bar.ongoing').length === 40);
+  await page.waitForFunction(() => document.querySelector('#viewport g.group')?.dataset.counts === '40 RUNNING');
+  // The axis ends at `now` while bars are ongoing: redrawn later, it ends later, and the bars say so.
+  const read = () => page.evaluate(() => ({
+    until: Number(document.querySelector('#timeline svg.tq-timeline').dataset.until),
+    title: document.querySelector('#timeline rect.bar.ongoing title').textContent,
+  }));
+  const first = await read();
+  await page.waitForTimeout(1200);
+  const later = await read();
+  assert.ok(later.until >= first.until + 500, `the axis moves on: ${first.until} then ${later.until}`);
+  assert.match(later.title, /running for/);
+  assert.notEqual(later.title, first.title);
+  await page.click('#cancel');
+  // The 40 have no node of their own: the group counts them.
+  await page.waitForFunction(() => !window.demo.busy && document.querySelector('#viewport g.group')?.dataset.counts === '40 CANCELLED');
+  assert.equal(await page.locator('#timeline rect.bar.ongoing').count(), 0);
+  assert.equal(await page.locator('#timeline rect.bar.cancelled').count(), 40);
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  const flat = await openDemo('preset=wide&n=40&speed=20&concurrency=64&group=off');
+  assert.equal(await flat.page.locator('#viewport g.node').count(), 41);
+  assert.equal(await flat.page.locator('#viewport g.group').count(), 0);
+  await flat.page.click('#run');
+  await settled(flat.page);
+  assertDrawnAsTasks(await drawn(flat.page));
+  assert.ok((await drawn(flat.page)).every((n) => n.state === 'DONE'));
+  assert.deepEqual(flat.problems, []);
+  await flat.page.close();
 });
