@@ -12,9 +12,8 @@
 // redis-server (tests/js/redis.mjs: Debian's, on a free port, no
 // persistence), FLUSHALL between runs.
 //
-// Ours runs three ways (see SYSTEMS): `for await` over make() as
-// docs/bullmq.md shows, makeNow(), and makeNow() with each task's
-// remote() function called from an async function of its own.
+// Ours runs two ways (see SYSTEMS): `for await` over make() as
+// docs/bullmq.md shows, and makeNow().
 //
 // Measured per run, from the make's start (ours: the store's connections
 // are opened inside it) or from FlowProducer.add (the flow: its producer
@@ -28,7 +27,7 @@
 // (`--warmup=N`, 0 for none) precedes each worker count.
 //
 // Options: --tasks=10000 --workers=1,2,4 --rounds=3 --concurrency=50
-// (per worker) --only=make,makeNow,makeNow-async,flow --warmup=1000
+// (per worker) --only=make,makeNow,flow --warmup=1000
 // --timeout=SECONDS (per run, 300); --commandstats prints to stderr, per
 // run, Redis's count of each command (INFO commandstats: the commands of
 // the coordinator, of the workers and those called inside scripts).
@@ -48,7 +47,7 @@ const n = Number(option('tasks', 10_000));
 const workerCounts = option('workers', '1,2,4').split(',').map(Number);
 const rounds = Number(option('rounds', 3));
 const concurrency = Number(option('concurrency', 50));
-const only = option('only', 'make,makeNow,makeNow-async,flow').split(',');
+const only = option('only', 'make,makeNow,flow').split(',');
 const warmup = Number(option('warmup', 1000));
 const timeoutMs = Number(option('timeout', 300)) * 1000;
 const commandStats = process.argv.includes('--commandstats');
@@ -57,7 +56,7 @@ for (const [name, value] of [['tasks', n], ['rounds', rounds], ['concurrency', c
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`--${name} must be a positive integer, got ${value}`);
 }
 if (workerCounts.some((w) => !Number.isInteger(w) || w < 1)) throw new RangeError('--workers must be positive integers, comma-separated');
-const KNOWN = ['make', 'makeNow', 'makeNow-async', 'flow'];
+const KNOWN = ['make', 'makeNow', 'flow'];
 if (only.some((s) => !KNOWN.includes(s))) throw new RangeError(`--only takes some of ${KNOWN.join(', ')}`);
 const systems = KNOWN.filter((s) => only.includes(s));
 
@@ -181,16 +180,14 @@ class Bench {
 
   /**
    * Our make over the random DAG, every task a remote 'noop' job.
-   * `how`: 'make' (for await of make(), as docs/bullmq.md shows),
-   * 'makeNow', or 'makeNow-async' (makeNow, each remote() function called
-   * from an async function of the task's own: see `SYSTEMS`).
+   * `how`: 'make' (for await of make(), as docs/bullmq.md shows) or
+   * 'makeNow'.
    */
   async ours(count, how) {
     const prereqs = WORKLOADS.random(count);
     const tasks = new Array(count);
     for (let i = 0; i < count; i++) {
-      const fn = remote('noop', null);
-      const task = new Task(`t${i}`, how === 'makeNow-async' ? async function noop() { return fn.call(this); } : fn);
+      const task = new Task(`t${i}`, remote('noop', null));
       for (const p of prereqs[i]) task.require(tasks[p]);
       tasks[i] = task;
     }
@@ -250,16 +247,10 @@ class Bench {
 }
 
 // What runs, in the order of the table. `make` is the documented use
-// (docs/bullmq.md). `makeNow-async` is a diagnosis, not a feature: the
-// core ends its batch of steps after starting a task whose function is
-// not an AsyncFunction (it may finish synchronously), and with a store
-// each batch is one append to the journal, awaited before the tasks
-// start; remote() returns a plain function, so this row shows what
-// remote() would give as an AsyncFunction (see docs/performance.md).
+// (docs/bullmq.md).
 const SYSTEMS = {
   make: { label: 'ours: `make()`, for await', run: (bench, count) => bench.ours(count, 'make') },
   makeNow: { label: 'ours: `makeNow()`', run: (bench, count) => bench.ours(count, 'makeNow') },
-  'makeNow-async': { label: 'ours: `makeNow()`, remote() called from an async function', run: (bench, count) => bench.ours(count, 'makeNow-async') },
   flow: { label: 'BullMQ FlowProducer: tree', run: (bench, count) => bench.flow(count) },
 };
 

@@ -21,19 +21,9 @@
 import { Task, make } from 'taskqueue-wasm';
 import { redisStore, remote } from 'taskqueue-wasm/bullmq';
 
-/** BullMQ's connection options from a redis:// or rediss:// URL. */
-function connectionFrom(text) {
-  const url = new URL(text);
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`REDIS_URL must be redis:// or rediss://, got ${text}`);
-  const connection = { host: url.hostname || '127.0.0.1', port: Number(url.port || 6379) };
-  if (url.username) connection.username = decodeURIComponent(url.username);
-  if (url.password) connection.password = decodeURIComponent(url.password);
-  if (url.pathname.length > 1) connection.db = Number(url.pathname.slice(1));
-  if (url.protocol === 'rediss:') connection.tls = {};
-  return connection;
-}
-
-const connection = connectionFrom(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+// redisStore takes the URL as its connection (and refuses one that is
+// not redis:// or rediss://).
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const queue = process.env.QUEUE ?? 'taskqueue';
 const runId = process.argv[2] ?? process.env.RUN_ID ?? `report-${new Date().toISOString().slice(0, 10)}`;
 
@@ -64,8 +54,15 @@ for (const task of tasks) {
   });
 }
 
-const store = redisStore(connection, runId, { queue });
-console.log(`run '${runId}' on queue '${queue}' at ${connection.host}:${connection.port}`);
+/** A Redis URL as printed: its password masked. */
+function masked(text) {
+  const url = new URL(text);
+  if (url.password) url.password = '***';
+  return url.href;
+}
+
+const store = redisStore(redisUrl, runId, { queue });
+console.log(`run '${runId}' on queue '${queue}' at ${masked(redisUrl)}`);
 // ^C: let go of the run at once (its lock), so that a coordinator started
 // again with this id goes on without waiting for the lock to lapse (a
 // killed one's lapses after lockTtl, 15 s). Jobs already added still run.

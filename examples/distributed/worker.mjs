@@ -13,23 +13,18 @@
 // closes cleanly on SIGINT or SIGTERM (jobs running are let finish).
 import { startWorker } from 'taskqueue-wasm/bullmq';
 
-/** BullMQ's connection options from a redis:// or rediss:// URL. */
-function connectionFrom(text) {
-  const url = new URL(text);
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`REDIS_URL must be redis:// or rediss://, got ${text}`);
-  const connection = { host: url.hostname || '127.0.0.1', port: Number(url.port || 6379) };
-  if (url.username) connection.username = decodeURIComponent(url.username);
-  if (url.password) connection.password = decodeURIComponent(url.password);
-  if (url.pathname.length > 1) connection.db = Number(url.pathname.slice(1));
-  if (url.protocol === 'rediss:') connection.tls = {};
-  return connection;
-}
-
+// startWorker takes the URL as its connection (and refuses one that is
+// not redis:// or rediss://).
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const connection = connectionFrom(redisUrl);
 const queue = process.env.QUEUE ?? 'taskqueue';
 const concurrency = Number(process.env.CONCURRENCY ?? 4);
-const where = `${connection.tls ? 'rediss' : 'redis'}://${connection.host}:${connection.port}/${connection.db ?? 0}`;
+
+/** A Redis URL as printed: its password masked. */
+function masked(text) {
+  const url = new URL(text);
+  if (url.password) url.password = '***';
+  return url.href;
+}
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 function sleep(ms, signal) {
@@ -55,19 +50,19 @@ const SOURCES = {
   'orders-us': [[4, 8_000, 'USD'], [5, 15_250, 'USD']],
   'orders-jp': [[6, 1_200_000, 'JPY'], [7, 455_000, 'JPY'], [8, 98_000, 'JPY']],
 };
-// Misbehaving sources, deterministically, to show retries and timeouts:
-// the job id ends with `-a<attempt>`, so a handler knows which attempt
-// it runs. 'orders-us' answers 503 to a first attempt; 'orders-jp'
-// hangs on a first attempt until the coordinator's timeout cancels it.
-const flaky = (source, job) => source === 'orders-us' && job.id.endsWith('-a1');
-const hangs = (source, job) => source === 'orders-jp' && job.id.endsWith('-a1');
+// Misbehaving sources, deterministically, to show retries and timeouts
+// (a handler's context says which attempt of its task it runs):
+// 'orders-us' answers 503 to a first attempt; 'orders-jp' hangs on a
+// first attempt until the coordinator's timeout cancels it.
+const flaky = (source, attempt) => source === 'orders-us' && attempt === 1;
+const hangs = (source, attempt) => source === 'orders-jp' && attempt === 1;
 
 const handlers = {
   /** { source } -> the source's data, after a short random delay. */
-  async fetch({ source }, { signal, job }) {
+  async fetch({ source }, { signal, attempt }) {
     if (!(source in SOURCES)) throw Object.assign(new Error(`no such source '${source}'`), { code: 'ENOENT' });
-    await sleep(hangs(source, job) ? 60_000 : 50 + Math.random() * 250, signal);
-    if (flaky(source, job)) throw Object.assign(new Error(`HTTP 503 from ${source}`), { code: 'E503' });
+    await sleep(hangs(source, attempt) ? 60_000 : 50 + Math.random() * 250, signal);
+    if (flaky(source, attempt)) throw Object.assign(new Error(`HTTP 503 from ${source}`), { code: 'E503' });
     return SOURCES[source];
   },
   /** { region, orders, rates } -> the region's total in US cents. */
@@ -88,7 +83,11 @@ const handlers = {
   },
 };
 
-/** The handler, printing a line per job with its outcome. */
+/**
+ * The handler, printing a line per job with its outcome. What it throws
+ * is an Error: its own, or the signal's reason (a CancellationError or
+ * TimeoutError) once the coordinator cancelled the task.
+ */
 function logged(fn) {
   return async (data, context) => {
     const { job } = context;
@@ -99,18 +98,18 @@ function logged(fn) {
       line('done');
       return result;
     } catch (error) {
-      line(`${context.signal.aborted ? 'aborted' : 'failed'}: ${error?.message ?? error}`);
+      line(`${context.signal.aborted ? 'aborted' : 'failed'}: ${error.name}: ${error.message}`);
       throw error;
     }
   };
 }
 
 const worker = await startWorker(
-  connection,
+  redisUrl,
   Object.fromEntries(Object.entries(handlers).map(([name, fn]) => [name, logged(fn)])),
   { queue, concurrency },
 );
-process.stdout.write(`[worker ${process.pid}] ready: queue '${queue}' at ${where}, concurrency ${concurrency}, handlers ${Object.keys(handlers).join(', ')}\n`);
+process.stdout.write(`[worker ${process.pid}] ready: queue '${queue}' at ${masked(redisUrl)}, concurrency ${concurrency}, handlers ${Object.keys(handlers).join(', ')}\n`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {

@@ -75,7 +75,7 @@ after(async () => {
 test('the coordinator makes the report over two workers: every step DONE, one retry after a 503, one after a timeout', async () => {
   const { code, out, err, lines } = await coordinate(RUN);
   assert.equal(code, 0, `${out}\n${err}`);
-  assert.equal(lines[0], `run '${RUN}' on queue 'taskqueue' at 127.0.0.1:${redis.port}`);
+  assert.equal(lines[0], `run '${RUN}' on queue 'taskqueue' at redis://127.0.0.1:${redis.port}`);
   for (const step of STEPS) {
     assert.equal(lines.filter((line) => line.startsWith(`${step}: DONE `)).length, 1, `${step} DONE once\n${out}`);
   }
