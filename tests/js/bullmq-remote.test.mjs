@@ -7,13 +7,13 @@
 // clear error with the run intact.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { StoreError, Task, TimeoutError, make } from 'taskqueue-wasm';
 import { redisStore, remote } from 'taskqueue-wasm/bullmq';
 import { freePort, startRedis } from './redis.mjs';
+import { killChildren, spawnNode, whenReady } from './child.mjs';
 import { dag, key } from './fixtures/bullmq-dag.mjs';
 
 const fixture = (name) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -21,7 +21,6 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let redis;
 let client;
-const children = new Set();
 
 before(async () => {
   redis = await startRedis();
@@ -29,30 +28,15 @@ before(async () => {
 });
 
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killChildren();
   client?.disconnect();
   await redis?.stop();
 });
 
-/** A process running a fixture; resolves once it printed `ready` (workers) or at once. */
+/** A process running a fixture; with `waitReady`, once it printed `ready`. */
 function spawnFixture(name, args, { waitReady = false } = {}) {
-  const child = spawn(process.execPath, [fixture(name), ...args.map(String)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
-    children.delete(child);
-    resolve({ code, signal });
-  }));
-  const handle = { child, exited, out: () => out, err: () => err };
-  if (!waitReady) return handle;
-  return new Promise((resolve, reject) => {
-    const check = () => out.includes('ready') && resolve(handle);
-    child.stdout.on('data', check);
-    exited.then(({ code }) => reject(new Error(`${name} exited ${code} before ready:\n${err}`)));
-  });
+  const handle = spawnNode(fixture(name), args);
+  return waitReady ? whenReady(handle, /ready/, name) : handle;
 }
 
 const startWorkers = (port, n) => Promise.all(Array.from({ length: n }, () => spawnFixture('bullmq-dag-worker.mjs', [port], { waitReady: true })));

@@ -6,9 +6,9 @@
 // step restored, no job run again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from './redis.mjs';
+import { killChildren, spawnNode, whenReady } from './child.mjs';
 
 const example = (name) => fileURLToPath(new URL(`../../examples/distributed/${name}`, import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,31 +18,12 @@ const STEPS = ['rates', 'orders-eu', 'orders-us', 'orders-jp', 'totals-eu', 'tot
 let redis;
 let env;
 let workers;
-const children = new Set();
 
 /** Runs an example file; `out()` is what it printed so far, `exited` its end. */
-function run(name, args = []) {
-  const child = spawn(process.execPath, [example(name), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
-    children.delete(child);
-    resolve({ code, signal });
-  }));
-  return { child, exited, out: () => out, err: () => err };
-}
+const run = (name, args = []) => spawnNode(example(name), args, { env });
 
 /** A worker, once it printed its `ready` line. */
-function startWorker() {
-  const worker = run('worker.mjs');
-  return new Promise((resolve, reject) => {
-    worker.child.stdout.on('data', () => /\] ready: /.test(worker.out()) && resolve(worker));
-    worker.exited.then(({ code }) => reject(new Error(`worker exited ${code} before ready:\n${worker.err()}`)));
-  });
-}
+const startWorker = () => whenReady(run('worker.mjs'), /\] ready: /, 'worker');
 
 /** The coordinator, run to its end. */
 async function coordinate(runId) {
@@ -68,7 +49,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killChildren();
   await redis?.stop();
 });
 
