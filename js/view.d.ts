@@ -16,8 +16,15 @@ export interface MountGraphOptions {
   theme?: 'light' | 'dark' | 'auto';
   /** Called when the selection changes: by a click, the keyboard, or `select()`; null when cleared. */
   onSelect?: (task: Task | null) => void;
-  /** Fit the drawing to the element when mounted (default true). */
+  /** Fit the drawing to the element when mounted (default true); false: 1:1 from the top-left, whatever `initialView` says. */
   fit?: boolean;
+  /**
+   * How the drawing opens (when `fit` is not false): 'fit' (default),
+   * fitted to the element; 'readable', fitted if its text is readable
+   * so (the 14px font at least 10 screen pixels), otherwise at that
+   * scale on the drawing's top-left, its first rows.
+   */
+  initialView?: 'fit' | 'readable';
 }
 
 /** What `mountGraph` returns. Every method does nothing once `destroy()` was called. */
@@ -35,6 +42,13 @@ export interface GraphController {
   select(task: Task | null): void;
   /** Scales (at most 1:1) and centres the drawing to fit the element. */
   fit(): void;
+  /**
+   * Pans so that the task's node (or the closed group holding it) is
+   * centred in the element, keeping the zoom unless text is unreadable
+   * at it (then it zooms in so that the 14px font is 10 screen pixels).
+   * False if the task is not drawn.
+   */
+  reveal(task: Task): boolean | undefined;
   /** Zooms by `factor` about the element's centre. */
   zoom(factor: number): void;
   /** Draws open the group `task` is a member of; false if it is in no closed group. */

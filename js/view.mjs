@@ -22,7 +22,8 @@ import { isTask } from './brand.mjs';
 import { describe } from './describe.mjs';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const OPTIONS = ['followBlocking', 'followRequired', 'group', 'theme', 'onSelect', 'fit'];
+const OPTIONS = ['followBlocking', 'followRequired', 'group', 'theme', 'onSelect', 'fit', 'initialView'];
+const INITIAL_VIEWS = ['fit', 'readable'];
 const THEMES = ['light', 'dark', 'auto'];
 const STATES = Object.keys(palette.states);
 const FONT_SIZE = 14;
@@ -40,6 +41,11 @@ const BADGE_FONT = 10;
 // and running badges was most of the cost of a frame (SPEC §11's 2,000
 // running tasks). Zoom in and they are back, up to date.
 const LEGIBLE_PX = 4;
+// A scale at which the 14 px font is at least 10 screen pixels: where
+// `reveal(task)` zooms in to (when the zoom is below it), and where
+// `initialView: 'readable'` opens a drawing that fits only below it.
+const READABLE_PX = 10;
+const READABLE_SCALE = READABLE_PX / FONT_SIZE;
 
 // ---- The stylesheet: one per document, while any view is mounted ----
 
@@ -81,6 +87,8 @@ export const styles = (() => {
     '.tq-view .tq-badge[hidden] { display: none; }',
     '.tq-view .tq-selected > rect.tq-box { stroke: var(--tq-selected, var(--tqv-selected)); stroke-width: 3; }',
     '.tq-view .tq-cursor > rect.tq-box, .tq-view .tq-collapse.tq-cursor > rect { stroke: var(--tq-selected, var(--tqv-selected)); stroke-width: 2; stroke-dasharray: 4 2; }',
+    '.tq-view .tq-edge.tq-edge-selected path { stroke: var(--tq-selected, var(--tqv-selected)); stroke-width: 2.5; }',
+    '.tq-view .tq-edge.tq-edge-selected polygon { fill: var(--tq-selected, var(--tqv-selected)); stroke: var(--tq-selected, var(--tqv-selected)); }',
     '.tq-view .tq-segs rect { stroke: none; }',
     '.tq-view.tq-small text, .tq-view.tq-small .tq-badge { display: none; }',
   ];
@@ -123,14 +131,15 @@ function readOptions(options) {
   for (const key of Object.keys(options)) {
     if (!OPTIONS.includes(key)) throw new TypeError(`unknown mountGraph option '${key}' (known: ${OPTIONS.join(', ')})`);
   }
-  const { followBlocking = true, followRequired = true, group = true, theme = 'light', onSelect, fit = true } = options;
+  const { followBlocking = true, followRequired = true, group = true, theme = 'light', onSelect, fit = true, initialView = 'fit' } = options;
   if (typeof followBlocking !== 'boolean') throw new TypeError(`followBlocking must be a boolean, got ${describe(followBlocking)}`);
   if (typeof followRequired !== 'boolean') throw new TypeError(`followRequired must be a boolean, got ${describe(followRequired)}`);
   if (!THEMES.includes(theme)) throw new TypeError(`theme must be one of ${THEMES.join(', ')}, got ${describe(theme)}`);
   if (onSelect !== undefined && typeof onSelect !== 'function') throw new TypeError(`onSelect must be a function, got ${describe(onSelect)}`);
   if (typeof fit !== 'boolean') throw new TypeError(`fit must be a boolean, got ${describe(fit)}`);
+  if (!INITIAL_VIEWS.includes(initialView)) throw new TypeError(`initialView must be one of ${INITIAL_VIEWS.join(', ')}, got ${describe(initialView)}`);
   // group is checked by tasksLayout, with its own message.
-  return { followBlocking, followRequired, group, theme, onSelect, fit };
+  return { followBlocking, followRequired, group, theme, onSelect, fit, initialView };
 }
 
 function readTasks(tasks) {
@@ -221,8 +230,9 @@ class GraphView {
     element.append(svg);
     this.listen();
     this.render();
-    if (opts.fit) this.fit();
-    else this.apply(this.view);
+    if (!opts.fit) this.apply(this.view);
+    else if (opts.initialView === 'readable') this.readable();
+    else this.fit();
   }
 
   // ---- Drawing ----
@@ -519,18 +529,28 @@ class GraphView {
       g.classList.remove('tq-selected');
       g.setAttribute('aria-selected', 'false');
     }
+    for (const e of this.layer.querySelectorAll('.tq-edge-selected')) e.classList.remove('tq-edge-selected');
     if (this.selected === null) return;
     const info = this.info.get(this.selected);
     // A task inside a collapsed group: the group shows the selection.
-    const g = info?.g ?? (info?.group?.expanded === false ? info.group.g : undefined);
+    const inGroup = info?.g === undefined && info?.group?.expanded === false;
+    const g = info?.g ?? (inGroup ? info.group.g : undefined);
     g?.classList.add('tq-selected');
     g?.setAttribute('aria-selected', 'true');
+    if (g === undefined) return;
+    // Its edges (the group's, for a task in a closed group), drawn last: above the others.
+    const ref = inGroup ? info.group.id : String(this.selected.id);
+    const edges = this.layer.querySelector('.tq-edges');
+    for (const e of this.layer.querySelectorAll(`.tq-edge[data-from="${ref}"], .tq-edge[data-to="${ref}"]`)) {
+      e.classList.add('tq-edge-selected');
+      edges.append(e);
+    }
   }
 
   setCursor(item) {
     this.cursor = item;
     this.showCursor();
-    if (item !== undefined) this.reveal(item);
+    if (item !== undefined) this.keepInSight(item);
   }
 
   showCursor() {
@@ -616,14 +636,36 @@ class GraphView {
     return { left: r.left, top: r.top, width: r.width, height: r.height };
   }
 
+  /** The scale that fits the drawing in the element (never above 1:1). */
+  fitScale() {
+    const { width, height } = this.viewport();
+    const w = Math.max(this.size.width, 1);
+    const h = Math.max(this.size.height, 1);
+    const scale = Math.min((width - 2 * FIT_MARGIN) / w, (height - 2 * FIT_MARGIN) / h, 1);
+    return scale > 0 ? Math.max(MIN_SCALE, scale) : 1;
+  }
+
+  /**
+   * `initialView: 'readable'`: fitted if text is readable so; otherwise at
+   * READABLE_SCALE on the drawing's top-left (its first rows), centred
+   * across if it is narrower than the element.
+   */
+  readable() {
+    if (this.fitScale() >= READABLE_SCALE) {
+      this.fit();
+      return;
+    }
+    const { width } = this.viewport();
+    const scale = READABLE_SCALE;
+    this.apply({ scale, tx: Math.max(FIT_MARGIN, (width - scale * this.size.width) / 2), ty: FIT_MARGIN });
+  }
+
   fit() {
     if (this.destroyed) return;
     const { width, height } = this.viewport();
     const w = Math.max(this.size.width, 1);
     const h = Math.max(this.size.height, 1);
-    let scale = Math.min((width - 2 * FIT_MARGIN) / w, (height - 2 * FIT_MARGIN) / h, 1);
-    if (!(scale > 0)) scale = 1;
-    scale = Math.max(MIN_SCALE, scale);
+    const scale = this.fitScale();
     this.apply({ scale, tx: (width - scale * w) / 2, ty: (height - scale * h) / 2 });
   }
 
@@ -637,14 +679,32 @@ class GraphView {
     this.apply({ scale: next, tx: cx - ((cx - tx) / scale) * next, ty: cy - ((cy - ty) / scale) * next });
   }
 
-  /** Pans an item into view when it is outside. */
-  reveal(item) {
+  /** Pans a keyboard item into view when it is outside. */
+  keepInSight(item) {
     const { width, height } = this.viewport();
     const { scale, tx, ty } = this.view;
     const x = tx + item.cx * scale;
     const y = ty + item.cy * scale;
     if (x >= 20 && x <= width - 20 && y >= 20 && y <= height - 20) return;
     this.apply({ scale, tx: width / 2 - item.cx * scale, ty: height / 2 - item.cy * scale });
+  }
+
+  /**
+   * Centres a task's node (or the closed group holding it) in the
+   * element, keeping the zoom unless text is unreadable at it (then
+   * READABLE_SCALE). False if the task is not drawn.
+   */
+  revealTask(task) {
+    if (!isTask(task)) throw new TypeError(`reveal(task): not a Task: ${describe(task)}`);
+    const info = this.info.get(task);
+    const box = info?.g !== undefined ? info.box : info?.group?.expanded === false ? info.group.box : undefined;
+    if (box === undefined) return false;
+    const { width, height } = this.viewport();
+    const scale = Math.min(MAX_SCALE, Math.max(this.view.scale, READABLE_SCALE));
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    this.apply({ scale, tx: width / 2 - cx * scale, ty: height / 2 - cy * scale });
+    return true;
   }
 
   // ---- Events: all on the <svg>, all removed by one abort ----
@@ -760,6 +820,7 @@ export function mountGraph(element, tasks, options) {
       return view.selected;
     },
     fit: alive(() => view.fit()),
+    reveal: alive((task) => view.revealTask(task)),
     zoom: alive((factor) => {
       if (typeof factor !== 'number' || !(factor > 0)) throw new TypeError(`zoom(factor): a positive number, got ${describe(factor)}`);
       view.zoom(factor);

@@ -144,7 +144,8 @@ function load(spec) {
   timelineSince = undefined;
   $('graph-title').textContent = `${spec.title} · ${graph.tasks.length} tasks`;
   view?.destroy();
-  const options = { onSelect: (task) => showDetails(task ?? undefined) };
+  // A graph too big to read when fitted opens readable, on its first rows.
+  const options = { onSelect: (task) => showDetails(task ?? undefined), initialView: 'readable' };
   if (grouping !== undefined) options.group = grouping;
   view = mountGraph($('viewport'), graph.tasks, options);
   select(undefined);
@@ -347,7 +348,10 @@ function wire() {
   $('log-clear').addEventListener('click', () => log.clear());
   $('log').addEventListener('click', (e) => {
     const id = Number(e.target.closest('li')?.dataset.taskId);
-    if (id) select(id);
+    if (!id) return;
+    select(id);
+    const task = graph.byId.get(id);
+    if (task !== undefined) view.reveal(task);
   });
   $('zoom-in').addEventListener('click', () => view.zoom(1.25));
   $('zoom-out').addEventListener('click', () => view.zoom(0.8));

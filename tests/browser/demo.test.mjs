@@ -2,8 +2,9 @@
 // as `npm start` serves it: run the pipeline to the end and check the
 // drawing (the package's view, mountGraph) against the tasks, retry the
 // failed task from its details, the text format, Cancel, a random graph
-// of 500 tasks, the timeline beside the graph (its ongoing bars grow) and
-// a wide fan drawn as a group.
+// of 500 tasks (opened readable; a log line's click reveals its task),
+// the timeline beside the graph (its ongoing bars grow) and a wide fan
+// drawn as a group.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -219,6 +220,10 @@ test('Cancel ends the make: running tasks are cancelled, nothing new starts; a c
 test('a random graph of 500 tasks runs to the end', async () => {
   const { page, problems } = await openDemo('preset=random&n=500&seed=7&speed=200&concurrency=32');
   assert.equal(await page.locator('#viewport g.node').count(), 500);
+  // Too big to read fitted: it opens readable (initialView: 'readable'), text drawn.
+  const scale = () => page.evaluate(() => Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector('#viewport .tq-layer').getAttribute('transform'))[1]));
+  assert.ok(await scale() >= 10 / 14 - 1e-9, `opened at ${await scale()}`);
+  assert.equal(await page.locator('#viewport svg.tq-small').count(), 0);
   await page.click('#run');
   await settled(page);
   const nodes = await drawn(page);
@@ -226,6 +231,28 @@ test('a random graph of 500 tasks runs to the end', async () => {
   assert.ok(nodes.every((n) => ['DONE', 'FAILED'].includes(n.state)), 'every task completed');
   assertDrawnAsTasks(nodes);
   assert.equal(await page.locator('#progress-text').textContent(), '500 of 500 completed');
+  // A click on a log line selects its task, centres its node and highlights its edges.
+  await page.click('#zoom-fit');
+  // The oldest line kept whose task is drawn as a node (not in a closed group).
+  const id = await page.evaluate(() => [...document.querySelectorAll('#log li')].reverse()
+    .map((li) => li.dataset.taskId).find((id) => document.querySelector(`#viewport g.node[data-task-id="${id}"]`)));
+  await page.locator(`#log li[data-task-id="${id}"]`).last().click();
+  const shown = await page.evaluate((id) => {
+    const svg = document.querySelector('#viewport svg').getBoundingClientRect();
+    const node = document.querySelector(`#viewport g.node[data-task-id="${id}"]`);
+    const box = node.querySelector('rect.tq-box').getBoundingClientRect();
+    const edges = [...document.querySelectorAll('#viewport g.edge')];
+    return {
+      selected: node.classList.contains('tq-selected'),
+      dx: box.x + box.width / 2 - (svg.x + svg.width / 2),
+      dy: box.y + box.height / 2 - (svg.y + svg.height / 2),
+      marked: edges.filter((e) => e.classList.contains('tq-edge-selected')).length,
+      want: edges.filter((e) => e.dataset.from === id || e.dataset.to === id).length,
+    };
+  }, id);
+  assert.ok(shown.selected && Math.abs(shown.dx) < 2 && Math.abs(shown.dy) < 2, JSON.stringify(shown));
+  assert.equal(shown.marked, shown.want);
+  assert.ok(await scale() >= 10 / 14 - 1e-9, 'zoomed in from the fitted overview');
   assert.deepEqual(problems, []);
   await page.close();
 });

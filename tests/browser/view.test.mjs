@@ -3,7 +3,8 @@
 // whose tasks wait on gates the test opens, so every intermediate state
 // is known: each node's data-state, label, badge and computed fill
 // against its task, the fan's group counts, selection by click, keyboard
-// and select(), fit, a group expanded and collapsed, the dark theme, and
+// and select(), fit, a group expanded and collapsed, the dark theme,
+// reveal(), the selection's edges, initialView 'readable', and
 // destroy() mid-run (no listener, timer, frame, task callback or style
 // left; later transitions touch nothing). Screenshots in test-output/.
 import { test, before, after } from 'node:test';
@@ -269,6 +270,135 @@ test('selection, keyboard, fit, a group expanded and collapsed, the dark theme',
   await page.evaluate(() => {
     window.view.destroy();
     window.dark.destroy();
+  });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+const scaleOf = (page, selector) => page.evaluate((selector) => Number(/scale\(([\d.e-]+)\)/.exec(document.querySelector(`${selector} .tq-layer`).getAttribute('transform'))[1]), selector);
+const READABLE = 10 / 14; // the 14px font at 10 screen pixels
+
+test("reveal(task) centres its node, the selection's edges are highlighted, initialView 'readable'", async () => {
+  const { page, problems } = await openPage();
+  await page.evaluate(() => {
+    const { t } = window;
+    window.g = t.build();
+    window.view = t.view.mountGraph(document.querySelector('#light'), [window.g.setup]);
+  });
+
+  // The selected node's edges, and only those, carry tq-edge-selected, in the --tq-selected colour.
+  const highlighted = (name) => page.evaluate((name) => {
+    const { g, view } = window;
+    if (name !== null) view.select(g[name] ?? g.items[0]);
+    else view.select(null);
+    const svg = view.element;
+    const task = name === null ? null : g[name] ?? g.items[0];
+    const node = task && svg.querySelector(`g.node[data-task-id="${task.id}"]`);
+    const ref = node ? String(task.id) : svg.querySelector('g.group')?.dataset.group;
+    const edges = [...svg.querySelectorAll('g.edge')];
+    const marked = edges.filter((e) => e.classList.contains('tq-edge-selected')).map((e) => `${e.dataset.from}->${e.dataset.to}`).sort();
+    const want = task === null ? [] : edges.filter((e) => e.dataset.from === ref || e.dataset.to === ref).map((e) => `${e.dataset.from}->${e.dataset.to}`).sort();
+    const first = svg.querySelector('g.edge.tq-edge-selected');
+    const plain = svg.querySelector('g.edge:not(.tq-edge-selected)');
+    return {
+      marked, want,
+      stroke: first ? getComputedStyle(first.querySelector('path')).stroke : undefined,
+      arrow: first ? getComputedStyle(first.querySelector('polygon')).fill : undefined,
+      plain: plain ? getComputedStyle(plain.querySelector('path')).stroke : undefined,
+    };
+  }, name);
+  let h = await highlighted('flaky');
+  assert.equal(h.marked.length, 2, JSON.stringify(h));
+  assert.deepEqual(h.marked, h.want);
+  assert.equal(h.stroke, 'rgb(26, 115, 232)');
+  assert.equal(h.arrow, 'rgb(26, 115, 232)');
+  assert.equal(h.plain, 'rgb(0, 0, 0)');
+  h = await highlighted('publish');
+  assert.equal(h.marked.length, 2, JSON.stringify(h));
+  assert.deepEqual(h.marked, h.want, 'the previous selection\'s edges are cleared');
+  h = await highlighted('item'); // a task in the closed group: the group's edges
+  assert.equal(h.marked.length, 2, JSON.stringify(h));
+  assert.deepEqual(h.marked, h.want);
+  h = await highlighted(null);
+  assert.deepEqual(h.marked, []);
+  // Kept across a new layout (a group opened).
+  await page.evaluate(() => window.view.select(window.g.merge));
+  await page.evaluate(() => window.view.expand(window.g.items[0]));
+  h = await page.evaluate(() => [...window.view.element.querySelectorAll('g.edge.tq-edge-selected')].map((e) => `${e.dataset.from}->${e.dataset.to}`));
+  assert.deepEqual(h.sort(), [`${await page.getAttribute('#light g.group', 'data-group')}->${await page.evaluate(() => window.g.merge.id)}`, `${await page.evaluate(() => window.g.merge.id)}->${await page.evaluate(() => window.g.publish.id)}`].sort(), 'merge: from the open group, to publish');
+  await page.evaluate(() => window.view.collapse(window.g.items[0]));
+
+  // reveal(): the node's box centred in the element; the zoom kept when readable, else readable.
+  const centre = (id) => page.evaluate((id) => {
+    const svg = window.view.element.getBoundingClientRect();
+    const box = (id.startsWith('g') ? window.view.element.querySelector(`g.group[data-group="${id}"] > rect.tq-box`) : window.view.element.querySelector(`g.node[data-task-id="${id}"] > rect.tq-box`)).getBoundingClientRect();
+    return { dx: box.x + box.width / 2 - (svg.x + svg.width / 2), dy: box.y + box.height / 2 - (svg.y + svg.height / 2) };
+  }, id);
+  const near = (c) => Math.abs(c.dx) < 2 && Math.abs(c.dy) < 2;
+  await page.evaluate(() => window.view.zoom(3));
+  const zoomed = await scaleOf(page, '#light');
+  assert.equal(await page.evaluate(() => window.view.reveal(window.g.publish)), true);
+  let c = await centre(String(await page.evaluate(() => window.g.publish.id)));
+  assert.ok(near(c), JSON.stringify(c));
+  assert.equal(await scaleOf(page, '#light'), zoomed, 'the zoom is kept');
+  await page.evaluate(() => window.view.zoom(0.02));
+  assert.ok(await scaleOf(page, '#light') < READABLE);
+  await page.evaluate(() => window.view.reveal(window.g.setup));
+  c = await centre(String(await page.evaluate(() => window.g.setup.id)));
+  assert.ok(near(c), JSON.stringify(c));
+  assert.ok(await scaleOf(page, '#light') >= READABLE - 1e-9, 'zoomed in to a readable scale');
+  // A member of the closed group: the group is centred, not opened.
+  await page.evaluate(() => window.view.reveal(window.g.items[7]));
+  c = await centre(await page.getAttribute('#light g.group', 'data-group'));
+  assert.ok(near(c), JSON.stringify(c));
+  assert.equal(await page.getAttribute('#light g.group', 'data-expanded'), 'false');
+  // Not drawn: false; not a task: TypeError.
+  assert.deepEqual(await page.evaluate(() => {
+    const stray = new window.t.tq.Task('stray', () => {});
+    let error;
+    try { window.view.reveal({}); } catch (e) { error = e.constructor.name; }
+    return [window.view.reveal(stray), error];
+  }), [false, 'TypeError']);
+
+  // initialView: 'readable' is 'fit' for a small graph...
+  const small = await page.evaluate(() => {
+    const { t, g } = window;
+    const v = t.view.mountGraph(document.querySelector('#dark'), [g.setup], { initialView: 'readable' });
+    const opened = v.element.querySelector('.tq-layer').getAttribute('transform');
+    v.fit();
+    const fitted = v.element.querySelector('.tq-layer').getAttribute('transform');
+    v.destroy();
+    return { opened, fitted };
+  });
+  assert.equal(small.opened, small.fitted);
+  // ...and, for a graph too big to read fitted, readable on its first rows.
+  const big = await page.evaluate(() => {
+    const { Task } = window.t.tq;
+    const chain = [];
+    for (let i = 0; i < 150; i++) chain.push(new Task(`step ${String(i).padStart(3, '0')}`, () => {}, { requires: chain.slice(-1) }));
+    const mount = (initialView) => window.t.view.mountGraph(document.querySelector('#dark'), chain, { initialView });
+    const scale = (v) => Number(/scale\(([\d.e-]+)\)/.exec(v.element.querySelector('.tq-layer').getAttribute('transform'))[1]);
+    const fitted = mount('fit');
+    const fitScale = scale(fitted);
+    fitted.destroy();
+    window.big = mount('readable');
+    const svg = window.big.element.getBoundingClientRect();
+    const head = window.big.element.querySelector(`g.node[data-task-id="${chain[0].id}"] > rect.tq-box`).getBoundingClientRect();
+    return { fitScale, scale: scale(window.big), small: window.big.element.classList.contains('tq-small'), headTop: head.y - svg.y, headLeft: head.x - svg.x, headRight: head.x + head.width - svg.x, width: svg.width };
+  });
+  assert.ok(big.fitScale < READABLE, JSON.stringify(big));
+  assert.ok(big.scale >= READABLE - 1e-9, JSON.stringify(big));
+  assert.equal(big.small, false);
+  assert.ok(big.headTop >= 0 && big.headTop < 40 && big.headLeft >= 0 && big.headRight <= big.width, `the first row in sight: ${JSON.stringify(big)}`);
+  await page.locator('#dark').screenshot({ path: `${outDir}view-readable.png` });
+  // A wrong value is a TypeError.
+  assert.equal(await page.evaluate(() => {
+    try { window.t.view.mountGraph(document.querySelector('#dark'), [window.g.setup], { initialView: 'top' }); } catch (e) { return e.constructor.name; }
+    return 'none';
+  }), 'TypeError');
+  await page.evaluate(() => {
+    window.big.destroy();
+    window.view.destroy();
   });
   assert.deepEqual(problems, []);
   await page.close();

@@ -170,11 +170,14 @@ function view(element: HTMLElement): void {
   const picked: Task | null = graph.selected;
   graph.zoom(1.5);
   graph.fit();
+  const revealed: boolean | undefined = graph.reveal(total);
+  const readable: GraphController = mountGraph(element, greet, { initialView: 'readable' });
+  readable.destroy();
   const opened: boolean | undefined = graph.expand(total);
   graph.update([greet, total]);
   const svg: SVGSVGElement = graph.element;
   graph.destroy();
-  console.log(picked, opened, svg.id, styles.length);
+  console.log(picked, opened, revealed, svg.id, styles.length);
 }
 void progress();
 void main();
