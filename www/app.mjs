@@ -144,8 +144,12 @@ function load(spec) {
   timelineSince = undefined;
   $('graph-title').textContent = `${spec.title} · ${graph.tasks.length} tasks`;
   view?.destroy();
-  // A graph too big to read when fitted opens readable, on its first rows.
-  const options = { onSelect: (task) => showDetails(task ?? undefined), initialView: 'readable' };
+  // A graph too big to read when fitted opens readable, on its first
+  // rows; past 1,000 tasks it opens fitted (its text hidden until you
+  // zoom in): with every label painted, a 2,000-task run's p95 frame
+  // went from 33 to 50 ms (bench/demo-page.mjs).
+  const initialView = graph.tasks.length > 1000 ? 'fit' : 'readable';
+  const options = { onSelect: (task) => showDetails(task ?? undefined), initialView };
   if (grouping !== undefined) options.group = grouping;
   view = mountGraph($('viewport'), graph.tasks, options);
   select(undefined);
