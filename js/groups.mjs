@@ -18,10 +18,10 @@ import { palette } from './palette.mjs';
 // ---- Text metrics: those of src/layout/text.rs (the SVG's font) ----
 
 const FONT_FAMILY = 'Helvetica,Arial,sans-serif';
-const FONT_SIZE = 14;
-const LINE_HEIGHT = 17;
+export const FONT_SIZE = 14;
+export const LINE_HEIGHT = 17;
 const PAD_X = 10;
-const PAD_Y = 6;
+export const PAD_Y = 6;
 /** Room around an expanded group's grid, and between its boxes. */
 const GROUP_PAD = 10;
 // Helvetica's advance widths of ' '..'~', thousandths of an em.
