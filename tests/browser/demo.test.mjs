@@ -5,31 +5,18 @@
 // of 500 tasks (opened readable; a log line's click reveals its task),
 // the timeline beside the graph (its ongoing bars grow) and a wide fan
 // drawn as a group.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { serve } from '../../scripts/serve.mjs';
-import { launchChromium } from '../packaging/browser.mjs';
+import { servedChromium } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(root);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = servedChromium();
 
 /** Opens the page; `problems` collects console errors and warnings, page errors and failed requests. */
 async function openDemo(query) {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  const page = await chromium.browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
@@ -39,7 +26,7 @@ async function openDemo(query) {
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
-  await page.goto(`${server.url}/www/?${query}`);
+  await page.goto(`${chromium.server.url}/www/?${query}`);
   await page.waitForFunction(() => window.demo !== undefined);
   return { page, problems };
 }

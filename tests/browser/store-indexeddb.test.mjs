@@ -2,27 +2,14 @@
 // store's rules tried on the real IndexedDB and Web Locks of a page
 // (tests/browser/pages/store-indexeddb.html). Each test gets a browser
 // context of its own, so its own storage.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, serve } from '../packaging/browser.mjs';
+import { servedChromium } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE = '/tests/browser/pages/store-indexeddb.html';
 // A store call that never settles fails its test instead of hanging the file.
 const LIMIT = { timeout: 15_000 };
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(root);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = servedChromium();
 
 /** A new context (fresh storage) and a page of it on the test page; page errors fail the test. */
 async function openPage(context) {
@@ -36,14 +23,14 @@ async function openPage(context) {
   page.on('response', (r) => {
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });
-  await page.goto(server.url + PAGE);
+  await page.goto(chromium.server.url + PAGE);
   await page.waitForFunction(() => window.t !== undefined);
   page.problems = problems;
   return page;
 }
 
 async function withContext(fn) {
-  const context = await browser.newContext();
+  const context = await chromium.browser.newContext();
   try {
     await fn(context);
   } finally {

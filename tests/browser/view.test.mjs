@@ -7,36 +7,24 @@
 // reveal(), the selection's edges, initialView 'readable', and
 // destroy() mid-run (no listener, timer, frame, task callback or style
 // left; later transitions touch nothing). Screenshots in test-output/.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, serve } from '../packaging/browser.mjs';
+import { servedChromium } from './harness.mjs';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const outDir = fileURLToPath(new URL('../../test-output/', import.meta.url));
-let server;
-let browser;
-
-before(async () => {
-  mkdirSync(outDir, { recursive: true });
-  server = await serve(root);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const chromium = servedChromium();
+before(() => mkdirSync(outDir, { recursive: true }));
 
 async function openPage() {
-  const page = await browser.newPage({ viewport: { width: 940, height: 1180 } });
+  const page = await chromium.browser.newPage({ viewport: { width: 940, height: 1180 } });
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(`${server.url}/tests/browser/pages/view.html`);
+  await page.goto(`${chromium.server.url}/tests/browser/pages/view.html`);
   await page.waitForFunction(() => window.ready === true);
   return { page, problems };
 }
