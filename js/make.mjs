@@ -17,6 +17,7 @@ import { makeEnded, makeStarted } from './makes.mjs';
 
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
+const NO_POOLS = [];
 // Not a step of the core: `_pump` stops for the store to make records durable.
 const DURABLE = -1;
 
@@ -99,18 +100,20 @@ export class MakeRun {
 
   _start() {
     clock.user++; // called from the caller's code
-    const { failFast, queue, concurrency, signal } = this._options;
-    const ids = new Uint32Array(this._tasks.length);
+    const { failFast, queue, concurrency, signal, pools = NO_POOLS } = this._options;
+    // The pools' numbers and capacities follow the tasks (see makeStart).
+    const ids = new Uint32Array(this._tasks.length + pools.length);
+    ids.set(pools, this._tasks.length);
     let top = 0;
-    for (let i = 0; i < ids.length; i++) {
+    for (let i = 0; i < this._tasks.length; i++) {
       const id = this._tasks[i]._id;
       ids[i] = id;
       if (id > top) top = id;
     }
     // Sized at once: growing it an index at a time cost 3x as much.
     this._local = new Array(top + 1);
-    for (let i = 0; i < ids.length; i++) this._local[ids[i]] = this._tasks[i];
-    this._handle = check(makeStart(ids, failFast, queue !== undefined, concurrency, this._batch), this._tasks);
+    for (let i = 0; i < this._tasks.length; i++) this._local[ids[i]] = this._tasks[i];
+    this._handle = check(makeStart(ids, failFast, queue !== undefined, concurrency, this._batch, pools.length / 2), this._tasks);
     this._status = 'running';
     this._active = makeStarted(this);
     forgotten.register(this, this._handle, this);

@@ -12,7 +12,7 @@ import { S, STATES } from './protocol.mjs';
 import { TaskError } from './errors.mjs';
 import { describe } from './registry.mjs';
 
-const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires', 'retry', 'timeout', 'runIf', 'key', 'codec']);
+const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires', 'retry', 'timeout', 'runIf', 'key', 'codec', 'weight', 'priority', 'pool']);
 const RETRY_KEYS = new Set(['attempts', 'delay', 'factor', 'maxDelay', 'jitter', 'retryOn']);
 
 /** The options are an object with only the known keys. */
@@ -117,4 +117,26 @@ export function runsIfSettled(name, runIf) {
 export function checkKey(name, key) {
   if (typeof key !== 'string') throw new TypeError(`key of task '${name}' must be a string, got ${describe(key)}`);
   if (key === '') throw new RangeError(`key of task '${name}' must not be empty`);
+}
+
+/**
+ * The scheduling options (SPEC §12): `weight` a positive integer (slots
+ * of the make's concurrency and of its pool the task holds while it
+ * runs), `priority` a finite number, `pool` a non-empty string.
+ */
+export function checkSchedule(name, weight, priority, pool) {
+  if (weight !== undefined) {
+    if (typeof weight !== 'number') throw new TypeError(`weight of task '${name}' must be a number, got ${describe(weight)}`);
+    if (!Number.isInteger(weight) || weight < 1 || weight >= 2 ** 32) {
+      throw new RangeError(`weight of task '${name}' must be a positive integer, got ${describe(weight)}`);
+    }
+  }
+  if (priority !== undefined) {
+    if (typeof priority !== 'number') throw new TypeError(`priority of task '${name}' must be a number, got ${describe(priority)}`);
+    if (!Number.isFinite(priority)) throw new RangeError(`priority of task '${name}' must be a finite number, got ${describe(priority)}`);
+  }
+  if (pool !== undefined) {
+    if (typeof pool !== 'string') throw new TypeError(`pool of task '${name}' must be a string, got ${describe(pool)}`);
+    if (pool === '') throw new RangeError(`pool of task '${name}' must not be empty`);
+  }
 }

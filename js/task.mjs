@@ -13,6 +13,7 @@ import {
   taskRequired,
   taskSerial,
   taskSetRetry,
+  taskSetSchedule,
   taskState,
 } from '../pkg/taskqueue_wasm.js';
 import { CancellationError } from './errors.mjs';
@@ -25,7 +26,8 @@ import { historyOf } from './history.mjs';
 import { changed } from './wake.mjs';
 import { runLeft, runTaskByHand } from './run.mjs';
 import { addAttemptCallback, attemptsOf } from './attempts.mjs';
-import { checkKey, checkTaskOptions, checkTaskOptionValues, checkTimeout, readRetry, requiredTasks, runsIfSettled, stateCode } from './task-options.mjs';
+import { checkKey, checkSchedule, checkTaskOptions, checkTaskOptionValues, checkTimeout, readRetry, requiredTasks, runsIfSettled, stateCode } from './task-options.mjs';
+import { poolNumber } from './pools.mjs';
 import { checkCodec, keyOf } from './durable.mjs';
 import { make } from './make.mjs';
 import { tasksAsDot } from './dot.mjs';
@@ -85,15 +87,19 @@ export class Task {
     let runIf = 'done';
     let key;
     let codec;
+    let weight;
+    let priority;
+    let pool;
     if (options !== undefined && options !== null) {
       checkTaskOptions(name, options);
-      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires, retry, timeout, runIf = 'done', key, codec } = options);
+      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires, retry, timeout, runIf = 'done', key, codec, weight, priority, pool } = options);
       checkTaskOptionValues(name, args, cancelOnResult, track);
       if (requires !== undefined) requires = requiredTasks(name, requires);
       if (retry !== undefined) retry = readRetry(name, retry);
       if (timeout !== undefined) checkTimeout(name, timeout);
       if (key !== undefined) checkKey(name, key);
       if (codec !== undefined) checkCodec(codec, `codec of task '${name}'`);
+      if (weight !== undefined || priority !== undefined || pool !== undefined) checkSchedule(name, weight, priority, pool);
     }
     const ifSettled = runIf === 'done' ? false : runsIfSettled(name, runIf);
     const code = stateCode(state, undefined, name);
@@ -121,6 +127,9 @@ export class Task {
         x.policy = retry;
         check(taskSetRetry(this._id, retry.attempts, retry.delay, retry.factor, retry.maxDelay, retry.jitter), this);
       }
+    }
+    if (weight !== undefined || priority !== undefined || pool !== undefined) {
+      check(taskSetSchedule(this._id, weight ?? 1, priority ?? 0, pool === undefined ? 0 : poolNumber(pool)), this);
     }
     register(this);
     if (track) this.onTransition('*', track === true ? trackLine : track);

@@ -77,12 +77,16 @@ pub enum TaskErrorKind {
     /// A synchronous driver found the make waiting for tasks that nothing
     /// it controls is running.
     Stalled,
+    /// Scheduling options a make cannot honour (SPEC §12): a weight above
+    /// its concurrency or its pool's capacity, an unknown pool, a bad
+    /// value (JS `TaskError`).
+    Schedule,
 }
 
 impl TaskErrorKind {
     /// Every kind, in declaration order: `kind as usize` is its index
     /// (the code JS receives; see `src/wasm/protocol.rs`).
-    pub const ALL: [TaskErrorKind; 8] = [
+    pub const ALL: [TaskErrorKind; 9] = [
         TaskErrorKind::InvalidEvent,
         TaskErrorKind::UnknownState,
         TaskErrorKind::Cycle,
@@ -91,6 +95,7 @@ impl TaskErrorKind {
         TaskErrorKind::MakePrepare,
         TaskErrorKind::UnknownTask,
         TaskErrorKind::Stalled,
+        TaskErrorKind::Schedule,
     ];
 
     /// The kind's name as JS reads it (`protocol()` in the binding; a
@@ -106,6 +111,7 @@ impl TaskErrorKind {
             TaskErrorKind::MakePrepare => "MakePrepare",
             TaskErrorKind::UnknownTask => "UnknownTask",
             TaskErrorKind::Stalled => "Stalled",
+            TaskErrorKind::Schedule => "Schedule",
         }
     }
 }

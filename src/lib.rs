@@ -34,8 +34,8 @@ pub mod task_state;
 mod wasm;
 
 pub use error::{FsmError, TaskError, TaskErrorKind};
-pub use graph::{Because, Extra, Graph, TaskId, TaskOptions, TaskTransition};
-pub use make::{MakeOptions, Step};
+pub use graph::{Because, Extra, Graph, Schedule, TaskId, TaskOptions, TaskTransition};
+pub use make::{MakeOptions, Pool, Step};
 pub use queue::TaskQueue;
 pub use scheduler::Scheduler;
 pub use task_state::{Event, TaskState};

@@ -16,7 +16,7 @@
 
 use crate::error::TaskError;
 use crate::graph::{CancelOutcome, Clock, Extra, Failed, Finished, Graph, Outcome, TaskId};
-use crate::make::{Make, MakeId, MakeOptions, Step};
+use crate::make::{Make, MakeId, MakeOptions, Pool, Step};
 use crate::task_state::{Event, TaskState};
 use std::ops::{Deref, DerefMut};
 
@@ -144,11 +144,28 @@ impl Scheduler {
         tasks: &[TaskId],
         options: MakeOptions,
     ) -> Result<MakeId, TaskError> {
+        self.make_start_with_pools(tasks, options, &[])
+    }
+
+    /// Starts a make of `tasks` with pools (SPEC §12): a task whose
+    /// [`Schedule`](crate::graph::Schedule) names pool `id` starts only
+    /// while the weights of the tasks of that pool this make has started
+    /// leave room for its own within `capacity`. A task heavier than its
+    /// pool's capacity (or than `concurrency`), or naming a pool not
+    /// given here, stops the make with a `Schedule` error before it starts
+    /// anything.
+    pub fn make_start_with_pools(
+        &mut self,
+        tasks: &[TaskId],
+        options: MakeOptions,
+        pools: &[Pool],
+    ) -> Result<MakeId, TaskError> {
         for &t in tasks {
             self.graph.state(t)?;
         }
         self.serial = self.serial.wrapping_add(1).max(1);
-        let make = Box::new(Make::new(&mut self.graph, tasks, options, self.serial));
+        let make = Make::new(&mut self.graph, tasks, options, self.serial, pools);
+        let make = Box::new(make);
         let slot = match self.makes.iter().position(Option::is_none) {
             Some(slot) => {
                 self.makes[slot] = Some(make);

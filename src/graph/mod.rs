@@ -24,11 +24,13 @@ mod pending;
 mod query;
 mod remove;
 mod retry;
+mod schedule;
 
 pub use fire::{Because, Extra, TaskTransition};
 pub use history::because_code;
 pub use outcome::{CancelOutcome, Outcome};
 pub use retry::{Failed, Finished, RetryPolicy};
+pub use schedule::Schedule;
 
 use node::{Cold, Node};
 
@@ -125,6 +127,9 @@ pub struct Graph {
     log: history::Log,
     /// Retry policies by task slot (see `retry.rs`).
     retries: Vec<Option<Box<retry::Retrying>>>,
+    /// Scheduling options by task slot, up to the last task given any
+    /// (see `schedule.rs`).
+    schedules: Vec<Schedule>,
 }
 
 impl Default for Graph {
@@ -160,6 +165,7 @@ impl Graph {
             changed: VecDeque::new(),
             log: history::Log::default(),
             retries: Vec::new(),
+            schedules: Vec::new(),
         }
     }
 

@@ -77,6 +77,7 @@ impl Graph {
     fn free_slot(&mut self, id: TaskId) {
         self.forget_history(id);
         self.forget_retry(id);
+        self.forget_schedule(id);
         self.nodes[id.index()] = None;
         self.states[id.index()] = None;
         self.free.push(id.0);

@@ -63,6 +63,9 @@ impl Make {
             self.others.push(Entry::NEW);
         }
         self.tasks.push(t);
+        if self.sched.is_some() {
+            self.check_schedule(g, t);
+        }
         true
     }
 

@@ -20,6 +20,7 @@ use crate::task_state::{Event, TaskState};
 use std::collections::VecDeque;
 
 mod entry;
+mod sched;
 
 use crate::slot::{Entry, Mark, NONE};
 use entry::Waiter;
@@ -39,6 +40,44 @@ pub struct MakeOptions {
     pub queue: bool,
     /// At most this many tasks started by this make at once; 0: no limit.
     pub concurrency: usize,
+}
+
+/// A pool of a make (SPEC §12): the tasks of pool `id` this make has
+/// started hold at most `capacity` slots at once (their weights).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pool {
+    /// The number the driver gives the pool's name ([`crate::graph::Schedule::pool`]).
+    pub id: u32,
+    /// At least 1.
+    pub capacity: u32,
+}
+
+/// What a make keeps for scheduling options (SPEC §12). A make has one
+/// only when some task of the graph has options or the make has pools:
+/// the plain path never looks further than `Make::sched.is_none()`.
+#[derive(Debug, Default)]
+struct Sched {
+    pools: Vec<PoolUse>,
+    /// Counts scans of the ready list (`PoolUse::barred`).
+    scans: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct PoolUse {
+    pool: Pool,
+    /// Weight of the tasks of this pool started and not settled.
+    used: u32,
+    /// The scan of the ready list in which a task of this pool found no
+    /// room: the tasks behind it in this pool may not pass it.
+    barred: u32,
+}
+
+/// What a scan of the ready list found.
+enum Picked {
+    Start(TaskId),
+    /// Something changed: go round again.
+    Again,
+    Nothing,
 }
 
 /// Names an active make in its graph.
@@ -131,10 +170,29 @@ pub struct Make {
     failing: bool,
     stopped: bool,
     error: Option<TaskError>,
+    /// Scheduling options in play (see `Sched`); `in_flight` then counts
+    /// weights, and `ready` is ordered by priority.
+    sched: Option<Box<Sched>>,
 }
 
 impl Make {
-    pub(crate) fn new(g: &mut Graph, tasks: &[TaskId], options: MakeOptions, serial: u32) -> Make {
+    pub(crate) fn new(
+        g: &mut Graph,
+        tasks: &[TaskId],
+        options: MakeOptions,
+        serial: u32,
+        pools: &[Pool],
+    ) -> Make {
+        let sched = (g.any_schedule() || !pools.is_empty()).then(|| {
+            let pools = pools.iter();
+            let pools = pools.map(|&pool| PoolUse {
+                pool,
+                used: 0,
+                barred: 0,
+            });
+            let pools = pools.collect();
+            Box::new(Sched { pools, scans: 0 })
+        });
         let mut make = Make {
             serial,
             options,
@@ -155,6 +213,7 @@ impl Make {
             failing: false,
             stopped: false,
             error: None,
+            sched,
         };
         for &t in tasks {
             make.join(g, t);
@@ -205,6 +264,13 @@ impl Make {
                     return step;
                 }
                 continue;
+            }
+            if self.sched.is_some() {
+                match self.pick(g) {
+                    Picked::Start(t) => return self.start(g, t),
+                    Picked::Again => continue,
+                    Picked::Nothing => return Step::Wait,
+                }
             }
             if self.can_start() {
                 if let Some(t) = self.ready.pop_front() {
@@ -323,6 +389,10 @@ impl Make {
                 return None;
             }
             Verdict::Ready => {
+                if self.sched.is_some() {
+                    self.make_ready(g, t);
+                    return None;
+                }
                 if self.ready.is_empty() && self.can_start() {
                     return Some(self.start(g, t));
                 }
@@ -387,7 +457,7 @@ impl Make {
         match step {
             Ok(step) => {
                 self.set_mark(g, t, Mark::Started);
-                self.in_flight += 1;
+                self.take_slots(g, t);
                 step
             }
             Err(error) => {
@@ -419,7 +489,7 @@ impl Make {
         let next = std::mem::replace(&mut entry.waiters, NONE);
         let awaited = std::mem::take(&mut entry.awaited);
         if was == Mark::Started {
-            self.in_flight -= 1;
+            self.give_slots(g, t);
         }
         if yields {
             self.yields.push_back(t);

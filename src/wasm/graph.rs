@@ -223,6 +223,18 @@ pub fn task_set_retry(
     try_graph(|g| g.set_retry(TaskId(task), Some(policy))).map(|()| true)
 }
 
+/// Gives the task scheduling options (SPEC §12; JS has checked the
+/// values): `pool` is the number JS gives the pool's name, 0 for none.
+#[wasm_bindgen(js_name = taskSetSchedule)]
+pub fn task_set_schedule(task: u32, weight: u32, priority: f64, pool: u32) -> Option<bool> {
+    let schedule = crate::graph::Schedule {
+        weight,
+        priority,
+        pool,
+    };
+    try_graph(|g| g.set_schedule(TaskId(task), schedule)).map(|()| true)
+}
+
 /// Starts the next attempt of a task waiting to retry: true, and the
 /// task's function should run again; false when the task has moved on
 /// meanwhile (cancelled, ended by hand, gone), and nothing changed.

@@ -16,7 +16,7 @@ use super::graph::{graph_call, ids, raw, try_graph, with_graph};
 use super::protocol::step::{DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, WAIT, YIELD};
 use crate::error::TaskError;
 use crate::idmap::IdHasher;
-use crate::make::{MakeId, MakeOptions, Step};
+use crate::make::{MakeId, MakeOptions, Pool, Step};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -51,7 +51,9 @@ fn make_id(handle: u32) -> Option<MakeId> {
 }
 
 /// Starts a make of `tasks`; `concurrency` 0 means no limit; `batch` is
-/// the most steps one `makeSteps` call hands out. Returns the make's
+/// the most steps one `makeSteps` call hands out; `pools`: how many
+/// pools (SPEC §12) follow the tasks in `tasks`, a number and a
+/// capacity each. Returns the make's
 /// handle (never 0).
 #[wasm_bindgen(js_name = makeStart)]
 pub fn make_start(
@@ -60,13 +62,22 @@ pub fn make_start(
     queue: bool,
     concurrency: u32,
     batch: u32,
+    pools: u32,
 ) -> Option<u32> {
+    // The pools, pairs of a number and a capacity, follow the tasks.
+    let split = tasks.len().saturating_sub(2 * pools as usize);
+    let (tasks, pools) = tasks.split_at(split);
     let options = MakeOptions {
         fail_fast,
         queue,
         concurrency: concurrency as usize,
     };
-    let id = try_graph(|g| g.make_start(&ids(tasks), options))?;
+    let mut pools = pools.iter();
+    let mut pairs = Vec::new();
+    while let (Some(&id), Some(&capacity)) = (pools.next(), pools.next()) {
+        pairs.push(Pool { id, capacity });
+    }
+    let id = try_graph(|g| g.make_start_with_pools(&ids(tasks), options, &pairs))?;
     Some(MAKES.with(|m| {
         let mut m = m.borrow_mut();
         m.next = m.next.wrapping_add(1).max(1);
