@@ -84,6 +84,16 @@ export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
   key?: string;
   /** How its result is kept in a store (default the make's, else JSON). */
   codec?: Codec<Awaited<R>>;
+  /**
+   * Slots of the make's `concurrency` (and of its pool) the task holds
+   * while it runs: a positive integer, default 1. Heavier than the
+   * concurrency: an error when the make starts.
+   */
+  weight?: number;
+  /** Higher first among ready tasks (a finite number, default 0); ties keep the make's order. */
+  priority?: number;
+  /** The pool it runs in: it starts only while the make's `pools` give that pool room. */
+  pool?: string;
 }
 
 /** How a task retries (the `retry` option). */
@@ -225,8 +235,14 @@ export interface MakeOptions {
   failFast?: boolean;
   /** Hand each ready task to a queue instead of running it, e.g. `pQueue.add.bind(pQueue)`. */
   queue?: (run: () => Promise<Task>) => unknown;
-  /** At most this many tasks running at once (default: no limit). */
+  /** At most this many tasks running at once (default: no limit); counts weights. */
   concurrency?: number;
+  /**
+   * Capacities by pool name (positive integers): the tasks of a pool this
+   * make started hold at most that much weight at once. A task naming a
+   * pool not given here is an error when the make starts.
+   */
+  pools?: Record<string, number>;
   /**
    * Aborting stops the make (running tasks are cancelled, nothing new
    * starts), then it rejects, or `for await` throws, with `signal.reason`.

@@ -182,3 +182,12 @@ function view(element: HTMLElement): void {
 void progress();
 void main();
 void view;
+
+// Scheduling (SPEC §12): weights, pools, priorities.
+async function scheduling(): Promise<void> {
+  const gpu = new Task('train', async () => 1, { weight: 2, pool: 'gpu', priority: 5 });
+  const done: boolean = await gpu.make({ concurrency: 4, pools: { gpu: 2 } });
+  await makeNow([gpu], { pools: { gpu: 4, io: 1 } });
+  console.log(done);
+}
+void scheduling();

@@ -44,3 +44,8 @@ renderProgress([t]).stop(true);
 make(t).ended.then((end) => end.how === 'broken');
 tasksAsSvg([t], { group: 'yes' });
 tasksLayout([t], { group: true }).nodes[0].task;
+new Task('w', () => 1, { weight: '2' });
+new Task('w', () => 1, { pool: 3 });
+new Task('w', () => 1, { priority: 'high' });
+make(t, { pools: { gpu: '2' } });
+make(t, { pools: ['gpu'] });
