@@ -94,6 +94,27 @@ export interface TaskOptions<Args extends unknown[] = unknown[], R = unknown> {
   priority?: number;
   /** The pool it runs in: it starts only while the make's `pools` give that pool room. */
   pool?: string;
+  /**
+   * Its expected duration in ms (finite, at least 0; default 1), for
+   * `order: 'critical-path'`: ready tasks with the longest sum of
+   * estimates ahead of them (through the tasks that need them) go first.
+   */
+  estimate?: number;
+}
+
+/** At most `limit` starts in any window of `interval` ms (SPEC §12). */
+export interface RateLimit {
+  /** A positive integer. */
+  limit: number;
+  /** Milliseconds, finite and above 0. */
+  interval: number;
+}
+
+/** A pool of a make: its capacity (default Infinity), its rate limit, or both. */
+export interface PoolOptions {
+  /** A positive integer or Infinity: most weight of its tasks running at once. */
+  capacity?: number;
+  rate?: RateLimit;
 }
 
 /** How a task retries (the `retry` option). */
@@ -242,7 +263,15 @@ export interface MakeOptions {
    * make started hold at most that much weight at once. A task naming a
    * pool not given here is an error when the make starts.
    */
-  pools?: Record<string, number>;
+  pools?: Record<string, number | PoolOptions>;
+  /**
+   * Which ready task starts first, after priority: 'seed' (default: the
+   * order they became ready) or 'critical-path' (the longest remaining
+   * path by `estimate` first; it shortens whole runs when slots are scarce).
+   */
+  order?: 'seed' | 'critical-path';
+  /** At most `limit` task starts of this make in any `interval` ms. */
+  rate?: RateLimit;
   /**
    * Aborting stops the make (running tasks are cancelled, nothing new
    * starts), then it rejects, or `for await` throws, with `signal.reason`.
@@ -295,7 +324,7 @@ export function make(tasks: Task | Iterable<Task>, options?: MakeOptions): MakeR
 /** Runs make to the end; resolves to the yielded tasks in order. */
 export function makeNow(tasks: Task | Iterable<Task>, options?: MakeOptions): Promise<Task[]>;
 /** Starts make in the background with `later.defer` as the queue; returns at once. */
-export function makeLater(later: Later, tasks: Task | Iterable<Task>, options?: Pick<MakeOptions, 'failFast' | 'onTransition'>): void;
+export function makeLater(later: Later, tasks: Task | Iterable<Task>, options?: Pick<MakeOptions, 'failFast' | 'onTransition' | 'pools' | 'order' | 'rate'>): void;
 
 /** A capacity-limited executor. */
 export class Later {

@@ -4,7 +4,7 @@
 // is free. makeLater only wires it to make.mjs's MakeRun.
 
 import { describe, tasksIn } from './registry.mjs';
-import { readMakeOptions } from './make-options.mjs';
+import { readMakeOptions, SCHEDULING_OPTIONS } from './make-options.mjs';
 import { MakeRun } from './make.mjs';
 
 /** A capacity-limited executor (Python's cs.later.Later). */
@@ -56,11 +56,12 @@ export class Later {
 export function makeLater(later, tasks, options) {
   if (!(later instanceof Later)) throw new TypeError(`makeLater needs a Later, got ${describe(later)}`);
   // The Later is the queue and sets the concurrency; say so rather than ignore them.
+  const known = ['failFast', 'onTransition', ...SCHEDULING_OPTIONS];
   for (const key of options !== null && typeof options === 'object' ? Object.keys(options) : []) {
-    if (key !== 'failFast' && key !== 'onTransition') throw new TypeError(`unknown makeLater option '${key}' (known: failFast, onTransition)`);
+    if (!known.includes(key)) throw new TypeError(`unknown makeLater option '${key}' (known: ${known.join(', ')})`);
   }
-  const { failFast, onTransition } = readMakeOptions(options);
-  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)'), { failFast, onTransition, queue: (job) => later.defer(job), concurrency: 0 });
+  const { failFast, onTransition, sched } = readMakeOptions(options);
+  const run = new MakeRun(tasksIn(tasks, 'makeLater(tasks)'), { failFast, onTransition, sched, queue: (job) => later.defer(job), concurrency: 0 });
   run._start();
   run._pump(false); // errors such as a PREPARE task surface here, synchronously
   run._collect().catch((error) => console.error('taskqueue-wasm: makeLater failed:', error));

@@ -17,7 +17,7 @@ import { makeEnded, makeStarted } from './makes.mjs';
 
 // Steps per call into wasm when nothing has to stop between them.
 const BATCH = 4096;
-const NO_POOLS = [];
+const NO_SCHED = new Float64Array(0);
 // Not a step of the core: `_pump` stops for the store to make records durable.
 const DURABLE = -1;
 
@@ -62,6 +62,8 @@ export class MakeRun {
     this._steps = undefined; // a view of the make's step buffer in wasm memory
     this._active = undefined; // this make's WeakRef in `active`
     this._how = undefined; // once done: how it ended, `{ how, reason }` (see `ended`)
+    this._timer = undefined; // wakes the make when a rate window opens (`_wakeIn`)
+    this._timerAt = 0;
     this._ended = undefined; // the promise `ended` hands out, made when first asked for
     this._endedResolve = undefined;
   }
@@ -100,10 +102,8 @@ export class MakeRun {
 
   _start() {
     clock.user++; // called from the caller's code
-    const { failFast, queue, concurrency, signal, pools = NO_POOLS } = this._options;
-    // The pools' numbers and capacities follow the tasks (see makeStart).
-    const ids = new Uint32Array(this._tasks.length + pools.length);
-    ids.set(pools, this._tasks.length);
+    const { failFast, queue, concurrency, signal, sched = NO_SCHED } = this._options;
+    const ids = new Uint32Array(this._tasks.length);
     let top = 0;
     for (let i = 0; i < this._tasks.length; i++) {
       const id = this._tasks[i]._id;
@@ -113,7 +113,7 @@ export class MakeRun {
     // Sized at once: growing it an index at a time cost 3x as much.
     this._local = new Array(top + 1);
     for (let i = 0; i < this._tasks.length; i++) this._local[ids[i]] = this._tasks[i];
-    this._handle = check(makeStart(ids, failFast, queue !== undefined, concurrency, this._batch, pools.length / 2), this._tasks);
+    this._handle = check(makeStart(ids, failFast, queue !== undefined, concurrency, this._batch, sched), this._tasks);
     this._status = 'running';
     this._active = makeStarted(this);
     forgotten.register(this, this._handle, this);
@@ -214,6 +214,9 @@ export class MakeRun {
           this._end();
           return FINISHED;
         case WAIT:
+          // Held back by a rate limit (SPEC §12): `id` is how many ms
+          // until its window opens; look again then.
+          if (id > 0) this._wakeIn(id);
           // The engine said "wait" before this batch's functions ran;
           // if any of them changed something, look again first.
           if (changeCount() !== before) break;
@@ -223,6 +226,23 @@ export class MakeRun {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Wakes the make in `ms` (a rate window opens then), unless a timer
+   * already wakes it sooner. The timer holds the process open, as the
+   * tasks it will start would.
+   */
+  _wakeIn(ms) {
+    const at = performance.now() + ms;
+    if (this._timer !== undefined && this._timerAt <= at) return;
+    clearTimeout(this._timer);
+    this._timerAt = at;
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      clock.user++; // time has passed: the core must read the clock again
+      changed();
+    }, ms);
   }
 
   /** A transition of one of this make's tasks: kept in its store, told to its onTransition. */
@@ -267,6 +287,8 @@ export class MakeRun {
    */
   _end(how = 'finished', reason = undefined) {
     if (this._status === 'done') return undefined;
+    clearTimeout(this._timer);
+    this._timer = undefined;
     setReporting(this, false);
     let failure;
     if (this._status === 'running') {

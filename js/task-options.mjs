@@ -12,7 +12,7 @@ import { S, STATES } from './protocol.mjs';
 import { TaskError } from './errors.mjs';
 import { describe } from './registry.mjs';
 
-const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires', 'retry', 'timeout', 'runIf', 'key', 'codec', 'weight', 'priority', 'pool']);
+const OPTIONS = new Set(['args', 'state', 'cancelOnException', 'cancelOnResult', 'track', 'requires', 'retry', 'timeout', 'runIf', 'key', 'codec', 'weight', 'priority', 'pool', 'estimate']);
 const RETRY_KEYS = new Set(['attempts', 'delay', 'factor', 'maxDelay', 'jitter', 'retryOn']);
 
 /** The options are an object with only the known keys. */
@@ -122,9 +122,14 @@ export function checkKey(name, key) {
 /**
  * The scheduling options (SPEC §12): `weight` a positive integer (slots
  * of the make's concurrency and of its pool the task holds while it
- * runs), `priority` a finite number, `pool` a non-empty string.
+ * runs), `priority` a finite number, `pool` a non-empty string,
+ * `estimate` a finite number of ms, at least 0.
  */
-export function checkSchedule(name, weight, priority, pool) {
+export function checkSchedule(name, weight, priority, pool, estimate) {
+  if (estimate !== undefined) {
+    if (typeof estimate !== 'number') throw new TypeError(`estimate of task '${name}' must be a number (ms), got ${describe(estimate)}`);
+    if (!(Number.isFinite(estimate) && estimate >= 0)) throw new RangeError(`estimate of task '${name}' must be a finite number of ms, at least 0, got ${describe(estimate)}`);
+  }
   if (weight !== undefined) {
     if (typeof weight !== 'number') throw new TypeError(`weight of task '${name}' must be a number, got ${describe(weight)}`);
     if (!Number.isInteger(weight) || weight < 1 || weight >= 2 ** 32) {

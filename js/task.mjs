@@ -90,16 +90,17 @@ export class Task {
     let weight;
     let priority;
     let pool;
+    let estimate;
     if (options !== undefined && options !== null) {
       checkTaskOptions(name, options);
-      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires, retry, timeout, runIf = 'done', key, codec, weight, priority, pool } = options);
+      ({ args = NO_ARGS, state = 'PENDING', cancelOnException = false, cancelOnResult, track = false, requires, retry, timeout, runIf = 'done', key, codec, weight, priority, pool, estimate } = options);
       checkTaskOptionValues(name, args, cancelOnResult, track);
       if (requires !== undefined) requires = requiredTasks(name, requires);
       if (retry !== undefined) retry = readRetry(name, retry);
       if (timeout !== undefined) checkTimeout(name, timeout);
       if (key !== undefined) checkKey(name, key);
       if (codec !== undefined) checkCodec(codec, `codec of task '${name}'`);
-      if (weight !== undefined || priority !== undefined || pool !== undefined) checkSchedule(name, weight, priority, pool);
+      if (weight !== undefined || priority !== undefined || pool !== undefined || estimate !== undefined) checkSchedule(name, weight, priority, pool, estimate);
     }
     const ifSettled = runIf === 'done' ? false : runsIfSettled(name, runIf);
     const code = stateCode(state, undefined, name);
@@ -128,8 +129,8 @@ export class Task {
         check(taskSetRetry(this._id, retry.attempts, retry.delay, retry.factor, retry.maxDelay, retry.jitter), this);
       }
     }
-    if (weight !== undefined || priority !== undefined || pool !== undefined) {
-      check(taskSetSchedule(this._id, weight ?? 1, priority ?? 0, pool === undefined ? 0 : poolNumber(pool)), this);
+    if (weight !== undefined || priority !== undefined || pool !== undefined || estimate !== undefined) {
+      check(taskSetSchedule(this._id, weight ?? 1, priority ?? 0, pool === undefined ? 0 : poolNumber(pool), estimate ?? 1), this);
     }
     register(this);
     if (track) this.onTransition('*', track === true ? trackLine : track);

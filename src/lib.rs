@@ -35,7 +35,7 @@ mod wasm;
 
 pub use error::{FsmError, TaskError, TaskErrorKind};
 pub use graph::{Because, Extra, Graph, Schedule, TaskId, TaskOptions, TaskTransition};
-pub use make::{MakeOptions, Pool, Step};
+pub use make::{MakeOptions, Pool, Rate, Scheduling, Step};
 pub use queue::TaskQueue;
 pub use scheduler::Scheduler;
 pub use task_state::{Event, TaskState};

@@ -16,7 +16,7 @@
 
 use crate::error::TaskError;
 use crate::graph::{CancelOutcome, Clock, Extra, Failed, Finished, Graph, Outcome, TaskId};
-use crate::make::{Make, MakeId, MakeOptions, Pool, Step};
+use crate::make::{Make, MakeId, MakeOptions, Pool, Scheduling, Step};
 use crate::task_state::{Event, TaskState};
 use std::ops::{Deref, DerefMut};
 
@@ -144,7 +144,7 @@ impl Scheduler {
         tasks: &[TaskId],
         options: MakeOptions,
     ) -> Result<MakeId, TaskError> {
-        self.make_start_with_pools(tasks, options, &[])
+        self.make_start_scheduled(tasks, options, &Scheduling::default())
     }
 
     /// Starts a make of `tasks` with pools (SPEC §12): a task whose
@@ -160,11 +160,29 @@ impl Scheduler {
         options: MakeOptions,
         pools: &[Pool],
     ) -> Result<MakeId, TaskError> {
+        let scheduling = Scheduling {
+            pools: pools.to_vec(),
+            ..Scheduling::default()
+        };
+        self.make_start_scheduled(tasks, options, &scheduling)
+    }
+
+    /// Starts a make of `tasks` with every scheduling option of SPEC §12:
+    /// pools (see [`Scheduler::make_start_with_pools`]), rate limits of
+    /// the make and of its pools, and critical-path order. When a rate
+    /// limit holds a make back, its step is `Wait` and
+    /// [`Scheduler::make_rate_wait`] says how long.
+    pub fn make_start_scheduled(
+        &mut self,
+        tasks: &[TaskId],
+        options: MakeOptions,
+        scheduling: &Scheduling,
+    ) -> Result<MakeId, TaskError> {
         for &t in tasks {
             self.graph.state(t)?;
         }
         self.serial = self.serial.wrapping_add(1).max(1);
-        let make = Make::new(&mut self.graph, tasks, options, self.serial, pools);
+        let make = Make::new(&mut self.graph, tasks, options, self.serial, scheduling);
         let make = Box::new(make);
         let slot = match self.makes.iter().position(Option::is_none) {
             Some(slot) => {
@@ -191,6 +209,17 @@ impl Scheduler {
         self.makes[id.slot as usize] = Some(make);
         self.notify_makes();
         step
+    }
+
+    /// After a `Wait` step: milliseconds until a rate limit lets the make
+    /// start a task (the driver should take a step then), or None when it
+    /// waits for tasks to end.
+    pub fn make_rate_wait(&self, id: MakeId) -> Option<f64> {
+        let make = self.makes.get(id.slot as usize)?.as_deref()?;
+        if make.serial() != id.serial {
+            return None;
+        }
+        make.rate_wait()
     }
 
     /// Stops a make: nothing new starts and it yields nothing more. Tasks

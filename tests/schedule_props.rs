@@ -8,9 +8,10 @@
 #[path = "common/lcg.rs"]
 mod lcg;
 use lcg::Lcg;
+use std::sync::atomic::{AtomicU64, Ordering};
 use taskqueue_wasm::graph::Outcome;
 use taskqueue_wasm::{
-    MakeOptions, Pool, Schedule, Scheduler, Step, TaskId, TaskOptions, TaskState,
+    MakeOptions, Pool, Rate, Schedule, Scheduler, Scheduling, Step, TaskId, TaskOptions, TaskState,
 };
 
 fn case(seed: u64) {
@@ -46,6 +47,7 @@ fn case(seed: u64) {
                 weight,
                 priority,
                 pool,
+                estimate: 1.0 + r.below(5) as f64,
             },
         )
         .unwrap();
@@ -228,7 +230,7 @@ fn weight_over_concurrency_and_unknown_pool_fail_before_anything_runs() {
         "{steps:?}"
     );
     assert!(
-        matches!(steps.last(), Some(Step::Failed(e)) if e.message == "task 'heavy': its weight is more than the make's concurrency")
+        matches!(steps.last(), Some(Step::Failed(e)) if e.message == "task 'heavy': its weight 3 is more than the make's concurrency 2")
     );
     let p = g.add_task("p", TaskOptions::default());
     g.set_schedule(
@@ -245,4 +247,261 @@ fn weight_over_concurrency_and_unknown_pool_fail_before_anything_runs() {
     assert!(
         matches!(g.make_next(make), Step::Failed(e) if e.message.contains("its pool is not one of the make's pools"))
     );
+}
+
+/// Runs a make to the end, finishing each task as it starts (one at a
+/// time when the make's concurrency is 1); gives the order of starts.
+fn run_in_order(g: &mut Scheduler, make: taskqueue_wasm::make::MakeId) -> Vec<TaskId> {
+    let mut order = Vec::new();
+    loop {
+        match g.make_next(make) {
+            Step::Run { task, attempt } => {
+                order.push(task);
+                let returned = Outcome::Returned {
+                    cancel_on_result: false,
+                };
+                g.finish(task, attempt, returned).unwrap();
+            }
+            Step::Finished => break,
+            Step::Wait | Step::Failed(_) => panic!("stuck"),
+            _ => {}
+        }
+    }
+    order
+}
+
+/// Critical-path order against ranks computed here the slow way (each
+/// task's longest path by estimates through its dependents, relaxed until
+/// nothing changes): with concurrency 1, every task started had the
+/// highest rank among the tasks ready at that moment (priorities equal),
+/// ties in order of readiness; and the seed's order holds without it.
+#[test]
+fn critical_path_starts_the_longest_remaining_path_first() {
+    for seed in 0..300u64 {
+        let mut r = Lcg(seed * 31 + 11);
+        let mut g = Scheduler::new();
+        let n = 2 + r.below(25);
+        let mut ids = Vec::new();
+        let mut est = Vec::new();
+        for _ in 0..n {
+            let t = g.add_task("t", TaskOptions::default());
+            let estimate = r.below(6) as f64;
+            let schedule = Schedule {
+                estimate,
+                ..Schedule::PLAIN
+            };
+            g.set_schedule(t, schedule).unwrap();
+            ids.push(t);
+            est.push(estimate);
+        }
+        let mut requires = vec![Vec::new(); n];
+        for i in 1..n {
+            for _ in 0..r.below(3) {
+                let j = r.below(i);
+                if g.require(ids[i], ids[j]).unwrap() {
+                    requires[i].push(j);
+                }
+            }
+        }
+        // The slow ranks: rank(i) = est(i) + max rank of i's dependents.
+        let mut rank = est.clone();
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                for &j in &requires[i] {
+                    if rank[j] < est[j] + rank[i] {
+                        rank[j] = est[j] + rank[i];
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let options = MakeOptions {
+            concurrency: 1,
+            ..MakeOptions::default()
+        };
+        let scheduling = Scheduling {
+            critical_path: true,
+            ..Scheduling::default()
+        };
+        let given: Vec<TaskId> = ids.iter().rev().copied().collect();
+        let make = g
+            .make_start_scheduled(&given, options, &scheduling)
+            .unwrap();
+        let order = run_in_order(&mut g, make);
+        assert_eq!(order.len(), n, "seed {seed}");
+        let index = |t: TaskId| ids.iter().position(|&x| x == t).unwrap();
+        let mut done = vec![false; n];
+        for &t in &order {
+            let i = index(t);
+            let ready = (0..n).filter(|&k| !done[k] && requires[k].iter().all(|&j| done[j]));
+            let best = ready.map(|k| rank[k]).fold(f64::MIN, f64::max);
+            assert_eq!(
+                rank[i], best,
+                "seed {seed}: started {i} of rank {}",
+                rank[i]
+            );
+            done[i] = true;
+        }
+    }
+}
+
+/// A task added to the graph during a critical-path make, as a new
+/// prerequisite, is ranked through the task that requires it.
+#[test]
+fn critical_path_ranks_a_prerequisite_added_during_the_make() {
+    let mut g = Scheduler::new();
+    let add = |g: &mut Scheduler, estimate: f64| {
+        let t = g.add_task("t", TaskOptions::default());
+        let schedule = Schedule {
+            estimate,
+            ..Schedule::PLAIN
+        };
+        g.set_schedule(t, schedule).unwrap();
+        t
+    };
+    let short = add(&mut g, 1.0);
+    let top = add(&mut g, 10.0);
+    let gate = add(&mut g, 1.0);
+    g.require(top, gate).unwrap();
+    let options = MakeOptions {
+        concurrency: 1,
+        ..MakeOptions::default()
+    };
+    let scheduling = Scheduling {
+        critical_path: true,
+        ..Scheduling::default()
+    };
+    let make = g
+        .make_start_scheduled(&[short, top], options, &scheduling)
+        .unwrap();
+    // gate (rank 11) starts first; while it runs, top gains a prerequisite.
+    let mut step = g.make_next(make);
+    while matches!(step, Step::Discover { .. }) {
+        step = g.make_next(make);
+    }
+    let Step::Run { task, attempt } = step else {
+        panic!("gate should start, not {step:?}")
+    };
+    assert_eq!(task, gate);
+    let late = add(&mut g, 1.0);
+    g.require(top, late).unwrap();
+    let returned = Outcome::Returned {
+        cancel_on_result: false,
+    };
+    g.finish(task, attempt, returned).unwrap();
+    // late (rank 11, through top) goes before short (rank 1).
+    let order = run_in_order(&mut g, make);
+    assert_eq!(order, [late, top, short]);
+}
+
+// One fake clock per test (they run in parallel).
+static NOW: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+fn clock_0() -> f64 {
+    f64::from_bits(NOW[0].load(Ordering::SeqCst))
+}
+
+fn clock_1() -> f64 {
+    f64::from_bits(NOW[1].load(Ordering::SeqCst))
+}
+
+fn set_now(clock: usize, ms: f64) {
+    NOW[clock].store(ms.to_bits(), Ordering::SeqCst);
+}
+
+/// Rate limits by the graph's clock: at most `limit` starts in any
+/// window of `interval` ms, for the make and for each pool; a make held
+/// back says how long until the window opens; tasks of another pool pass.
+#[test]
+fn rate_limits_count_starts_in_a_sliding_window() {
+    set_now(0, 1000.0);
+    let mut g = Scheduler::with_clock(clock_0);
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let t = g.add_task("t", TaskOptions::default());
+        let pool = if i < 4 { 1 } else { 0 };
+        let schedule = Schedule {
+            pool,
+            ..Schedule::PLAIN
+        };
+        g.set_schedule(t, schedule).unwrap();
+        tasks.push(t);
+    }
+    let scheduling = Scheduling {
+        pools: vec![Pool {
+            id: 1,
+            capacity: u32::MAX,
+        }],
+        rates: vec![(
+            1,
+            Rate {
+                limit: 2,
+                interval: 100.0,
+            },
+        )],
+        critical_path: false,
+    };
+    let make = g
+        .make_start_scheduled(&tasks, MakeOptions::default(), &scheduling)
+        .unwrap();
+    let mut started = Vec::new();
+    let take = |g: &mut Scheduler| {
+        let mut now = Vec::new();
+        loop {
+            match g.make_next(make) {
+                Step::Run { task, .. } => now.push(task),
+                Step::Wait => return now,
+                step => panic!("{step:?}"),
+            }
+        }
+    };
+    // Two of pool 1, then the two of no pool pass them.
+    started.extend(take(&mut g));
+    assert_eq!(started, [tasks[0], tasks[1], tasks[4], tasks[5]]);
+    assert_eq!(g.make_rate_wait(make), Some(100.0));
+    set_now(0, 1060.0);
+    assert!(take(&mut g).is_empty());
+    assert_eq!(g.make_rate_wait(make), Some(40.0));
+    set_now(0, 1100.0);
+    assert_eq!(take(&mut g), [tasks[2], tasks[3]]);
+}
+
+/// The make's own rate limit holds back every task; the wait is for the
+/// oldest start of the window.
+#[test]
+fn a_make_rate_limit_spaces_its_starts() {
+    set_now(1, 0.0);
+    let mut g = Scheduler::with_clock(clock_1);
+    let tasks: Vec<TaskId> = (0..3)
+        .map(|_| g.add_task("t", TaskOptions::default()))
+        .collect();
+    let scheduling = Scheduling {
+        rates: vec![(
+            0,
+            Rate {
+                limit: 1,
+                interval: 50.0,
+            },
+        )],
+        ..Scheduling::default()
+    };
+    let make = g
+        .make_start_scheduled(&tasks, MakeOptions::default(), &scheduling)
+        .unwrap();
+    for (i, &t) in tasks.iter().enumerate() {
+        set_now(1, 50.0 * i as f64 + 10.0);
+        let step = g.make_next(make);
+        assert!(
+            matches!(step, Step::Run { task, .. } if task == t),
+            "{step:?}"
+        );
+        assert_eq!(g.make_next(make), Step::Wait, "{i}");
+        // After the last, nothing is held back by the window.
+        let wait = if i < 2 { Some(50.0) } else { None };
+        assert_eq!(g.make_rate_wait(make), wait);
+    }
 }

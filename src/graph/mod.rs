@@ -184,8 +184,9 @@ impl Graph {
         self.now = f64::NAN;
     }
 
-    /// The time of a transition (see `tick`).
-    fn now(&mut self) -> f64 {
+    /// The time of a transition (see `tick`); also what rate limits
+    /// count starts by (SPEC §12).
+    pub(crate) fn now(&mut self) -> f64 {
         if !self.now.is_nan() {
             return self.now;
         }

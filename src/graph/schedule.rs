@@ -1,7 +1,8 @@
 //! How a make schedules a task among others (SPEC §12): its `weight`
 //! (slots of the make's concurrency it holds while it runs), its
-//! `priority` (higher first among ready tasks) and its `pool` (a
-//! capacity named by the make). Kept by task slot, and only for the
+//! `priority` (higher first among ready tasks), its `pool` (a capacity
+//! named by the make) and its `estimate` (its expected duration, for
+//! `order: 'critical-path'`). Kept by task slot, and only for the
 //! tasks that have one: a graph without any costs a make nothing.
 
 use super::{Graph, TaskId};
@@ -17,6 +18,10 @@ pub struct Schedule {
     pub priority: f64,
     /// Its pool, a number the driver gives each pool name; 0: none.
     pub pool: u32,
+    /// Its expected duration (ms, finite, at least 0) for critical-path
+    /// order: a ready task's rank is the longest sum of estimates along
+    /// a path from it through the make's tasks that depend on it.
+    pub estimate: f64,
 }
 
 impl Schedule {
@@ -24,6 +29,7 @@ impl Schedule {
         weight: 1,
         priority: 0.0,
         pool: 0,
+        estimate: 1.0,
     };
 }
 

@@ -22,6 +22,9 @@ use std::collections::VecDeque;
 mod entry;
 mod sched;
 
+use sched::{Picked, Sched};
+pub use sched::{Pool, Rate, Scheduling};
+
 use crate::slot::{Entry, Mark, NONE};
 use entry::Waiter;
 
@@ -40,44 +43,6 @@ pub struct MakeOptions {
     pub queue: bool,
     /// At most this many tasks started by this make at once; 0: no limit.
     pub concurrency: usize,
-}
-
-/// A pool of a make (SPEC §12): the tasks of pool `id` this make has
-/// started hold at most `capacity` slots at once (their weights).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Pool {
-    /// The number the driver gives the pool's name ([`crate::graph::Schedule::pool`]).
-    pub id: u32,
-    /// At least 1.
-    pub capacity: u32,
-}
-
-/// What a make keeps for scheduling options (SPEC §12). A make has one
-/// only when some task of the graph has options or the make has pools:
-/// the plain path never looks further than `Make::sched.is_none()`.
-#[derive(Debug, Default)]
-struct Sched {
-    pools: Vec<PoolUse>,
-    /// Counts scans of the ready list (`PoolUse::barred`).
-    scans: u32,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct PoolUse {
-    pool: Pool,
-    /// Weight of the tasks of this pool started and not settled.
-    used: u32,
-    /// The scan of the ready list in which a task of this pool found no
-    /// room: the tasks behind it in this pool may not pass it.
-    barred: u32,
-}
-
-/// What a scan of the ready list found.
-enum Picked {
-    Start(TaskId),
-    /// Something changed: go round again.
-    Again,
-    Nothing,
 }
 
 /// Names an active make in its graph.
@@ -170,8 +135,8 @@ pub struct Make {
     failing: bool,
     stopped: bool,
     error: Option<TaskError>,
-    /// Scheduling options in play (see `Sched`); `in_flight` then counts
-    /// weights, and `ready` is ordered by priority.
+    /// Scheduling options in play (see `sched.rs`); `in_flight` then
+    /// counts weights, and ready tasks wait there instead of in `ready`.
     sched: Option<Box<Sched>>,
 }
 
@@ -181,18 +146,9 @@ impl Make {
         tasks: &[TaskId],
         options: MakeOptions,
         serial: u32,
-        pools: &[Pool],
+        scheduling: &Scheduling,
     ) -> Make {
-        let sched = (g.any_schedule() || !pools.is_empty()).then(|| {
-            let pools = pools.iter();
-            let pools = pools.map(|&pool| PoolUse {
-                pool,
-                used: 0,
-                barred: 0,
-            });
-            let pools = pools.collect();
-            Box::new(Sched { pools, scans: 0 })
-        });
+        let sched = Sched::new(g, tasks, scheduling);
         let mut make = Make {
             serial,
             options,
@@ -421,6 +377,9 @@ impl Make {
     fn wait_for(&mut self, g: &mut Graph, t: TaskId, prerequisites: &[(u32, TaskId)]) {
         self.join(g, t);
         for &(index, p) in prerequisites.iter().rev() {
+            if self.sched.is_some() {
+                self.rank_prerequisite(g, t, p);
+            }
             if self.join(g, p) {
                 self.discovered.push_back((p, t, index));
             }

@@ -1,20 +1,300 @@
-//! Weights, pools and priorities (SPEC §12): which ready task a make
-//! starts next when some task has scheduling options or the make has
-//! pools. Without them none of this runs (`Make::sched` is `None`).
+//! Weights, pools, priorities, critical-path order and rate limits
+//! (SPEC §12): which ready task a make starts next when some task has
+//! scheduling options or the make has any. Without them none of this
+//! runs (`Make::sched` is `None`, and the plain path keeps the seed's
+//! order).
 //!
-//! The ready list is kept in order: higher priority first, and among
-//! equal priorities in the order the tasks became ready (a task is
-//! inserted after every task of its priority or higher, scanning from the
-//! back, so equal priorities cost O(1)). A scan starts the first task
-//! that fits. No task waits forever behind lighter ones: a task that
-//! does not fit the make's free slots ends the scan (nothing behind it
-//! starts until it has), and one that does not fit its pool bars the
-//! tasks behind it in that pool (tasks of other pools may still pass).
+//! Ready tasks wait in one heap per pool (tasks of no pool in pool 0),
+//! ordered by [`Ready::before`]: higher priority first, then (with
+//! critical-path order) the longer remaining path, then the order in
+//! which they became ready. A pick looks at each pool's first task only:
+//! one that does not fit its pool's free capacity, or whose pool's rate
+//! window is full, holds back the tasks behind it in that pool (tasks of
+//! other pools may pass it); of the others, the first in order starts if
+//! it fits the make's free slots and the make's rate window, and if it
+//! does not nothing starts until it does. So no task waits forever behind
+//! lighter ones, and a pick costs O(pools + log ready).
 
-use super::{Make, Mark, Picked, TaskId, Verdict};
+use super::{Make, Mark, TaskId, Verdict};
 use crate::error::{TaskError, TaskErrorKind};
 use crate::graph::Graph;
 use crate::task_state::TaskState;
+
+/// A pool of a make (SPEC §12): the tasks of pool `id` this make has
+/// started hold at most `capacity` slots at once (their weights).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pool {
+    /// The number the driver gives the pool's name ([`crate::graph::Schedule::pool`]).
+    pub id: u32,
+    /// At least 1.
+    pub capacity: u32,
+}
+
+/// A rate limit (SPEC §12): at most `limit` starts in any window of
+/// `interval` milliseconds (by the graph's clock).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rate {
+    /// At least 1.
+    pub limit: u32,
+    /// Milliseconds, finite and above 0.
+    pub interval: f64,
+}
+
+/// A make's scheduling options (SPEC §12), beyond [`super::MakeOptions`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scheduling {
+    pub pools: Vec<Pool>,
+    /// Rate limits by pool id; id 0 limits the make as a whole.
+    pub rates: Vec<(u32, Rate)>,
+    /// `order: 'critical-path'`: among ready tasks of equal priority, the
+    /// one with the longest remaining path (by estimates) first.
+    pub critical_path: bool,
+}
+
+/// What a make keeps for scheduling: its pools (pool 0: tasks of no
+/// pool, unbounded), its own rate window, and the ranks of critical-path
+/// order.
+#[derive(Debug)]
+pub(super) struct Sched {
+    pools: Vec<PoolUse>,
+    rate: Option<Window>,
+    critical_path: bool,
+    /// Remaining path by task index (NaN: not computed; see `rank_all`).
+    ranks: Vec<f64>,
+    /// Counts tasks made ready: ties keep the order of readiness.
+    seq: u64,
+    /// After a pick that started nothing because of a rate window: ms
+    /// until the first window opens (else infinity).
+    pub(super) wait: f64,
+}
+
+#[derive(Debug)]
+struct PoolUse {
+    pool: Pool,
+    /// Weight of the tasks of this pool started and not settled.
+    used: u32,
+    rate: Option<Window>,
+    /// Its ready tasks, a binary heap by `Ready::before`.
+    ready: Vec<Ready>,
+}
+
+/// The start times of the last `limit` starts: a ring once full.
+#[derive(Debug)]
+struct Window {
+    rate: Rate,
+    starts: Vec<f64>,
+    /// With `starts` full, where the oldest is (and the next goes).
+    oldest: usize,
+}
+
+impl Window {
+    fn new(rate: Rate) -> Window {
+        Window {
+            rate,
+            starts: Vec::new(),
+            oldest: 0,
+        }
+    }
+
+    /// Ms until a start is allowed: 0 or less when it is now.
+    fn wait(&self, now: f64) -> f64 {
+        match self.starts.get(self.oldest) {
+            Some(&t) if self.starts.len() >= self.rate.limit as usize => {
+                t + self.rate.interval - now
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn record(&mut self, now: f64) {
+        if self.starts.len() < self.rate.limit as usize {
+            self.starts.push(now);
+        } else if let Some(s) = self.starts.get_mut(self.oldest) {
+            *s = now;
+            self.oldest = (self.oldest + 1) % self.starts.len();
+        }
+    }
+}
+
+/// A ready task and its place in line.
+#[derive(Clone, Copy, Debug)]
+struct Ready {
+    priority: f64,
+    rank: f64,
+    seq: u64,
+    task: TaskId,
+}
+
+impl Ready {
+    /// Whether `self` goes before `other`.
+    fn before(&self, other: &Ready) -> bool {
+        if self.priority != other.priority {
+            return self.priority > other.priority;
+        }
+        if self.rank != other.rank {
+            return self.rank > other.rank;
+        }
+        self.seq < other.seq
+    }
+}
+
+/// Heap order over a Vec (no generic heap: one small copy of the code).
+fn heap_push(heap: &mut Vec<Ready>, r: Ready) {
+    let mut i = heap.len();
+    heap.push(r);
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if !heap[i].before(&heap[parent]) {
+            break;
+        }
+        heap.swap(i, parent);
+        i = parent;
+    }
+}
+
+fn heap_pop(heap: &mut Vec<Ready>) {
+    if heap.is_empty() {
+        return;
+    }
+    let last = heap.len() - 1;
+    heap.swap(0, last);
+    heap.pop();
+    let mut i = 0;
+    loop {
+        let (l, r) = (2 * i + 1, 2 * i + 2);
+        let mut first = i;
+        if l < heap.len() && heap[l].before(&heap[first]) {
+            first = l;
+        }
+        if r < heap.len() && heap[r].before(&heap[first]) {
+            first = r;
+        }
+        if first == i {
+            break;
+        }
+        heap.swap(i, first);
+        i = first;
+    }
+}
+
+/// What a pick found.
+pub(super) enum Picked {
+    Start(TaskId),
+    /// Something changed: go round again.
+    Again,
+    Nothing,
+}
+
+impl Sched {
+    /// A make's scheduling state, or None when nothing calls for one.
+    pub(super) fn new(g: &Graph, tasks: &[TaskId], s: &Scheduling) -> Option<Box<Sched>> {
+        let any = g.any_schedule() || s.critical_path;
+        if !any && s.pools.is_empty() && s.rates.is_empty() {
+            return None;
+        }
+        let rate_of = |id: u32| {
+            let rate = s.rates.iter().find(|r| r.0 == id);
+            rate.map(|&(_, rate)| Window::new(rate))
+        };
+        let plain = Pool {
+            id: 0,
+            capacity: u32::MAX,
+        };
+        let pools = std::iter::once(plain).chain(s.pools.iter().copied());
+        let pools = pools.map(|pool| PoolUse {
+            pool,
+            used: 0,
+            rate: if pool.id == 0 { None } else { rate_of(pool.id) },
+            ready: Vec::new(),
+        });
+        let mut sched = Sched {
+            pools: pools.collect(),
+            rate: rate_of(0),
+            critical_path: s.critical_path,
+            ranks: Vec::new(),
+            seq: 0,
+            wait: f64::INFINITY,
+        };
+        if s.critical_path {
+            sched.rank_all(g, tasks);
+        }
+        Some(Box::new(sched))
+    }
+
+    /// Critical-path ranks of the tasks and all their prerequisites, in
+    /// O(tasks + edges): a task's rank is its estimate plus the largest
+    /// rank among its dependents in that set, so the dependents are
+    /// ranked first (each task once its last dependent has been, from a
+    /// stack: iterative).
+    fn rank_all(&mut self, g: &Graph, tasks: &[TaskId]) {
+        let Ok(all) = g.with_prerequisites(tasks) else {
+            return;
+        };
+        let size = all.iter().map(|&(t, _)| t.index() + 1).max().unwrap_or(0);
+        self.ranks.resize(size.max(self.ranks.len()), f64::NAN);
+        let mut dependents = vec![0u32; size];
+        let mut longest = vec![0.0f64; size];
+        for &(t, _) in &all {
+            for &p in g.required(t).unwrap_or(&[]) {
+                dependents[p.index()] += 1;
+            }
+        }
+        let mut stack: Vec<TaskId> = all.iter().map(|&(t, _)| t).collect();
+        stack.retain(|t| dependents[t.index()] == 0);
+        while let Some(t) = stack.pop() {
+            let rank = g.schedule(t).estimate + longest[t.index()];
+            self.ranks[t.index()] = rank;
+            for &p in g.required(t).unwrap_or(&[]) {
+                let i = p.index();
+                longest[i] = longest[i].max(rank);
+                dependents[i] -= 1;
+                if dependents[i] == 0 {
+                    stack.push(p);
+                }
+            }
+        }
+    }
+
+    fn rank(&self, t: TaskId) -> f64 {
+        self.ranks.get(t.index()).copied().unwrap_or(f64::NAN)
+    }
+
+    /// `p` is a prerequisite of `t`: its rank, and its known
+    /// prerequisites', rise to what the path through `t` gives. Nothing
+    /// changes for the tasks ranked at the start; this ranks a task added
+    /// to the graph meanwhile, and what it leads to.
+    fn raise(&mut self, g: &Graph, t: TaskId, p: TaskId) {
+        let above = self.rank(t);
+        let above = if above.is_nan() { 0.0 } else { above };
+        if self.rank(p) >= g.schedule(p).estimate + above {
+            return;
+        }
+        let mut work = vec![(p, above)];
+        while let Some((p, above)) = work.pop() {
+            let rank = g.schedule(p).estimate + above;
+            if p.index() >= self.ranks.len() {
+                self.ranks.resize(p.index() + 1, f64::NAN);
+            }
+            let known = self.ranks[p.index()];
+            if known >= rank {
+                continue;
+            }
+            self.ranks[p.index()] = rank;
+            if !known.is_nan() {
+                for &q in g.required(p).unwrap_or(&[]) {
+                    if !self.rank(q).is_nan() {
+                        work.push((q, rank));
+                    }
+                }
+            }
+        }
+    }
+
+    fn pool_of(&mut self, id: u32) -> &mut PoolUse {
+        let i = self.pools.iter().position(|p| p.pool.id == id);
+        &mut self.pools[i.unwrap_or(0)]
+    }
+}
 
 impl Make {
     /// A task joined a make with scheduling options: a weight it can
@@ -27,17 +307,17 @@ impl Make {
         };
         let concurrency = self.options.concurrency;
         let pool = sched.pools.iter().find(|p| p.pool.id == s.pool);
-        let problem = if concurrency > 0 && s.weight as usize > concurrency {
-            "its weight is more than the make's concurrency"
-        } else if s.pool == 0 {
-            return;
+        let w = s.weight;
+        let problem = if concurrency > 0 && w as usize > concurrency {
+            format!("its weight {w} is more than the make's concurrency {concurrency}")
         } else if let Some(p) = pool {
-            if s.weight <= p.pool.capacity {
+            let capacity = p.pool.capacity;
+            if w <= capacity {
                 return;
             }
-            "its weight is more than its pool's capacity"
+            format!("its weight {w} is more than the capacity {capacity} of its pool")
         } else {
-            "its pool is not one of the make's pools"
+            "its pool is not one of the make's pools".to_string()
         };
         if self.error.is_none() {
             let name = g.name(t).unwrap_or("?");
@@ -46,84 +326,121 @@ impl Make {
         }
     }
 
-    /// `t` is ready: into the ready list after every task of its priority
-    /// or higher (swapped forward from the back: nothing moves when the
-    /// priorities are equal).
-    pub(super) fn make_ready(&mut self, g: &mut Graph, t: TaskId) {
-        self.set_mark(g, t, Mark::Ready);
-        let priority = g.schedule(t).priority;
-        self.ready.push_back(t);
-        let mut i = self.ready.len() - 1;
-        while i > 0
-            && self
-                .ready
-                .get(i - 1)
-                .is_some_and(|&r| g.schedule(r).priority < priority)
-        {
-            self.ready.swap(i - 1, i);
-            i -= 1;
+    /// `p` joins as a prerequisite of `t` (critical-path order: see
+    /// `Sched::raise`).
+    pub(super) fn rank_prerequisite(&mut self, g: &Graph, t: TaskId, p: TaskId) {
+        if let Some(sched) = self.sched.as_deref_mut() {
+            if sched.critical_path {
+                sched.raise(g, t, p);
+            }
         }
     }
 
-    /// The first task of the ready list that can start now (see the
-    /// module's doc). A task taken from the middle stays in the list: its
-    /// mark is no longer `Ready`, so scans skip it, and drop it once it
-    /// reaches the front.
+    /// `t` is ready: into its pool's heap.
+    pub(super) fn make_ready(&mut self, g: &mut Graph, t: TaskId) {
+        self.set_mark(g, t, Mark::Ready);
+        let s = g.schedule(t);
+        let Some(sched) = self.sched.as_deref_mut() else {
+            return;
+        };
+        sched.seq += 1;
+        let rank = if sched.critical_path {
+            sched.rank(t)
+        } else {
+            0.0
+        };
+        let ready = Ready {
+            priority: s.priority,
+            rank: if rank.is_nan() { s.estimate } else { rank },
+            seq: sched.seq,
+            task: t,
+        };
+        heap_push(&mut sched.pool_of(s.pool).ready, ready);
+    }
+
+    /// The ready task to start now, if any (see the module's doc).
     pub(super) fn pick(&mut self, g: &mut Graph) -> Picked {
-        let concurrency = self.options.concurrency;
-        let scan = self.sched.as_deref_mut().map_or(0, |s| {
-            s.scans = s.scans.wrapping_add(1).max(1);
-            s.scans
-        });
-        let mut i = 0;
-        while let Some(&t) = self.ready.get(i) {
-            if self.mark(g, t) != Some(Mark::Ready) {
-                if i == 0 {
-                    self.ready.pop_front();
-                } else {
-                    i += 1;
+        let Some(mut sched) = self.sched.take() else {
+            return Picked::Nothing;
+        };
+        let picked = self.pick_in(g, &mut sched);
+        self.sched = Some(sched);
+        picked
+    }
+
+    fn pick_in(&mut self, g: &mut Graph, sched: &mut Sched) -> Picked {
+        let timed = sched.rate.is_some() || sched.pools.iter().any(|p| p.rate.is_some());
+        let now = if timed { g.now() } else { 0.0 };
+        sched.wait = f64::INFINITY;
+        let mut best: Option<(usize, Ready)> = None;
+        for (i, p) in sched.pools.iter_mut().enumerate() {
+            // Tasks started or settled since they were made ready go.
+            while let Some(&r) = p.ready.first() {
+                if self.mark(g, r.task) == Some(Mark::Ready) {
+                    break;
                 }
+                heap_pop(&mut p.ready);
+            }
+            let Some(&head) = p.ready.first() else {
+                continue;
+            };
+            if p.used.saturating_add(g.schedule(head.task).weight) > p.pool.capacity {
                 continue;
             }
-            let s = g.schedule(t);
-            if concurrency > 0 && self.in_flight + s.weight as usize > concurrency {
-                return Picked::Nothing;
-            }
-            let pools = self
-                .sched
-                .as_deref_mut()
-                .map_or(&mut [][..], |s| &mut s.pools[..]);
-            if let Some(p) = pools.iter_mut().find(|p| p.pool.id == s.pool) {
-                if p.barred == scan || p.used + s.weight > p.pool.capacity {
-                    // Barred: the tasks behind it in its pool wait too.
-                    p.barred = scan;
-                    i += 1;
+            if let Some(w) = &p.rate {
+                let wait = w.wait(now);
+                if wait > 0.0 {
+                    sched.wait = sched.wait.min(wait);
                     continue;
                 }
             }
-            if i == 0 {
-                self.ready.pop_front();
+            match best {
+                Some((_, b)) if !head.before(&b) => {}
+                _ => best = Some((i, head)),
             }
-            // Things may have changed since it was found ready.
-            if g.state(t).ok() == Some(TaskState::Pending) && self.rules(g, t) == Verdict::Ready {
-                return Picked::Start(t);
-            }
-            self.push_work(g, t);
-            return Picked::Again;
         }
-        Picked::Nothing
+        let Some((i, head)) = best else {
+            return Picked::Nothing;
+        };
+        let t = head.task;
+        let concurrency = self.options.concurrency;
+        if concurrency > 0 && self.in_flight + g.schedule(t).weight as usize > concurrency {
+            return Picked::Nothing;
+        }
+        if let Some(w) = &sched.rate {
+            let wait = w.wait(now);
+            if wait > 0.0 {
+                sched.wait = sched.wait.min(wait);
+                return Picked::Nothing;
+            }
+        }
+        heap_pop(&mut sched.pools[i].ready);
+        // Things may have changed since it was found ready.
+        if g.state(t).ok() == Some(TaskState::Pending) && self.rules(g, t) == Verdict::Ready {
+            return Picked::Start(t);
+        }
+        self.push_work(g, t);
+        Picked::Again
     }
 
-    /// `t` starts: it takes its weight of the make's slots and its pool's.
-    pub(super) fn take_slots(&mut self, g: &Graph, t: TaskId) {
+    /// `t` starts: it takes its weight of the make's slots and its pool's,
+    /// and counts in the rate windows.
+    pub(super) fn take_slots(&mut self, g: &mut Graph, t: TaskId) {
         let Some(sched) = self.sched.as_deref_mut() else {
             self.in_flight += 1;
             return;
         };
         let s = g.schedule(t);
         self.in_flight += s.weight as usize;
-        if let Some(p) = sched.pools.iter_mut().find(|p| p.pool.id == s.pool) {
-            p.used += s.weight;
+        let timed = sched.rate.is_some() || sched.pools.iter().any(|p| p.rate.is_some());
+        let now = if timed { g.now() } else { 0.0 };
+        if let Some(w) = &mut sched.rate {
+            w.record(now);
+        }
+        let pool = sched.pool_of(s.pool);
+        pool.used = pool.used.saturating_add(s.weight);
+        if let Some(w) = &mut pool.rate {
+            w.record(now);
         }
     }
 
@@ -135,8 +452,14 @@ impl Make {
         };
         let s = g.schedule(t);
         self.in_flight = self.in_flight.saturating_sub(s.weight as usize);
-        if let Some(p) = sched.pools.iter_mut().find(|p| p.pool.id == s.pool) {
-            p.used = p.used.saturating_sub(s.weight);
-        }
+        let pool = sched.pool_of(s.pool);
+        pool.used = pool.used.saturating_sub(s.weight);
+    }
+
+    /// Ms until a rate window opens, when the last pick started nothing
+    /// because of one (the driver wakes the make then).
+    pub(crate) fn rate_wait(&self) -> Option<f64> {
+        let wait = self.sched.as_deref()?.wait;
+        wait.is_finite().then_some(wait)
     }
 }

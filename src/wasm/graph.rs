@@ -226,11 +226,18 @@ pub fn task_set_retry(
 /// Gives the task scheduling options (SPEC §12; JS has checked the
 /// values): `pool` is the number JS gives the pool's name, 0 for none.
 #[wasm_bindgen(js_name = taskSetSchedule)]
-pub fn task_set_schedule(task: u32, weight: u32, priority: f64, pool: u32) -> Option<bool> {
+pub fn task_set_schedule(
+    task: u32,
+    weight: u32,
+    priority: f64,
+    pool: u32,
+    estimate: f64,
+) -> Option<bool> {
     let schedule = crate::graph::Schedule {
         weight,
         priority,
         pool,
+        estimate,
     };
     try_graph(|g| g.set_schedule(TaskId(task), schedule)).map(|()| true)
 }

@@ -16,7 +16,7 @@ use super::graph::{graph_call, ids, raw, try_graph, with_graph};
 use super::protocol::step::{DISCOVER, ENQUEUE, FAILED, FINISHED, RUN, WAIT, YIELD};
 use crate::error::TaskError;
 use crate::idmap::IdHasher;
-use crate::make::{MakeId, MakeOptions, Pool, Step};
+use crate::make::{MakeId, MakeOptions, Pool, Rate, Scheduling, Step};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -51,10 +51,11 @@ fn make_id(handle: u32) -> Option<MakeId> {
 }
 
 /// Starts a make of `tasks`; `concurrency` 0 means no limit; `batch` is
-/// the most steps one `makeSteps` call hands out; `pools`: how many
-/// pools (SPEC §12) follow the tasks in `tasks`, a number and a
-/// capacity each. Returns the make's
-/// handle (never 0).
+/// the most steps one `makeSteps` call hands out; `sched`: the make's
+/// scheduling options (SPEC §12), empty for none, else `[criticalPath]`
+/// (1 or 0) then four numbers per pool, `id, capacity, limit, interval`
+/// (id 0: the make's own rate limit; `limit` 0: no rate limit). Returns
+/// the make's handle (never 0).
 #[wasm_bindgen(js_name = makeStart)]
 pub fn make_start(
     tasks: &[u32],
@@ -62,22 +63,32 @@ pub fn make_start(
     queue: bool,
     concurrency: u32,
     batch: u32,
-    pools: u32,
+    sched: &[f64],
 ) -> Option<u32> {
-    // The pools, pairs of a number and a capacity, follow the tasks.
-    let split = tasks.len().saturating_sub(2 * pools as usize);
-    let (tasks, pools) = tasks.split_at(split);
     let options = MakeOptions {
         fail_fast,
         queue,
         concurrency: concurrency as usize,
     };
-    let mut pools = pools.iter();
-    let mut pairs = Vec::new();
-    while let (Some(&id), Some(&capacity)) = (pools.next(), pools.next()) {
-        pairs.push(Pool { id, capacity });
+    let mut scheduling = Scheduling {
+        critical_path: sched.first() == Some(&1.0),
+        ..Scheduling::default()
+    };
+    for p in sched.get(1..).unwrap_or(&[]).chunks_exact(4) {
+        let id = p[0] as u32;
+        if id != 0 {
+            let capacity = p[1] as u32;
+            scheduling.pools.push(Pool { id, capacity });
+        }
+        if p[2] >= 1.0 {
+            let rate = Rate {
+                limit: p[2] as u32,
+                interval: p[3],
+            };
+            scheduling.rates.push((id, rate));
+        }
     }
-    let id = try_graph(|g| g.make_start_with_pools(&ids(tasks), options, &pairs))?;
+    let id = try_graph(|g| g.make_start_scheduled(&ids(tasks), options, &scheduling))?;
     Some(MAKES.with(|m| {
         let mut m = m.borrow_mut();
         m.next = m.next.wrapping_add(1).max(1);
@@ -115,7 +126,9 @@ pub fn make_steps(handle: u32, stop_at_yield: bool, fresh: bool) -> u32 {
     graph_call(fresh, |g| {
         for _ in 0..max {
             let (kind, task, via, index) = match g.make_next(id) {
-                Step::Wait => (WAIT, 0, 0, 0),
+                // With the milliseconds until a rate limit lets the make
+                // go on (0: until a task ends), for the driver's timer.
+                Step::Wait => (WAIT, rate_wait(g.make_rate_wait(id)), 0, 0),
                 Step::Run { task, .. } => (RUN, task.0, 0, 0),
                 Step::Enqueue(task) => (ENQUEUE, task.0, 0, 0),
                 Step::Yield(task) => (YIELD, task.0, 0, 0),
@@ -148,6 +161,12 @@ pub fn make_steps(handle: u32, stop_at_yield: bool, fresh: bool) -> u32 {
         }
     });
     written
+}
+
+/// Milliseconds to wait for a rate window, rounded up to at least 1; 0
+/// for none.
+fn rate_wait(wait: Option<f64>) -> u32 {
+    wait.map_or(0, |ms| ms.ceil().clamp(1.0, f64::from(u32::MAX)) as u32)
 }
 
 /// Where the make's step buffer is in wasm memory (a byte address), for

@@ -123,3 +123,130 @@ test('without the options a make is as before (async iterator, order of yields)'
   assert.deepEqual(m.order, ['a', 'b', 'c']);
   assert.equal(seen.length, 3);
 });
+
+test("order: 'critical-path' starts the longest remaining path first; without it the seed's order", async () => {
+  // Ready at once: a lone task given first, and the head of a chain whose
+  // estimates sum to 30 (given second). One slot.
+  const build = () => {
+    const m = meter();
+    const lone = m.task('lone', { estimate: 5 });
+    const c1 = m.task('c1', { estimate: 10 });
+    const c2 = m.task('c2', { estimate: 10, requires: [c1] });
+    const c3 = m.task('c3', { estimate: 10, requires: [c2] });
+    return { m, tasks: [lone, c3] };
+  };
+  const seed = build();
+  await makeNow(seed.tasks, { concurrency: 1 });
+  assert.deepEqual(seed.m.order, ['lone', 'c1', 'c2', 'c3']);
+  const cp = build();
+  await makeNow(cp.tasks, { concurrency: 1, order: 'critical-path' });
+  // c1 (rank 30) before lone (5); then c2 (20) before lone, c3 (10) too.
+  assert.deepEqual(cp.m.order, ['c1', 'c2', 'c3', 'lone']);
+});
+
+test('critical path: a fan behind one task goes before many short ones, and priority still comes first', async () => {
+  const m = meter();
+  const shorts = [];
+  for (let i = 0; i < 5; i++) shorts.push(m.task(`s${i}`));
+  const gate = m.task('gate');
+  const fan = [];
+  for (let i = 0; i < 4; i++) fan.push(m.task(`f${i}`, { requires: [gate], estimate: 20 }));
+  const urgent = m.task('urgent', { priority: 1 });
+  await makeNow([...shorts, ...fan, urgent], { concurrency: 1, order: 'critical-path' });
+  assert.deepEqual(m.order.slice(0, 2), ['urgent', 'gate']);
+  assert.deepEqual(m.order.slice(2, 6), ['f0', 'f1', 'f2', 'f3']);
+});
+
+/** Start times (ms since the make began) of tasks that finish at once, by task. */
+async function startTimes(count, taskOptions, makeOptions) {
+  const starts = [];
+  const tasks = [];
+  for (let i = 0; i < count; i++) {
+    tasks.push(new Task(`r${i}`, async () => {
+      starts[i] = performance.now();
+    }, typeof taskOptions === 'function' ? taskOptions(i) : taskOptions));
+  }
+  const begun = performance.now();
+  await makeNow(tasks, makeOptions);
+  assert.ok(tasks.every((t) => t.state === 'DONE'));
+  return starts.map((s) => s - begun);
+}
+
+/** The most starts in any window of `interval` ms. */
+function mostInWindow(starts, interval) {
+  const sorted = [...starts].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= interval) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+test('rate: at most limit starts in any interval window, measured with real timers', async () => {
+  const starts = await startTimes(10, {}, { rate: { limit: 3, interval: 60 } });
+  // Windows of 3 starts every 60 ms: starts at about 0, 60, 120, 180.
+  // (1 ms of slack: the core reads Date.now, whole milliseconds.)
+  assert.ok(mostInWindow(starts, 59) <= 3, `at most 3 starts in any 59 ms, got ${mostInWindow(starts, 59)}: ${starts.map(Math.round)}`);
+  const last = Math.max(...starts);
+  assert.ok(last >= 175 && last < 600, `the 10th start after about 180 ms, got ${last.toFixed(0)}`);
+  assert.ok(Math.min(...starts) < 40, 'the first three start at once');
+});
+
+test('rate per pool: tasks of the pool are spaced, the others are not held back', async () => {
+  const starts = await startTimes(8, (i) => (i < 4 ? { pool: 'api' } : {}), { pools: { api: { rate: { limit: 1, interval: 40 } } } });
+  const api = starts.slice(0, 4);
+  const rest = starts.slice(4);
+  assert.equal(mostInWindow(api, 39), 1, `api starts spaced: ${api.map(Math.round)}`);
+  assert.ok(Math.max(...api) >= 115 && Math.max(...api) < 500, `4 api starts over about 120 ms, got ${Math.max(...api).toFixed(0)}`);
+  assert.ok(Math.max(...rest) < 40, `the others start at once, got ${rest.map(Math.round)}`);
+});
+
+test('rate with a capacity: a pool of capacity 2 and 2 starts per 50 ms', async () => {
+  let running = 0;
+  let most = 0;
+  const starts = [];
+  const tasks = [];
+  for (let i = 0; i < 6; i++) {
+    tasks.push(new Task(`c${i}`, async () => {
+      starts.push(performance.now());
+      most = Math.max(most, ++running);
+      await sleep(5);
+      running--;
+    }, { pool: 'db' }));
+  }
+  const begun = performance.now();
+  await makeNow(tasks, { pools: { db: { capacity: 2, rate: { limit: 2, interval: 50 } } } });
+  assert.equal(most, 2);
+  const rel = starts.map((s) => s - begun);
+  assert.ok(mostInWindow(rel, 49) <= 2, rel.map(Math.round).join());
+  assert.ok(Math.max(...rel) >= 95, `the last two after about 100 ms, got ${Math.max(...rel).toFixed(0)}`);
+});
+
+test('a rate-limited make aborted while it waits for its window ends at once, its timer cleared', async () => {
+  const controller = new AbortController();
+  const ran = [];
+  const tasks = [];
+  for (let i = 0; i < 5; i++) tasks.push(new Task(`a${i}`, () => { ran.push(i); }));
+  const run = makeNow(tasks, { rate: { limit: 1, interval: 10_000 }, signal: controller.signal });
+  await sleep(20);
+  const begun = performance.now();
+  controller.abort(new Error('enough'));
+  await assert.rejects(run, /enough/);
+  assert.ok(performance.now() - begun < 1000);
+  assert.deepEqual(ran, [0]);
+  assert.equal(tasks[1].state, 'PENDING');
+});
+
+test('makeLater takes pools, order and rate', async () => {
+  const { Later, makeLater } = await import('taskqueue-wasm');
+  const later = new Later(8);
+  const m = meter();
+  const tasks = [];
+  for (let i = 0; i < 9; i++) tasks.push(m.task(`m${i}`, { pool: 'p' }));
+  makeLater(later, tasks, { pools: { p: 2 } });
+  await Promise.all(tasks.map((t) => t.join()));
+  later.close?.();
+  assert.ok(tasks.every((t) => t.state === 'DONE'));
+  assert.equal(m.maxPools.p, 2);
+});

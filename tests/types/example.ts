@@ -188,6 +188,13 @@ async function scheduling(): Promise<void> {
   const gpu = new Task('train', async () => 1, { weight: 2, pool: 'gpu', priority: 5 });
   const done: boolean = await gpu.make({ concurrency: 4, pools: { gpu: 2 } });
   await makeNow([gpu], { pools: { gpu: 4, io: 1 } });
+  const fetcher = new Task('fetch', async () => 1, { pool: 'api', estimate: 250 });
+  await makeNow([fetcher, gpu], {
+    order: 'critical-path',
+    rate: { limit: 10, interval: 1000 },
+    pools: { gpu: 2, api: { capacity: 4, rate: { limit: 5, interval: 1000 } }, io: { rate: { limit: 1, interval: 50 } } },
+  });
+  makeLater(new Later(2), [fetcher], { pools: { api: 1 }, order: 'seed' });
   console.log(done);
 }
 void scheduling();

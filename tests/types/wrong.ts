@@ -49,3 +49,8 @@ new Task('w', () => 1, { pool: 3 });
 new Task('w', () => 1, { priority: 'high' });
 make(t, { pools: { gpu: '2' } });
 make(t, { pools: ['gpu'] });
+new Task('w', () => 1, { estimate: '5' });
+make(t, { order: 'fastest' });
+make(t, { rate: { limit: 3 } });
+make(t, { pools: { api: { rate: { interval: 5 } } } });
+makeLater(new Later(1), [t], { concurrency: 2 });
