@@ -245,6 +245,30 @@ test('a run aborted and started again with its run id: the jobs it cancelled run
   }
 });
 
+test('pools (SPEC §12) limit the jobs handed to workers: at most the capacity run at once, all on workers', async () => {
+  await client.flushall();
+  const workers = await startWorkers(redis.port, 3);
+  const store = redisStore(redis.connection, 'pooled', { pollInterval: 500 });
+  try {
+    const tasks = Array.from({ length: 10 }, (_, i) => new Task(`g${i}`, remote('span', { key: `g${i}`, ms: 80 }), { pool: 'gpu' }));
+    for await (const task of make(tasks, { store, pools: { gpu: 2 } })) assert.equal(task.state, 'DONE');
+    const events = (await client.lrange('spans', 0, -1)).map((line) => line.split(' ')).map(([key, what, at]) => ({ key, what, at: Number(at) }));
+    assert.equal(events.length, 20);
+    // Ends before starts at the same millisecond: a job ends before the next one can start.
+    events.sort((a, b) => a.at - b.at || (a.what === 'end' ? -1 : 1));
+    let running = 0;
+    let most = 0;
+    for (const e of events) {
+      running += e.what === 'start' ? 1 : -1;
+      most = Math.max(most, running);
+    }
+    assert.equal(most, 2, 'two gpu jobs at once, never more');
+  } finally {
+    await store.close();
+    await stopAll(workers);
+  }
+});
+
 test('a handler knows the run, the task key and the attempt; a connection may be a redis:// URL', async () => {
   await client.flushall();
   const workers = await startWorkers(redis.port, 1);
