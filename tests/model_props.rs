@@ -9,7 +9,16 @@
 //! After every step the core and the model agree on every task, and every
 //! transition the make engine makes is the one SPEC §3 asks for.
 //!
-//! 13,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
+//! In a third of the cases of the make properties (`SchedCase`), tasks
+//! have SPEC §12's options (weights 1–3, a few priorities, so that ties
+//! happen, one of one or two pools) and makes have pools and a
+//! concurrency of 1–4; in a quarter of those some task can never fit. The
+//! harness checks the capacities after every step, that every task a
+//! make starts is one the rules designate, that a make waits only when
+//! they let it, and that a make with a task that can never fit fails
+//! before it starts anything.
+//!
+//! 15,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
 //! times as many.
 
 mod common;
@@ -17,7 +26,7 @@ mod model;
 
 use common::Lcg;
 use model::harness::{Harness, Verdict};
-use model::{Ending, Policy, Traits, ENDINGS, EVENTS, STATES};
+use model::{Ending, Policy, Sched, Traits, ENDINGS, EVENTS, STATES};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -25,7 +34,7 @@ use proptest::test_runner::Config;
 use taskqueue_wasm::MakeOptions;
 
 /// Cases per property; their sum is what a CI run checks.
-const CASES: [u32; 6] = [2_500, 2_000, 2_000, 3_000, 1_500, 2_000];
+const CASES: [u32; 7] = [2_500, 2_000, 2_000, 3_000, 1_500, 2_000, 2_000];
 
 fn config(cases: u32) -> Config {
     let long = std::env::var_os("TASKQUEUE_LONG").is_some_and(|v| v == "1");
@@ -40,9 +49,26 @@ fn config(cases: u32) -> Config {
 /// A harness with `n` PENDING tasks and the requirements `pairs` asks for
 /// (task indices taken modulo `n`), refused ones included.
 fn dag(n: usize, pairs: &[(u8, u8)]) -> Harness {
+    dag_with(n, pairs, None, &[])
+}
+
+/// `dag`, the tasks with SPEC §12's options when the case has them.
+fn dag_with(
+    n: usize,
+    pairs: &[(u8, u8)],
+    case: Option<&SchedCase>,
+    draws: &[SchedDraw],
+) -> Harness {
     let mut h = Harness::default();
-    for _ in 0..n {
-        h.add("PENDING", false);
+    // `draws` has one per task when the case has options.
+    let draws = draws.iter().map(Some).chain(std::iter::repeat(None));
+    for draw in draws.take(n) {
+        let schedule = case.zip(draw).and_then(|(c, &d)| c.schedule(d));
+        let traits = Traits {
+            schedule,
+            ..Traits::default()
+        };
+        h.add_with("PENDING", traits);
     }
     for &(a, b) in pairs {
         h.require(usize::from(a) % n, usize::from(b) % n);
@@ -66,6 +92,126 @@ fn make_options(queue: bool, concurrency: u8, fail_fast: bool) -> MakeOptions {
         fail_fast,
         queue,
         concurrency: usize::from(concurrency),
+    }
+}
+
+/// A case with SPEC §12's options: the capacities of its pools (one or
+/// two, numbered from 1), the least concurrency of its makes (1–4: every
+/// make's is between it and 4, or unlimited), and whether some tasks may never fit
+/// (rule 3: heavier than the concurrency or their pool, or in pool 3,
+/// which no make defines).
+#[derive(Clone, Debug)]
+struct SchedCase {
+    capacities: Vec<u32>,
+    least: u8,
+    heavy: bool,
+}
+
+/// What a task draws for SPEC §12, used when its case has options.
+#[derive(Clone, Copy, Debug)]
+struct SchedDraw {
+    /// Whether it has options at all.
+    given: bool,
+    weight: u32,
+    priority: f64,
+    pool: u32,
+}
+
+/// A case with options; heavy one time in four.
+fn any_sched_case() -> impl Strategy<Value = SchedCase> {
+    (
+        vec(1u32..=4, 1..=2),
+        1u8..=4,
+        proptest::bool::weighted(0.25),
+    )
+        .prop_map(|(capacities, least, heavy)| SchedCase {
+            capacities,
+            least,
+            heavy,
+        })
+}
+
+/// A third of the cases.
+fn sched_case() -> impl Strategy<Value = Option<SchedCase>> {
+    proptest::option::weighted(1.0 / 3.0, any_sched_case())
+}
+
+/// Mostly light; few priorities, so that ties happen.
+fn sched_draw() -> impl Strategy<Value = SchedDraw> {
+    (
+        proptest::bool::weighted(0.8),
+        prop_oneof![6 => Just(1u32), 3 => Just(2u32), 2 => Just(3u32)],
+        select(vec![-1.0, 0.0, 0.0, 1.0, 2.5]),
+        0u32..4,
+    )
+        .prop_map(|(given, weight, priority, pool)| SchedDraw {
+            given,
+            weight,
+            priority,
+            pool,
+        })
+}
+
+impl SchedCase {
+    /// A task's options: in a case without heavy tasks, in one of the
+    /// pools or none, and light enough for every make.
+    fn schedule(&self, d: SchedDraw) -> Option<Sched> {
+        if !d.given {
+            return None;
+        }
+        let pools = self.capacities.len() as u32;
+        if self.heavy {
+            let pool = if d.pool > pools { 3 } else { d.pool };
+            return Some(Sched {
+                weight: d.weight,
+                priority: d.priority,
+                pool,
+            });
+        }
+        let pool = d.pool % (pools + 1);
+        let capacity = match pool {
+            0 => u32::MAX,
+            p => self.capacities[p as usize - 1],
+        };
+        let weight = d.weight.min(u32::from(self.least)).min(capacity);
+        Some(Sched {
+            weight,
+            priority: d.priority,
+            pool,
+        })
+    }
+
+    /// Every make of the case has all its pools.
+    fn pools(&self) -> Vec<(u32, u32)> {
+        (1..).zip(self.capacities.iter().copied()).collect()
+    }
+
+    /// A make's concurrency, from a number drawn: `least` to 4, or now
+    /// and then no limit (so that the pools are what holds tasks back).
+    fn concurrency(&self, raw: u8) -> u8 {
+        match self.least + raw % (6 - self.least) {
+            5 => 0,
+            c => c,
+        }
+    }
+}
+
+/// Starts a make, with the case's pools and a concurrency it allows when
+/// it has SPEC §12's options.
+fn start(
+    h: &mut Harness,
+    case: Option<&SchedCase>,
+    given: &[usize],
+    queue: bool,
+    concurrency: u8,
+    fail_fast: bool,
+) -> usize {
+    match case {
+        None => h.start(given, make_options(queue, concurrency, fail_fast)),
+        Some(c) => {
+            let options = make_options(queue, c.concurrency(concurrency), fail_fast);
+            h.start_with_pools(given, options, &c.pools())
+        }
     }
 }
 
@@ -98,7 +244,10 @@ proptest! {
 
     /// With every function succeeding, a make runs each task it needs
     /// exactly once, prerequisites first, within the concurrency limit,
-    /// in any completion order, and yields each given task once.
+    /// in any completion order, and yields each given task once. With
+    /// SPEC §12's options, within the weights and pools too, each task
+    /// started the one the rules designate; and a make that needs a task
+    /// that can never fit fails without running anything.
     #[test]
     fn a_make_runs_every_needed_task_once_in_any_completion_order(
         n in 1usize..14,
@@ -107,13 +256,25 @@ proptest! {
         queue in any::<bool>(),
         concurrency in 0u8..4,
         seed in any::<u64>(),
+        case in sched_case(),
+        draws in vec(sched_draw(), 14),
     ) {
-        let mut h = dag(n, &pairs);
+        let mut h = dag_with(n, &pairs, case.as_ref(), &draws);
         let given = given(n, mask);
-        let k = h.start(&given, make_options(queue, concurrency, false));
+        let k = start(&mut h, case.as_ref(), &given, queue, concurrency, false);
         let mut rng = Lcg(seed);
         h.drain(&mut |n| rng.below(n), &mut |_| Ending::Returned);
         let needed = h.m.closure(&given);
+        let mk = &h.makes[k];
+        let pools = case.as_ref().map(SchedCase::pools).unwrap_or_default();
+        let heavy = (0..n).any(|t| needed[t] && !h.m.no_fit(t, mk.options.concurrency, &pools).is_empty());
+        prop_assert_eq!(mk.schedule_failed, heavy, "the make fails for a task that can never fit");
+        if heavy {
+            for t in 0..n {
+                prop_assert_eq!((h.state(t), h.m.tasks[t].attempt), ("PENDING", 0), "t{}", t);
+            }
+            return Ok(());
+        }
         for (t, &needed) in needed.iter().enumerate() {
             let (state, runs) = (h.state(t), h.m.tasks[t].attempt);
             if needed {
@@ -221,6 +382,8 @@ enum Op {
     Add {
         state: usize,
         traits: Traits,
+        /// SPEC §12's options, if the case has them.
+        draw: SchedDraw,
     },
     Require(u8, u8),
     Event(u8, usize),
@@ -285,6 +448,7 @@ fn traits() -> impl Strategy<Value = Traits> {
             cancel_on_exception,
             retry,
             run_if_settled,
+            schedule: None,
         })
 }
 
@@ -327,7 +491,7 @@ fn op() -> impl Strategy<Value = Op> {
         0..EVENTS.len(),
     ];
     prop_oneof![
-        2 => (0..STATES.len() * 2, traits()).prop_map(|(state, traits)| Op::Add { state, traits }),
+        2 => (0..STATES.len() * 2, traits(), sched_draw()).prop_map(|(state, traits, draw)| Op::Add { state, traits, draw }),
         4 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::Require(a, b)),
         3 => (any::<u8>(), event).prop_map(|(t, e)| Op::Event(t, e)),
         2 => any::<u8>().prop_map(Op::Cancel),
@@ -345,14 +509,26 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn apply(h: &mut Harness, op: &Op) {
+/// A task's options, with SPEC §12's if the case has them.
+fn with_schedule(traits: Traits, case: Option<&SchedCase>, draw: SchedDraw) -> Traits {
+    Traits {
+        schedule: case.and_then(|c| c.schedule(draw)),
+        ..traits
+    }
+}
+
+fn apply(h: &mut Harness, op: &Op, case: Option<&SchedCase>) {
     let n = h.len();
     let pick = |x: u8, n: usize| usize::from(x) % n;
     match *op {
-        Op::Add { state, traits } => {
+        Op::Add {
+            state,
+            traits,
+            draw,
+        } => {
             // Half of them PENDING, the rest any state of the table.
             let state = STATES.get(state).copied().unwrap_or("PENDING");
-            h.add_with(state, traits);
+            h.add_with(state, with_schedule(traits, case, draw));
         }
         Op::Require(a, b) => h.require(pick(a, n), pick(b, n)),
         Op::Event(t, e) => h.event(pick(t, n), EVENTS[e]),
@@ -374,7 +550,7 @@ fn apply(h: &mut Harness, op: &Op) {
             concurrency,
             fail_fast,
         } => {
-            h.start(&given(n, mask), make_options(queue, concurrency, fail_fast));
+            start(h, case, &given(n, mask), queue, concurrency, fail_fast);
         }
         Op::Step(m, steps) if !h.makes.is_empty() => {
             let k = pick(m, h.makes.len());
@@ -413,16 +589,17 @@ proptest! {
     /// of ended attempts come among the other operations.
     #[test]
     fn random_operations_while_makes_run_keep_every_rule(
-        initial in vec(traits(), 1..8),
+        initial in vec((traits(), sched_draw()), 1..8),
         ops in vec(op(), 1..60),
         seed in any::<u64>(),
+        case in sched_case(),
     ) {
         let mut h = Harness::default();
-        for traits in initial {
-            h.add_with("PENDING", traits);
+        for (traits, draw) in initial {
+            h.add_with("PENDING", with_schedule(traits, case.as_ref(), draw));
         }
         for op in &ops {
-            apply(&mut h, op);
+            apply(&mut h, op, case.as_ref());
         }
         let mut rng = Lcg(seed);
         let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
@@ -496,18 +673,20 @@ proptest! {
         makes in vec((any::<u32>(), any::<bool>(), 0u8..4, proptest::bool::weighted(0.2)), 1..3),
         disruptions in vec(disruption(), 0..8),
         seed in any::<u64>(),
+        case in sched_case(),
+        draws in vec(sched_draw(), 12),
     ) {
         let n = traits.len();
         let mut h = Harness::default();
-        for &traits in &traits {
-            h.add_with("PENDING", traits);
+        for (t, &traits) in traits.iter().enumerate() {
+            h.add_with("PENDING", with_schedule(traits, case.as_ref(), draws[t]));
         }
         for &(a, b) in &pairs {
             h.require(usize::from(a) % n, usize::from(b) % n);
         }
         h.check_all();
         for &(mask, queue, concurrency, fail_fast) in &makes {
-            h.start(&given(n, mask), make_options(queue, concurrency, fail_fast));
+            start(&mut h, case.as_ref(), &given(n, mask), queue, concurrency, fail_fast);
         }
         let mut rng = Lcg(seed);
         let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
@@ -540,7 +719,7 @@ proptest! {
         h.drain(&mut |n| rng.below(n), &mut ending);
         for (k, &(mask, _, _, fail_fast)) in makes.iter().enumerate() {
             prop_assert!(h.makes[k].ended, "make {} ended", k);
-            if fail_fast || !orderly {
+            if fail_fast || !orderly || h.makes[k].schedule_failed {
                 continue;
             }
             let mk = &h.makes[k];
@@ -558,4 +737,85 @@ proptest! {
             prop_assert!(task.tries <= allowed, "t{} tried {} times", t, task.tries);
         }
     }
+}
+
+proptest! {
+    #![proptest_config(config(CASES[6]))]
+
+    /// SPEC §12 alone: every case has options, graphs are sparse (many
+    /// tasks ready at once, with ties of priority) and weights meet
+    /// pools of small capacity, often under no concurrency limit, so
+    /// that pools hold tasks back; some functions fail. The harness
+    /// checks every start and wait against the rules; at the end, a make
+    /// failed for a task that can never fit ran nothing, and every other
+    /// one settled its given tasks.
+    #[test]
+    fn weights_pools_and_priorities_designate_every_start(
+        n in 2usize..14,
+        pairs in vec((any::<u8>(), any::<u8>()), 0..10),
+        mask in any::<u32>(),
+        queue in proptest::bool::weighted(0.2),
+        concurrency in any::<u8>(),
+        seed in any::<u64>(),
+        case in any_sched_case(),
+        draws in vec(sched_draw(), 14),
+    ) {
+        let mut h = dag_with(n, &pairs, Some(&case), &draws);
+        let given = given(n, mask);
+        let k = start(&mut h, Some(&case), &given, queue, concurrency, false);
+        let mut rng = Lcg(seed);
+        let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
+        h.drain(&mut |n| rng.below(n), &mut |_| {
+            if endings.below(6) == 0 { Ending::Threw } else { Ending::Returned }
+        });
+        let mk = &h.makes[k];
+        if mk.schedule_failed {
+            prop_assert!(!mk.started_any, "the make failed after it started something");
+            for t in 0..n {
+                prop_assert_eq!(h.state(t), "PENDING", "t{}", t);
+            }
+        } else {
+            prop_assert_eq!(mk.yielded.len(), mk.given.len());
+        }
+    }
+}
+
+/// SPEC §12, rule 3 (and 1), for a task that joins a make later: a make
+/// started while no task of the graph had options (so the core took the
+/// seed's path) must still fail when a task that can never fit joins it.
+/// The core does not: it starts the task, holding one slot instead of
+/// its weight. Ignored until the core reads options of tasks that join
+/// a make later (see the report of the model's SPEC §12 work).
+#[test]
+#[ignore = "core: a make started without scheduling options ignores those of tasks that join it later"]
+fn a_heavy_task_joining_a_make_started_without_options_fails_it() {
+    let mut h = Harness::default();
+    let t0 = h.add("PENDING", false);
+    let t1 = h.add("PENDING", false);
+    h.require(t0, t1);
+    let options = MakeOptions {
+        concurrency: 1,
+        ..MakeOptions::default()
+    };
+    h.start(&[t0], options);
+    // t1 starts; then a task of weight 2 appears and t0 requires it.
+    while h.held.is_empty() {
+        h.step(0);
+    }
+    let heavy = Sched {
+        weight: 2,
+        ..Sched::PLAIN
+    };
+    let t2 = h.add_with(
+        "PENDING",
+        Traits {
+            schedule: Some(heavy),
+            ..Traits::default()
+        },
+    );
+    h.require(t0, t2);
+    h.finish(0, Ending::Returned, verdict(true, 0));
+    // t2 joins (rule 3: the make fails here); the core starts it instead.
+    h.drain(&mut |_| 0, &mut |_| Ending::Returned);
+    assert!(h.makes[0].schedule_failed);
 }

@@ -23,7 +23,7 @@ use queues::QueueSeen;
 use super::{completed, settled, AttemptEnd, Cancel, Ending, Model, NoDispatch, Refusal, Traits};
 use std::collections::{HashMap, VecDeque};
 use taskqueue_wasm::graph::{CancelOutcome, Failed, Finished, Outcome, RetryPolicy};
-use taskqueue_wasm::{Extra, Scheduler, TaskErrorKind, TaskId, TaskOptions, TaskState};
+use taskqueue_wasm::{Extra, Schedule, Scheduler, TaskErrorKind, TaskId, TaskOptions, TaskState};
 
 /// A transition as the outbox reported it, in model terms.
 struct Seen {
@@ -53,6 +53,8 @@ pub struct Harness {
     /// Tasks handed to the executor by makes with `queue`.
     pub queued: VecDeque<usize>,
     queues: Vec<QueueSeen>,
+    /// Some task was given SPEC §12's options.
+    scheduled: bool,
 }
 
 /// How many ended attempts `late` keeps.
@@ -132,6 +134,16 @@ impl Harness {
             self.g.set_retry(id, Some(policy)).unwrap();
             assert_eq!(self.g.retry_policy(id).unwrap(), Some(policy));
         }
+        if let Some(s) = traits.schedule {
+            let schedule = Schedule {
+                weight: s.weight,
+                priority: s.priority,
+                pool: s.pool,
+            };
+            self.g.set_schedule(id, schedule).unwrap();
+            assert_eq!(self.g.schedule(id), schedule);
+            self.scheduled = true;
+        }
         self.index.insert(id, self.ids.len());
         self.ids.push(id);
         self.m.add(state, traits)
@@ -175,6 +187,9 @@ impl Harness {
             tr.new
         );
         self.m.set_state(t, tr.new);
+        if tr.event == "retry" {
+            self.disturb(t);
+        }
         if settled(tr.new) {
             for k in 0..self.makes.len() {
                 let mk = &mut self.makes[k];
@@ -207,8 +222,10 @@ impl Harness {
         }
     }
 
-    /// After every step: the core agrees with the model on every task.
+    /// After every step: the core agrees with the model on every task,
+    /// and every make keeps within its capacities.
     pub fn check_all(&self) {
+        self.check_capacities();
         for (t, &id) in self.ids.iter().enumerate() {
             let state = self.m.state(t);
             assert_eq!(self.g.state(id).unwrap().name(), state, "state of t{t}");
@@ -271,6 +288,9 @@ impl Harness {
                     refusals.is_empty(),
                     "t{a}.require(t{b}) accepted; model refuses: {refusals:?}"
                 );
+                if added {
+                    self.disturb(a);
+                }
                 assert_eq!(added, self.m.require(a, b), "t{a}.require(t{b}): new edge?");
             }
             Err(e) => {

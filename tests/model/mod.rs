@@ -13,6 +13,20 @@
 //! an event fired by hand) ends the run: the wait that was under way
 //! starts nothing, and late outcomes of its attempts change nothing.
 //!
+//! Scheduling, as the model reads SPEC §12: a task's `weight` (≥ 1) is
+//! the number of slots of its make's `concurrency`, and of its pool's
+//! capacity, it holds from its start until it settles; a make never holds
+//! more than its concurrency (0: no limit) nor, in a pool, more than the
+//! pool's capacity. A task that could never fit (heavier than either, or
+//! in a pool the make does not define) fails the make when it joins,
+//! before the make starts anything more. Among a make's ready tasks the
+//! higher `priority` goes first, equal ones in the order they became
+//! ready; the make considers them in that order: the first that does not
+//! fit the free slots stops it, one that does not fit its pool holds back
+//! the tasks behind it in that pool only. `designate` says which task
+//! that may start, knowing the readiness order only as far as a driver
+//! can see it (see there).
+//!
 //! Graphs here are small (a dozen tasks), so walks favour clarity; they
 //! are still iterative.
 #![allow(dead_code)]
@@ -124,6 +138,31 @@ impl Policy {
     }
 }
 
+/// SPEC §12's task options: `weight` (at least 1), `priority` (finite)
+/// and `pool` (0: none; pools are numbered as the driver numbers their
+/// names).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sched {
+    pub weight: u32,
+    pub priority: f64,
+    pub pool: u32,
+}
+
+impl Sched {
+    /// A task without options: weight 1, priority 0, no pool.
+    pub const PLAIN: Sched = Sched {
+        weight: 1,
+        priority: 0.0,
+        pool: 0,
+    };
+}
+
+impl Default for Sched {
+    fn default() -> Self {
+        Sched::PLAIN
+    }
+}
+
 /// What a task is made with, beyond its state.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Traits {
@@ -131,6 +170,8 @@ pub struct Traits {
     pub retry: Option<Policy>,
     /// `runIf: 'settled'` (SPEC §8).
     pub run_if_settled: bool,
+    /// SPEC §12's options, when the task was given any.
+    pub schedule: Option<Sched>,
 }
 
 #[derive(Clone, Debug)]
@@ -151,6 +192,8 @@ pub struct ModelTask {
     pub waiting: bool,
     /// `cancel()` reached it while RUNNING.
     pub cancel_requested: bool,
+    /// SPEC §12 (a plain task's when it was given none).
+    pub schedule: Sched,
 }
 
 /// What the end of an attempt does (SPEC §2's outcomes, §8's attempts).
@@ -208,6 +251,7 @@ impl Model {
             tries: 0,
             waiting: false,
             cancel_requested: false,
+            schedule: traits.schedule.unwrap_or_default(),
         });
         self.tasks.len() - 1
     }
@@ -543,5 +587,160 @@ impl ModelQueue {
                 }
             }
         }
+    }
+}
+
+/// Why a task can never start in a make (SPEC §12): the make fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoFit {
+    /// Heavier than the make's concurrency.
+    Concurrency,
+    /// Heavier than its pool's capacity.
+    PoolCapacity,
+    /// In a pool the make does not define.
+    UnknownPool,
+}
+
+/// The room a make has for one more task: its free slots (None: no
+/// limit) and each of its pools' free capacity, as (pool, free).
+#[derive(Clone, Debug, Default)]
+pub struct Room {
+    pub slots: Option<u32>,
+    pub pools: Vec<(u32, u32)>,
+}
+
+impl Room {
+    /// A make with this `concurrency` and these `pools` (id, capacity)
+    /// whose started, unsettled tasks are `started`.
+    pub fn of(m: &Model, concurrency: usize, pools: &[(u32, u32)], started: &[usize]) -> Room {
+        let weight = |t: &usize| m.tasks[*t].schedule.weight;
+        let held: u32 = started.iter().map(weight).sum();
+        let slots = (concurrency > 0).then(|| (concurrency as u32).saturating_sub(held));
+        let pools = pools
+            .iter()
+            .map(|&(id, capacity)| {
+                let used: u32 = started
+                    .iter()
+                    .filter(|&&t| m.tasks[t].schedule.pool == id)
+                    .map(weight)
+                    .sum();
+                (id, capacity.saturating_sub(used))
+            })
+            .collect();
+        Room { slots, pools }
+    }
+}
+
+/// What the rules let a make do next with its ready tasks (SPEC §12).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Designation {
+    /// The tasks it may start.
+    pub picks: Vec<usize>,
+    /// Whether it may start none.
+    pub may_wait: bool,
+}
+
+impl Model {
+    /// SPEC §12: why `t` can never start in a make with this concurrency
+    /// (0: no limit) and these pools (id, capacity); empty when it can.
+    pub fn no_fit(&self, t: usize, concurrency: usize, pools: &[(u32, u32)]) -> Vec<NoFit> {
+        let s = self.tasks[t].schedule;
+        let mut out = Vec::new();
+        if concurrency > 0 && s.weight as usize > concurrency {
+            out.push(NoFit::Concurrency);
+        }
+        if s.pool != 0 {
+            match pools.iter().find(|&&(id, _)| id == s.pool) {
+                Some(&(_, capacity)) if s.weight > capacity => out.push(NoFit::PoolCapacity),
+                Some(_) => {}
+                None => out.push(NoFit::UnknownPool),
+            }
+        }
+        out
+    }
+
+    /// The tasks a make of `given` has taken in once it has looked at
+    /// everything it can reach (SPEC §3): the given tasks, and for each
+    /// PENDING one whose prerequisites are to be made first, those not
+    /// settled (PENDING ones to make, RUNNING or QUEUED ones to wait
+    /// for), and so on.
+    pub fn join_closure(&self, given: &[usize]) -> Vec<usize> {
+        let mut seen = vec![false; self.tasks.len()];
+        let mut stack = given.to_vec();
+        let mut out = Vec::new();
+        while let Some(t) = stack.pop() {
+            if std::mem::replace(&mut seen[t], true) {
+                continue;
+            }
+            out.push(t);
+            if self.state(t) == "PENDING" && self.make_rule(t) == MakeRule::MakePrerequisitesFirst {
+                stack.extend(
+                    self.tasks[t]
+                        .required
+                        .iter()
+                        .filter(|&&p| matches!(self.state(p), "PENDING" | "RUNNING" | "QUEUED")),
+                );
+            }
+        }
+        out
+    }
+
+    /// SPEC §12, rules 4 and 5: what a make may do with its ready tasks,
+    /// given as (task, when it became ready) — the driver sees readiness
+    /// only between steps, so tasks with the same `when` became ready in
+    /// an order it does not know (the seed's), and every order of them is
+    /// allowed. The make considers its ready tasks by priority, higher
+    /// first, then by readiness; the first that does not fit the free
+    /// slots ends the consideration; one that does not fit its pool's
+    /// free capacity holds back itself and the tasks behind it in that
+    /// pool; the first one neither stopped nor held back starts.
+    pub fn designate(&self, ready: &[(usize, u32)], room: &Room) -> Designation {
+        let s = |t: usize| self.tasks[t].schedule;
+        let mut order = ready.to_vec();
+        order.sort_by(|a, b| {
+            let (pa, pb) = (s(a.0).priority, s(b.0).priority);
+            pb.partial_cmp(&pa)
+                .expect("finite priorities")
+                .then(a.1.cmp(&b.1))
+        });
+        let fits_slots = |t: usize| room.slots.map_or(true, |free| s(t).weight <= free);
+        let fits_pool = |t: usize| {
+            let pool = s(t).pool;
+            pool == 0
+                || room
+                    .pools
+                    .iter()
+                    .any(|&(id, free)| id == pool && s(t).weight <= free)
+        };
+        let mut barred: Vec<u32> = Vec::new();
+        let mut out = Designation::default();
+        for group in order.chunk_by(|a, b| a.1 == b.1 && s(a.0).priority == s(b.0).priority) {
+            let group: Vec<usize> = group.iter().map(|&(t, _)| t).collect();
+            let held = |t: usize| s(t).pool != 0 && (barred.contains(&s(t).pool) || !fits_pool(t));
+            // Any of the group may come first among them.
+            for &t in &group {
+                if fits_slots(t) && !held(t) {
+                    out.picks.push(t);
+                }
+            }
+            if group.iter().any(|&t| !fits_slots(t)) {
+                out.may_wait = true;
+            }
+            // Can each of them be held back, in some order? (Held back on
+            // its own, or behind one of its pool that does not fit it.)
+            let passed = group.iter().all(|&t| {
+                fits_slots(t)
+                    && (held(t)
+                        || group
+                            .iter()
+                            .any(|&u| u != t && s(u).pool == s(t).pool && held(u)))
+            });
+            if !passed {
+                return out;
+            }
+            barred.extend(group.iter().map(|&t| s(t).pool).filter(|&p| p != 0));
+        }
+        out.may_wait = true;
+        out
     }
 }

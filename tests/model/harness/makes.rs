@@ -1,11 +1,25 @@
 //! Makes, as the harness drives them: each step checked against the rules
-//! of SPEC §3, aborts, and running every make to its end.
+//! of SPEC §3 and §12, aborts, and running every make to its end.
+//!
+//! SPEC §12 in a step: every task a make starts must be one the rules
+//! designate among its ready tasks (`Model::designate`), and a make that
+//! waits must be allowed to start none. The harness keeps each make's
+//! ready tasks with the moment it saw them become ready: a moment is the
+//! span between two of the make's waits (and, when scheduling options are
+//! in play, between two of its starts: the make then looks at every task
+//! it can reach before it starts one); tasks first seen ready in the same
+//! span may have become ready in any order. The ready tasks are those the
+//! make has taken in (given or discovered) that are PENDING with every
+//! prerequisite as SPEC §3 wants it. That reading holds while nobody
+//! reopens a task the make has seen settle (`retry`) or adds a
+//! requirement to one it may reach: after that the make is not `exact`
+//! and only the capacities and rule 3 are checked.
 
 use super::{Harness, Seen, Verdict};
-use crate::model::{settled, Ending, MakeRule};
+use crate::model::{settled, Ending, MakeRule, NoFit, Room};
 use std::collections::{BTreeSet, HashMap};
 use taskqueue_wasm::make::MakeId;
-use taskqueue_wasm::{MakeOptions, Step, TaskErrorKind, TaskId};
+use taskqueue_wasm::{MakeOptions, Pool, Step, TaskErrorKind, TaskId};
 
 /// What a step did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +33,7 @@ pub enum Progress {
 pub struct MakeSeen {
     id: MakeId,
     pub given: Vec<usize>,
-    pub(super) options: MakeOptions,
+    pub options: MakeOptions,
     pub yielded: Vec<usize>,
     /// Tasks it dispatched or queued that have not settled since.
     pub(super) started: BTreeSet<usize>,
@@ -40,12 +54,54 @@ pub struct MakeSeen {
     pub(super) may_stop: bool,
     aborted: bool,
     pub ended: bool,
+    /// Its pools (SPEC §12), as (id, capacity).
+    pub(super) pools: Vec<(u32, u32)>,
+    /// Scheduling options were in play when it started (some task of the
+    /// graph had some, or it has pools).
+    sched: bool,
+    /// The harness knows its ready tasks (see the module's doc).
+    pub(super) exact: bool,
+    /// Its ready tasks not started, with the span they became ready in.
+    ready: Vec<(usize, u32)>,
+    /// The current span.
+    span: u32,
+    /// It failed with a `Schedule` error (SPEC §12, rule 3).
+    pub schedule_failed: bool,
+    /// It started something.
+    pub started_any: bool,
+}
+
+/// The message of a `Schedule` error about `t`, for each reason.
+fn no_fit_message(t: usize, why: NoFit) -> String {
+    let problem = match why {
+        NoFit::Concurrency => "its weight is more than the make's concurrency",
+        NoFit::PoolCapacity => "its weight is more than its pool's capacity",
+        NoFit::UnknownPool => "its pool is not one of the make's pools",
+    };
+    format!("task 't{t}': {problem}")
 }
 
 impl Harness {
     pub fn start(&mut self, given: &[usize], options: MakeOptions) -> usize {
+        self.start_with_pools(given, options, &[])
+    }
+
+    /// A make with pools (SPEC §12), as (id, capacity).
+    pub fn start_with_pools(
+        &mut self,
+        given: &[usize],
+        options: MakeOptions,
+        pools: &[(u32, u32)],
+    ) -> usize {
         let ids: Vec<TaskId> = given.iter().map(|&t| self.ids[t]).collect();
-        let id = self.g.make_start(&ids, options).unwrap();
+        let core_pools: Vec<Pool> = pools
+            .iter()
+            .map(|&(id, capacity)| Pool { id, capacity })
+            .collect();
+        let id = self
+            .g
+            .make_start_with_pools(&ids, options, &core_pools)
+            .unwrap();
         self.expect(&[]);
         let mut settled_in = HashMap::new();
         let mut may_stop = false;
@@ -71,6 +127,13 @@ impl Harness {
             may_stop,
             aborted: false,
             ended: false,
+            pools: pools.to_vec(),
+            sched: self.scheduled || !pools.is_empty(),
+            exact: true,
+            ready: Vec::new(),
+            span: 0,
+            schedule_failed: false,
+            started_any: false,
         });
         self.makes.len() - 1
     }
@@ -96,12 +159,23 @@ impl Harness {
         let waited = step == Step::Wait;
         let mk = &self.makes[k];
         if mk.ended || mk.aborted {
-            assert_eq!(step, Step::Finished, "make {k} has stopped, yet: {step:?}");
+            // A task that can never fit failed the make when it joined,
+            // before it was stopped (SPEC §12, rule 3): the make may
+            // still report that.
+            let failed = matches!(&step, Step::Failed(e) if e.kind == TaskErrorKind::Schedule);
+            assert!(
+                step == Step::Finished || (failed && !mk.ended),
+                "make {k} has stopped, yet: {step:?}"
+            );
         }
         if mk.must_stop {
             let allowed = match &step {
                 Step::Yield(t) => mk.may_yield.contains(&self.of(*t)),
                 Step::Discover { .. } | Step::Finished => true,
+                // A task that can never fit fails the make when it joins
+                // (SPEC §12, rule 3), which was before it stopped: the
+                // make may still report that.
+                Step::Failed(e) => e.kind == TaskErrorKind::Schedule,
                 _ => false,
             };
             assert!(allowed, "make {k} has stopped (failFast), yet: {step:?}");
@@ -128,7 +202,7 @@ impl Harness {
                     self.must_stop(k);
                 }
             }
-            Step::Wait => {}
+            Step::Wait => self.check_wait(k),
             Step::Finished => {
                 let mk = &mut self.makes[k];
                 if !mk.ended && !mk.aborted {
@@ -142,9 +216,29 @@ impl Harness {
                 self.end(k);
             }
             Step::Failed(e) => {
-                assert_eq!(e.kind, TaskErrorKind::MakePrepare);
                 let t = self.of(e.task.unwrap());
-                assert!(self.makes[k].given.contains(&t) && self.m.state(t) == "PREPARE");
+                let mk = &self.makes[k];
+                match e.kind {
+                    TaskErrorKind::MakePrepare => {
+                        assert!(mk.given.contains(&t) && self.m.state(t) == "PREPARE");
+                    }
+                    TaskErrorKind::Schedule => {
+                        // SPEC §12, rule 3: a task of the make that can
+                        // never fit.
+                        assert!(
+                            self.m.closure(&mk.given)[t],
+                            "make {k} failed for t{t}, which no given task requires"
+                        );
+                        let why = self.m.no_fit(t, mk.options.concurrency, &mk.pools);
+                        assert!(
+                            why.iter().any(|&w| no_fit_message(t, w) == e.message),
+                            "make {k}: {:?}; the model: {why:?}",
+                            e.message
+                        );
+                        self.makes[k].schedule_failed = true;
+                    }
+                    other => panic!("make {k}: unexpected {other:?}: {}", e.message),
+                }
                 self.end(k);
             }
         }
@@ -184,13 +278,10 @@ impl Harness {
                     "dispatch"
                 };
                 assert_eq!(tr.event, wanted);
-                let limit = mk.options.concurrency;
+                self.check_start(k, t);
                 let mk = &mut self.makes[k];
                 mk.started.insert(t);
-                assert!(
-                    limit == 0 || mk.started.len() <= limit,
-                    "make {k} exceeds concurrency {limit}"
-                );
+                mk.started_any = true;
             }
             ("error", Some(because)) => {
                 assert_eq!(
@@ -210,6 +301,144 @@ impl Harness {
                 "make {k}: unexpected t{t} {} -{}-> {}",
                 tr.old, tr.event, tr.new
             ),
+        }
+    }
+
+    /// The room make `k` has now (SPEC §12).
+    fn room(&self, k: usize) -> Room {
+        let mk = &self.makes[k];
+        let started: Vec<usize> = mk.started.iter().copied().collect();
+        Room::of(&self.m, mk.options.concurrency, &mk.pools, &started)
+    }
+
+    /// Make `k` starts `t` (SPEC §12): no task it has taken in can never
+    /// fit (rule 3), `t` fits its room (rules 1, 2), and, when the
+    /// harness knows the make's ready tasks, `t` is one the rules
+    /// designate (rules 4, 5).
+    fn check_start(&mut self, k: usize, t: usize) {
+        let mk = &self.makes[k];
+        for &u in &mk.members {
+            let why = self.m.no_fit(u, mk.options.concurrency, &mk.pools);
+            assert!(
+                why.is_empty(),
+                "make {k} starts t{t} though t{u}, which it has taken in, can never fit: {why:?}"
+            );
+        }
+        let room = self.room(k);
+        let s = self.m.tasks[t].schedule;
+        assert!(
+            room.slots.map_or(true, |free| s.weight <= free),
+            "make {k} starts t{t} (weight {}) with {:?} slots free",
+            s.weight,
+            room.slots
+        );
+        if s.pool != 0 {
+            let free = room.pools.iter().find(|p| p.0 == s.pool).map(|p| p.1);
+            assert!(
+                free.is_some_and(|free| s.weight <= free),
+                "make {k} starts t{t} (weight {}) with {free:?} free in pool {}",
+                s.weight,
+                s.pool
+            );
+        }
+        if !self.makes[k].exact {
+            return;
+        }
+        let ready = self.look(k);
+        let designated = self.m.designate(&ready, &room);
+        assert!(
+            designated.picks.contains(&t),
+            "make {k} starts t{t}; the rules designate {designated:?} among {ready:?} (ready, span) with {room:?}"
+        );
+        let mk = &mut self.makes[k];
+        mk.ready.retain(|&(u, _)| u != t);
+        if mk.sched {
+            mk.span += 1;
+        }
+    }
+
+    /// Make `k` waits: the rules must let it start nothing.
+    fn check_wait(&mut self, k: usize) {
+        if !self.makes[k].exact || self.makes[k].ended {
+            return;
+        }
+        let ready = self.look(k);
+        let room = self.room(k);
+        let designated = self.m.designate(&ready, &room);
+        assert!(
+            designated.may_wait,
+            "make {k} waits; the rules designate {designated:?} among {ready:?} (ready, span) with {room:?}"
+        );
+        self.makes[k].span += 1;
+    }
+
+    /// The make has looked at everything it can reach (it starts a task
+    /// or waits): nothing it can reach can never fit (SPEC §12, rule 3,
+    /// or it would have failed), and its ready tasks are brought up to
+    /// date: those no longer ready leave, new ones join in this span.
+    fn look(&mut self, k: usize) -> Vec<(usize, u32)> {
+        let mk = &self.makes[k];
+        for u in self.m.join_closure(&mk.given) {
+            let why = self.m.no_fit(u, mk.options.concurrency, &mk.pools);
+            assert!(
+                why.is_empty(),
+                "make {k} goes on though it reaches t{u}, which can never fit: {why:?}"
+            );
+        }
+        let now: Vec<usize> = mk
+            .members
+            .iter()
+            .copied()
+            .filter(|&u| self.m.state(u) == "PENDING" && self.m.make_rule(u) == MakeRule::Dispatch)
+            .collect();
+        let mk = &mut self.makes[k];
+        mk.ready.retain(|(u, _)| now.contains(u));
+        for u in now {
+            if !mk.ready.iter().any(|&(v, _)| v == u) {
+                mk.ready.push((u, mk.span));
+            }
+        }
+        mk.ready.clone()
+    }
+
+    /// SPEC §12, rules 1 and 2, after every step: the weights of the
+    /// tasks each make has started and not settled are within its
+    /// concurrency, and within each pool's capacity.
+    pub(super) fn check_capacities(&self) {
+        for (k, mk) in self.makes.iter().enumerate() {
+            if mk.ended {
+                continue;
+            }
+            let weight = |t: &usize| self.m.tasks[*t].schedule.weight;
+            let held: u32 = mk.started.iter().map(weight).sum();
+            let limit = mk.options.concurrency;
+            assert!(
+                limit == 0 || held as usize <= limit,
+                "make {k} holds {held} slots of {limit}: {:?}",
+                mk.started
+            );
+            for &(id, capacity) in &mk.pools {
+                let used: u32 = mk
+                    .started
+                    .iter()
+                    .filter(|&&t| self.m.tasks[t].schedule.pool == id)
+                    .map(weight)
+                    .sum();
+                assert!(
+                    used <= capacity,
+                    "make {k} holds {used} of pool {id}'s {capacity}"
+                );
+            }
+        }
+    }
+
+    /// Someone reopened `t` (`retry`) or gave it a requirement: the makes
+    /// that may reach it no longer know their ready tasks.
+    pub(super) fn disturb(&mut self, t: usize) {
+        for k in 0..self.makes.len() {
+            if !self.makes[k].ended && self.m.closure(&self.makes[k].given)[t] {
+                self.makes[k].exact = false;
+            }
         }
     }
 
