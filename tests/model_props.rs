@@ -782,12 +782,9 @@ proptest! {
 
 /// SPEC §12, rule 3 (and 1), for a task that joins a make later: a make
 /// started while no task of the graph had options (so the core took the
-/// seed's path) must still fail when a task that can never fit joins it.
-/// The core does not: it starts the task, holding one slot instead of
-/// its weight. Ignored until the core reads options of tasks that join
-/// a make later (see the report of the model's SPEC §12 work).
+/// seed's path) must still fail when a task that can never fit joins it
+/// (the core takes the scheduling path from there: `schedule_from_now`).
 #[test]
-#[ignore = "core: a make started without scheduling options ignores those of tasks that join it later"]
 fn a_heavy_task_joining_a_make_started_without_options_fails_it() {
     let mut h = Harness::default();
     let t0 = h.add("PENDING", false);

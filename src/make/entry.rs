@@ -63,6 +63,11 @@ impl Make {
             self.others.push(Entry::NEW);
         }
         self.tasks.push(t);
+        if self.sched.is_none() && g.any_schedule() {
+            // A task with options joins a make started without any (it
+            // was added to the graph meanwhile): from now on, schedule.
+            self.schedule_from_now(g, t);
+        }
         if self.sched.is_some() {
             self.check_schedule(g, t);
         }

@@ -326,6 +326,24 @@ impl Make {
         }
     }
 
+    /// A make started on the plain path meets `t`, a task with scheduling
+    /// options: it takes the scheduling path from here on, its ready
+    /// tasks moved to the heap in the order they were in. Its started
+    /// tasks all weigh 1 (the plain path starts no other), which is what
+    /// they will give back.
+    pub(super) fn schedule_from_now(&mut self, g: &mut Graph, t: TaskId) {
+        if g.schedule(t) == crate::graph::Schedule::PLAIN {
+            return;
+        }
+        self.sched = Sched::new(g, &[], &Scheduling::default());
+        let ready = std::mem::take(&mut self.ready);
+        for r in ready {
+            if self.mark(g, r) == Some(Mark::Ready) {
+                self.make_ready(g, r);
+            }
+        }
+    }
+
     /// `p` joins as a prerequisite of `t` (critical-path order: see
     /// `Sched::raise`).
     pub(super) fn rank_prerequisite(&mut self, g: &Graph, t: TaskId, p: TaskId) {

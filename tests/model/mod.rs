@@ -690,10 +690,11 @@ impl Model {
     /// only between steps, so tasks with the same `when` became ready in
     /// an order it does not know (the seed's), and every order of them is
     /// allowed. The make considers its ready tasks by priority, higher
-    /// first, then by readiness; the first that does not fit the free
-    /// slots ends the consideration; one that does not fit its pool's
-    /// free capacity holds back itself and the tasks behind it in that
-    /// pool; the first one neither stopped nor held back starts.
+    /// first, then by readiness; one that does not fit its pool's free
+    /// capacity holds back itself and the tasks behind it in that pool,
+    /// whatever its weight; of the others, the first that does not fit
+    /// the free slots ends the consideration; the first one neither
+    /// stopped nor held back starts.
     pub fn designate(&self, ready: &[(usize, u32)], room: &Room) -> Designation {
         let s = |t: usize| self.tasks[t].schedule;
         let mut order = ready.to_vec();
@@ -723,17 +724,19 @@ impl Model {
                     out.picks.push(t);
                 }
             }
-            if group.iter().any(|&t| !fits_slots(t)) {
+            // One not held back by its pool that does not fit the free
+            // slots stops the scan (a task held by its pool is passed
+            // whatever its weight: only its pool waits for it).
+            if group.iter().any(|&t| !held(t) && !fits_slots(t)) {
                 out.may_wait = true;
             }
             // Can each of them be held back, in some order? (Held back on
             // its own, or behind one of its pool that does not fit it.)
             let passed = group.iter().all(|&t| {
-                fits_slots(t)
-                    && (held(t)
-                        || group
-                            .iter()
-                            .any(|&u| u != t && s(u).pool == s(t).pool && held(u)))
+                held(t)
+                    || group
+                        .iter()
+                        .any(|&u| u != t && s(u).pool != 0 && s(u).pool == s(t).pool && held(u))
             });
             if !passed {
                 return out;

@@ -72,11 +72,17 @@ pub struct MakeSeen {
 }
 
 /// The message of a `Schedule` error about `t`, for each reason.
-fn no_fit_message(t: usize, why: NoFit) -> String {
+/// The message of a Schedule error, with the numbers concerned: the
+/// task's `weight`, the make's `concurrency`, its pool's `capacity`.
+fn no_fit_message(t: usize, why: NoFit, weight: u32, concurrency: usize, capacity: u32) -> String {
     let problem = match why {
-        NoFit::Concurrency => "its weight is more than the make's concurrency",
-        NoFit::PoolCapacity => "its weight is more than its pool's capacity",
-        NoFit::UnknownPool => "its pool is not one of the make's pools",
+        NoFit::Concurrency => {
+            format!("its weight {weight} is more than the make's concurrency {concurrency}")
+        }
+        NoFit::PoolCapacity => {
+            format!("its weight {weight} is more than the capacity {capacity} of its pool")
+        }
+        NoFit::UnknownPool => "its pool is not one of the make's pools".to_string(),
     };
     format!("task 't{t}': {problem}")
 }
@@ -229,9 +235,14 @@ impl Harness {
                             self.m.closure(&mk.given)[t],
                             "make {k} failed for t{t}, which no given task requires"
                         );
-                        let why = self.m.no_fit(t, mk.options.concurrency, &mk.pools);
+                        let concurrency = mk.options.concurrency;
+                        let why = self.m.no_fit(t, concurrency, &mk.pools);
+                        let s = self.m.tasks[t].schedule;
+                        let pool = mk.pools.iter().find(|&&(id, _)| id == s.pool);
+                        let capacity = pool.map_or(0, |&(_, c)| c);
+                        let message = |w| no_fit_message(t, w, s.weight, concurrency, capacity);
                         assert!(
-                            why.iter().any(|&w| no_fit_message(t, w) == e.message),
+                            why.iter().any(|&w| message(w) == e.message),
                             "make {k}: {:?}; the model: {why:?}",
                             e.message
                         );
