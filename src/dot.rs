@@ -3,6 +3,7 @@
 use crate::error::TaskError;
 use crate::fsm::Table;
 use crate::graph::{Graph, TaskId};
+use crate::sort;
 use std::borrow::Cow;
 use std::collections::{HashSet, VecDeque};
 
@@ -132,7 +133,9 @@ fn by_name(g: &Graph, tasks: Vec<TaskId>) -> Vec<TaskId> {
         .into_iter()
         .map(|d| (g.name(d).unwrap_or(""), g.serial(d).unwrap_or(0), d))
         .collect();
-    keyed.sort_unstable();
+    // Not `sort_unstable`: that would add a copy of the std sort for
+    // this one element type; this path is rare (see sort.rs).
+    sort::heapsort(&mut keyed);
     keyed.into_iter().map(|(_, _, d)| d).collect()
 }
 

@@ -26,6 +26,7 @@ pub mod make;
 pub mod queue;
 pub mod scheduler;
 mod slot;
+mod sort;
 pub mod svg;
 pub mod sync_driver;
 pub mod task_state;

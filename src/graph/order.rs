@@ -10,6 +10,7 @@
 
 use super::{Graph, TaskId};
 use crate::error::{TaskError, TaskErrorKind};
+use crate::sort;
 use crate::task_state::TaskState;
 
 impl Graph {
@@ -130,16 +131,17 @@ impl Graph {
         };
         // Give the backward set (which must come first) then the forward
         // set the same pool of positions, each keeping its internal order.
-        // One kind of sort (pairs by position) for all three: each
-        // distinct sort adds kilobytes of wasm.
-        let by_ord = |set: &[TaskId]| {
-            let mut keyed: Vec<(i64, TaskId)> = set.iter().map(|&v| (self.ord(v), v)).collect();
-            keyed.sort_unstable();
-            keyed
-        };
-        let slots = by_ord(&[backward.as_slice(), forward.as_slice()].concat());
+        // Sorts of i64 only (positions, and tasks by position through
+        // `sort::by_key`): each distinct sort adds kilobytes of wasm.
+        let mut slots: Vec<i64> = backward
+            .iter()
+            .chain(&forward)
+            .map(|&v| self.ord(v))
+            .collect();
+        slots.sort_unstable();
+        let by_ord = |set: &[TaskId]| sort::by_key(&slots, set.iter().map(|&v| (self.ord(v), v)));
         let moved = by_ord(&backward).into_iter().chain(by_ord(&forward));
-        for ((_, v), (ord, _)) in moved.zip(slots) {
+        for (v, &ord) in moved.zip(&slots) {
             self.set_ord(v, ord);
         }
         Ok(())

@@ -29,21 +29,21 @@ impl Graph {
             }
         }
         let is_dying = |g: &Graph, t: TaskId| g.marked(t, epoch);
-        // The neighbours that stay, each once (sorted as (i64, id): the
-        // one sort the crate instantiates for ids).
-        let mut staying: Vec<(i64, TaskId)> = Vec::new();
+        // The neighbours that stay, each once (their ids sorted as i64:
+        // the one sort the crate instantiates, see sort.rs).
+        let mut staying: Vec<i64> = Vec::new();
         for &id in &dying {
             if let Ok(node) = self.node(id) {
                 for &n in node.required.iter().chain(node.blocking.iter()) {
                     if !is_dying(self, n) {
-                        staying.push((i64::from(n.0), n));
+                        staying.push(i64::from(n.0));
                     }
                 }
             }
         }
         staying.sort_unstable();
         staying.dedup();
-        for &(_, n) in &staying {
+        for n in staying.iter().map(|&n| TaskId(n as u32)) {
             let Ok(node) = self.node_mut(n) else { continue };
             let mut required = std::mem::take(&mut node.required);
             let mut blocking = std::mem::take(&mut node.blocking);

@@ -125,8 +125,10 @@ impl Make {
                 count_off(e, task, &mut released);
             }
         }
-        // Latest waiter pushed first: the work list is a stack.
-        released.sort_unstable();
+        // Latest waiter pushed first: the work list is a stack. (Keys are
+        // `-since`, since a u32; `sort::pairs_from` sorts as
+        // `sort_unstable` would without its own copy of the sort code.)
+        crate::sort::pairs_from(&mut released, -i64::from(u32::MAX));
         self.work.extend(released.iter().map(|&(_, d)| d));
         self.released = released;
     }
