@@ -144,7 +144,7 @@ test('the make steps of every kind, read as the core writes them', () => {
   const queued = new Task('queued', () => {});
   const seen = new Set();
   const drive = (tasks, queue) => {
-    const handle = core.makeStart(Uint32Array.from(tasks, (t) => t._id), false, queue, 0, 64);
+    const handle = core.makeStart(Uint32Array.from(tasks, (t) => t._id), false, queue, 0, 64, new Float64Array(0));
     for (;;) {
       const count = core.makeSteps(handle, false, true);
       // A copy: the calls below may grow the memory.
@@ -174,6 +174,7 @@ test('the make steps of every kind, read as the core writes them', () => {
           case STEP.FINISHED:
             return { kind, ended: core.makeEnd(handle) };
           case STEP.WAIT:
+            assert.equal(id, 0, 'no rate limit to wait for');
             break;
           default:
             assert.fail(`a step of kind ${kind}, which the core does not describe`);
