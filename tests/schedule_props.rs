@@ -270,6 +270,19 @@ fn run_in_order(g: &mut Scheduler, make: taskqueue_wasm::make::MakeId) -> Vec<Ta
     order
 }
 
+/// A make of one slot in critical-path order.
+fn one_slot_in_critical_path_order() -> (MakeOptions, Scheduling) {
+    let options = MakeOptions {
+        concurrency: 1,
+        ..MakeOptions::default()
+    };
+    let scheduling = Scheduling {
+        critical_path: true,
+        ..Scheduling::default()
+    };
+    (options, scheduling)
+}
+
 /// Critical-path order against ranks computed here the slow way (each
 /// task's longest path by estimates through its dependents, relaxed until
 /// nothing changes): with concurrency 1, every task started had the
@@ -319,14 +332,7 @@ fn critical_path_starts_the_longest_remaining_path_first() {
                 break;
             }
         }
-        let options = MakeOptions {
-            concurrency: 1,
-            ..MakeOptions::default()
-        };
-        let scheduling = Scheduling {
-            critical_path: true,
-            ..Scheduling::default()
-        };
+        let (options, scheduling) = one_slot_in_critical_path_order();
         let given: Vec<TaskId> = ids.iter().rev().copied().collect();
         let make = g
             .make_start_scheduled(&given, options, &scheduling)
@@ -367,14 +373,7 @@ fn critical_path_ranks_a_prerequisite_added_during_the_make() {
     let top = add(&mut g, 10.0);
     let gate = add(&mut g, 1.0);
     g.require(top, gate).unwrap();
-    let options = MakeOptions {
-        concurrency: 1,
-        ..MakeOptions::default()
-    };
-    let scheduling = Scheduling {
-        critical_path: true,
-        ..Scheduling::default()
-    };
+    let (options, scheduling) = one_slot_in_critical_path_order();
     let make = g
         .make_start_scheduled(&[short, top], options, &scheduling)
         .unwrap();
