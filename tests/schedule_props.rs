@@ -398,7 +398,7 @@ fn critical_path_ranks_a_prerequisite_added_during_the_make() {
 }
 
 // One fake clock per test (they run in parallel).
-static NOW: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+static NOW: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
 
 fn clock_0() -> f64 {
     f64::from_bits(NOW[0].load(Ordering::SeqCst))
@@ -406,6 +406,10 @@ fn clock_0() -> f64 {
 
 fn clock_1() -> f64 {
     f64::from_bits(NOW[1].load(Ordering::SeqCst))
+}
+
+fn clock_2() -> f64 {
+    f64::from_bits(NOW[2].load(Ordering::SeqCst))
 }
 
 fn set_now(clock: usize, ms: f64) {
@@ -502,5 +506,125 @@ fn a_make_rate_limit_spaces_its_starts() {
         // After the last, nothing is held back by the window.
         let wait = if i < 2 { Some(50.0) } else { None };
         assert_eq!(g.make_rate_wait(make), wait);
+    }
+}
+
+/// Rate limits as a property over random cases: random DAGs, a make rate
+/// and a pool rate with random limits and intervals, a random concurrency,
+/// tasks finished in random order while a fake clock moves on by random
+/// amounts. In any window of `interval` ms the make starts at most `limit`
+/// tasks (and the pool at most its own); a make that waits with nothing
+/// running says how long, and after that long it starts something (no
+/// make sleeps forever); every make settles.
+#[test]
+fn rate_windows_hold_and_a_waiting_make_always_wakes() {
+    for seed in 0..1_000u64 {
+        let mut r = Lcg(seed * 104_729 + 7);
+        set_now(2, 0.0);
+        let mut g = Scheduler::with_clock(clock_2);
+        let n = 2 + r.below(25);
+        let mut ids = Vec::new();
+        for _ in 0..n {
+            let t = g.add_task("t", TaskOptions::default());
+            let pool = r.below(2) as u32;
+            let schedule = Schedule {
+                pool,
+                ..Schedule::PLAIN
+            };
+            g.set_schedule(t, schedule).unwrap();
+            ids.push(t);
+        }
+        for i in 1..n {
+            for _ in 0..r.below(3) {
+                let _ = g.require(ids[i], ids[r.below(i)]);
+            }
+        }
+        let rate = |r: &mut Lcg| Rate {
+            limit: 1 + r.below(3) as u32,
+            interval: 5.0 + r.below(50) as f64,
+        };
+        let make_rate = rate(&mut r);
+        let pool_rate = rate(&mut r);
+        let scheduling = Scheduling {
+            pools: vec![Pool {
+                id: 1,
+                capacity: 1 + r.below(3) as u32,
+            }],
+            rates: vec![(0, make_rate), (1, pool_rate)],
+            critical_path: r.below(2) == 0,
+        };
+        let options = MakeOptions {
+            concurrency: r.below(4),
+            ..MakeOptions::default()
+        };
+        let make = g.make_start_scheduled(&ids, options, &scheduling).unwrap();
+        let mut now = 0.0;
+        let mut running: Vec<(TaskId, u32)> = Vec::new();
+        let mut starts: Vec<(f64, u32)> = Vec::new();
+        let mut woken_at: Option<f64> = None;
+        let mut settled = false;
+        for _ in 0..100_000 {
+            match g.make_next(make) {
+                Step::Run { task, attempt } => {
+                    starts.push((now, g.schedule(task).pool));
+                    running.push((task, attempt));
+                    woken_at = None;
+                }
+                Step::Wait => {
+                    let wait = g.make_rate_wait(make);
+                    if let Some(ms) = wait {
+                        assert!(ms > 0.0 && ms <= 55.0, "seed {seed}: waits {ms} ms");
+                    }
+                    // Woken when the window opened, with nothing running:
+                    // it must have started something.
+                    assert!(
+                        woken_at.is_none() || !running.is_empty(),
+                        "seed {seed}: woken at {woken_at:?} and still waits ({wait:?})"
+                    );
+                    if !running.is_empty() && (wait.is_none() || r.below(2) == 0) {
+                        let (t, attempt) = running.swap_remove(r.below(running.len()));
+                        let returned = Outcome::Returned {
+                            cancel_on_result: false,
+                        };
+                        g.finish(t, attempt, returned).unwrap();
+                        now += r.below(10) as f64;
+                        woken_at = None;
+                    } else {
+                        let ms = wait.unwrap_or_else(|| panic!("seed {seed}: waits for nothing"));
+                        now += ms;
+                        woken_at = Some(now);
+                    }
+                    set_now(2, now);
+                }
+                Step::Finished => {
+                    settled = true;
+                    break;
+                }
+                Step::Failed(e) => panic!("seed {seed}: {e:?}"),
+                Step::Yield(_) | Step::Discover { .. } | Step::Enqueue(_) => {}
+            }
+        }
+        assert!(settled, "seed {seed}: the make did not settle");
+        assert_eq!(starts.len(), n, "seed {seed}");
+        for (i, &(at, pool)) in starts.iter().enumerate() {
+            let window = |rate: Rate, of_pool: bool| {
+                let within = starts[..=i]
+                    .iter()
+                    .filter(|&&(t, p)| t > at - rate.interval && (!of_pool || p == pool));
+                within.count()
+            };
+            let in_make = window(make_rate, false);
+            assert!(
+                in_make <= make_rate.limit as usize,
+                "seed {seed}: {in_make} starts within {make_rate:?}"
+            );
+            if pool == 1 {
+                let in_pool = window(pool_rate, true);
+                assert!(
+                    in_pool <= pool_rate.limit as usize,
+                    "seed {seed}: pool {in_pool} within {pool_rate:?}"
+                );
+            }
+        }
     }
 }

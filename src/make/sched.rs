@@ -390,6 +390,10 @@ impl Make {
         let timed = sched.rate.is_some() || sched.pools.iter().any(|p| p.rate.is_some());
         let now = if timed { g.now() } else { 0.0 };
         sched.wait = f64::INFINITY;
+        // Nothing can start before the make's own window opens.
+        let make_wait = sched.rate.as_ref().map_or(0.0, |w| w.wait(now));
+        // When the first pool held back by its window opens.
+        let mut pool_wait = f64::INFINITY;
         let mut best: Option<(usize, Ready)> = None;
         for (i, p) in sched.pools.iter_mut().enumerate() {
             // Tasks started or settled since they were made ready go.
@@ -408,7 +412,7 @@ impl Make {
             if let Some(w) = &p.rate {
                 let wait = w.wait(now);
                 if wait > 0.0 {
-                    sched.wait = sched.wait.min(wait);
+                    pool_wait = pool_wait.min(wait);
                     continue;
                 }
             }
@@ -418,6 +422,10 @@ impl Make {
             }
         }
         let Some((i, head)) = best else {
+            // Only rate windows hold them back: wake when one opens.
+            if pool_wait.is_finite() {
+                sched.wait = pool_wait.max(make_wait);
+            }
             return Picked::Nothing;
         };
         let t = head.task;
@@ -425,12 +433,9 @@ impl Make {
         if concurrency > 0 && self.in_flight + g.schedule(t).weight as usize > concurrency {
             return Picked::Nothing;
         }
-        if let Some(w) = &sched.rate {
-            let wait = w.wait(now);
-            if wait > 0.0 {
-                sched.wait = sched.wait.min(wait);
-                return Picked::Nothing;
-            }
+        if make_wait > 0.0 {
+            sched.wait = make_wait;
+            return Picked::Nothing;
         }
         heap_pop(&mut sched.pools[i].ready);
         // Things may have changed since it was found ready.
