@@ -250,3 +250,13 @@ test('makeLater takes pools, order and rate', async () => {
   assert.ok(tasks.every((t) => t.state === 'DONE'));
   assert.equal(m.maxPools.p, 2);
 });
+
+test('rate in a for await make: the iterator is woken when the window opens', async () => {
+  const tasks = Array.from({ length: 4 }, (_, i) => new Task(`i${i}`, () => i));
+  const begun = performance.now();
+  const seen = [];
+  for await (const task of make(tasks, { rate: { limit: 2, interval: 50 } })) seen.push([task.name, performance.now() - begun]);
+  assert.deepEqual(seen.map(([name]) => name), ['i0', 'i1', 'i2', 'i3']);
+  assert.ok(seen[1][1] < 40, `two at once, got ${seen[1][1].toFixed(0)} ms`);
+  assert.ok(seen[3][1] >= 48 && seen[3][1] < 500, `the last two after the window, got ${seen[3][1].toFixed(0)} ms`);
+});
