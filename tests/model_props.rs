@@ -10,13 +10,14 @@
 //! transition the make engine makes is the one SPEC §3 asks for.
 //!
 //! In a third of the cases of the make properties (`SchedCase`), tasks
-//! have SPEC §12's options (weights 1–3, a few priorities, so that ties
-//! happen, one of one or two pools) and makes have pools and a
-//! concurrency of 1–4; in a quarter of those some task can never fit. The
-//! harness checks the capacities after every step, that every task a
-//! make starts is one the rules designate, that a make waits only when
-//! they let it, and that a make with a task that can never fit fails
-//! before it starts anything.
+//! have SPEC §12's options (weights 1–3, a few priorities and estimates,
+//! so that ties happen, one of one or two pools) and makes have pools and
+//! a concurrency of 1–4, and half of them critical-path order; in a
+//! quarter of those cases some task can never fit. The harness checks the
+//! capacities after every step, that every task a make starts is one the
+//! rules designate (by priority, then by rank with critical-path order,
+//! then by readiness), that a make waits only when they let it, and that
+//! a make with a task that can never fit fails before it starts anything.
 //!
 //! 15,000 cases in all per run (see `CASES`); `TASKQUEUE_LONG=1` runs ten
 //! times as many.
@@ -115,6 +116,7 @@ struct SchedDraw {
     weight: u32,
     priority: f64,
     pool: u32,
+    estimate: f64,
 }
 
 /// A case with options; heavy one time in four.
@@ -136,19 +138,21 @@ fn sched_case() -> impl Strategy<Value = Option<SchedCase>> {
     proptest::option::weighted(1.0 / 3.0, any_sched_case())
 }
 
-/// Mostly light; few priorities, so that ties happen.
+/// Mostly light; few priorities and estimates, so that ties happen.
 fn sched_draw() -> impl Strategy<Value = SchedDraw> {
     (
         proptest::bool::weighted(0.8),
         prop_oneof![6 => Just(1u32), 3 => Just(2u32), 2 => Just(3u32)],
         select(vec![-1.0, 0.0, 0.0, 1.0, 2.5]),
         0u32..4,
+        select(vec![0.0, 1.0, 2.0, 5.0]),
     )
-        .prop_map(|(given, weight, priority, pool)| SchedDraw {
+        .prop_map(|(given, weight, priority, pool, estimate)| SchedDraw {
             given,
             weight,
             priority,
             pool,
+            estimate,
         })
 }
 
@@ -166,6 +170,7 @@ impl SchedCase {
                 weight: d.weight,
                 priority: d.priority,
                 pool,
+                estimate: d.estimate,
             });
         }
         let pool = d.pool % (pools + 1);
@@ -178,6 +183,7 @@ impl SchedCase {
             weight,
             priority: d.priority,
             pool,
+            estimate: d.estimate,
         })
     }
 
@@ -196,21 +202,24 @@ impl SchedCase {
     }
 }
 
-/// Starts a make, with the case's pools and a concurrency it allows when
-/// it has SPEC §12's options.
-fn start(
-    h: &mut Harness,
-    case: Option<&SchedCase>,
-    given: &[usize],
+/// How a make is started: `order: 'critical-path'` or not (used when
+/// the case has SPEC §12's options).
+#[derive(Clone, Copy, Debug)]
+struct Start {
     queue: bool,
     concurrency: u8,
     fail_fast: bool,
-) -> usize {
+    critical_path: bool,
+}
+
+/// Starts a make, with the case's pools, a concurrency it allows and,
+/// as drawn, critical-path order when it has SPEC §12's options.
+fn start(h: &mut Harness, case: Option<&SchedCase>, given: &[usize], s: Start) -> usize {
     match case {
-        None => h.start(given, make_options(queue, concurrency, fail_fast)),
+        None => h.start(given, make_options(s.queue, s.concurrency, s.fail_fast)),
         Some(c) => {
-            let options = make_options(queue, c.concurrency(concurrency), fail_fast);
-            h.start_with_pools(given, options, &c.pools())
+            let options = make_options(s.queue, c.concurrency(s.concurrency), s.fail_fast);
+            h.start_scheduled(given, options, &c.pools(), s.critical_path)
         }
     }
 }
@@ -258,10 +267,12 @@ proptest! {
         seed in any::<u64>(),
         case in sched_case(),
         draws in vec(sched_draw(), 14),
+        critical_path in any::<bool>(),
     ) {
         let mut h = dag_with(n, &pairs, case.as_ref(), &draws);
         let given = given(n, mask);
-        let k = start(&mut h, case.as_ref(), &given, queue, concurrency, false);
+        let how = Start { queue, concurrency, fail_fast: false, critical_path };
+        let k = start(&mut h, case.as_ref(), &given, how);
         let mut rng = Lcg(seed);
         h.drain(&mut |n| rng.below(n), &mut |_| Ending::Returned);
         let needed = h.m.closure(&given);
@@ -400,9 +411,7 @@ enum Op {
     RunQueued(u8),
     Start {
         mask: u32,
-        queue: bool,
-        concurrency: u8,
-        fail_fast: bool,
+        how: Start,
     },
     /// Steps of a make.
     Step(u8, u8),
@@ -500,7 +509,9 @@ fn op() -> impl Strategy<Value = Op> {
         3 => any::<u8>().prop_map(Op::NextAttempt),
         1 => (any::<u8>(), ending(), any::<bool>(), any::<u16>(), any::<bool>()).prop_map(|(l, e, r, x, a)| Op::Late(l, e, r, x, a)),
         2 => any::<u8>().prop_map(Op::RunQueued),
-        2 => (any::<u32>(), any::<bool>(), 0u8..4, any::<bool>()).prop_map(|(mask, queue, concurrency, fail_fast)| Op::Start { mask, queue, concurrency, fail_fast }),
+        2 => (any::<u32>(), any::<bool>(), 0u8..4, any::<bool>(), any::<bool>()).prop_map(|(mask, queue, concurrency, fail_fast, critical_path)| {
+            Op::Start { mask, how: Start { queue, concurrency, fail_fast, critical_path } }
+        }),
         5 => (any::<u8>(), 1u8..6).prop_map(|(m, n)| Op::Step(m, n)),
         1 => any::<u8>().prop_map(Op::Abort),
         1 => (any::<u32>(), any::<bool>()).prop_map(|(mask, r)| Op::QueueNew { mask, run_dependent_tasks: r }),
@@ -544,13 +555,8 @@ fn apply(h: &mut Harness, op: &Op, case: Option<&SchedCase>) {
             h.finish_late(late, e, verdict(r, random), by_attempt);
         }
         Op::RunQueued(x) if !h.queued.is_empty() => h.run_queued(pick(x, h.queued.len())),
-        Op::Start {
-            mask,
-            queue,
-            concurrency,
-            fail_fast,
-        } => {
-            start(h, case, &given(n, mask), queue, concurrency, fail_fast);
+        Op::Start { mask, how } => {
+            start(h, case, &given(n, mask), how);
         }
         Op::Step(m, steps) if !h.makes.is_empty() => {
             let k = pick(m, h.makes.len());
@@ -670,7 +676,7 @@ proptest! {
     fn retries_and_teardown_tasks_keep_the_rules_and_every_make_settles(
         traits in vec(traits(), 1..12),
         pairs in vec((any::<u8>(), any::<u8>()), 0..30),
-        makes in vec((any::<u32>(), any::<bool>(), 0u8..4, proptest::bool::weighted(0.2)), 1..3),
+        makes in vec((any::<u32>(), any::<bool>(), 0u8..4, proptest::bool::weighted(0.2), any::<bool>()), 1..3),
         disruptions in vec(disruption(), 0..8),
         seed in any::<u64>(),
         case in sched_case(),
@@ -685,8 +691,9 @@ proptest! {
             h.require(usize::from(a) % n, usize::from(b) % n);
         }
         h.check_all();
-        for &(mask, queue, concurrency, fail_fast) in &makes {
-            start(&mut h, case.as_ref(), &given(n, mask), queue, concurrency, fail_fast);
+        for &(mask, queue, concurrency, fail_fast, critical_path) in &makes {
+            let how = Start { queue, concurrency, fail_fast, critical_path };
+            start(&mut h, case.as_ref(), &given(n, mask), how);
         }
         let mut rng = Lcg(seed);
         let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
@@ -717,7 +724,7 @@ proptest! {
             h.check_all();
         }
         h.drain(&mut |n| rng.below(n), &mut ending);
-        for (k, &(mask, _, _, fail_fast)) in makes.iter().enumerate() {
+        for (k, &(mask, _, _, fail_fast, _)) in makes.iter().enumerate() {
             prop_assert!(h.makes[k].ended, "make {} ended", k);
             if fail_fast || !orderly || h.makes[k].schedule_failed {
                 continue;
@@ -743,14 +750,15 @@ proptest! {
     #![proptest_config(config(CASES[6]))]
 
     /// SPEC §12 alone: every case has options, graphs are sparse (many
-    /// tasks ready at once, with ties of priority) and weights meet
-    /// pools of small capacity, often under no concurrency limit, so
-    /// that pools hold tasks back; some functions fail. The harness
-    /// checks every start and wait against the rules; at the end, a make
-    /// failed for a task that can never fit ran nothing, and every other
-    /// one settled its given tasks.
+    /// tasks ready at once, with ties of priority and of rank) and
+    /// weights meet pools of small capacity, often under no concurrency
+    /// limit, so that pools hold tasks back; half of the makes have
+    /// critical-path order; some functions fail. The harness checks
+    /// every start and wait against the rules; at the end, a make failed
+    /// for a task that can never fit ran nothing, and every other one
+    /// settled its given tasks.
     #[test]
-    fn weights_pools_and_priorities_designate_every_start(
+    fn weights_pools_priorities_and_critical_path_designate_every_start(
         n in 2usize..14,
         pairs in vec((any::<u8>(), any::<u8>()), 0..10),
         mask in any::<u32>(),
@@ -759,10 +767,12 @@ proptest! {
         seed in any::<u64>(),
         case in any_sched_case(),
         draws in vec(sched_draw(), 14),
+        critical_path in any::<bool>(),
     ) {
         let mut h = dag_with(n, &pairs, Some(&case), &draws);
         let given = given(n, mask);
-        let k = start(&mut h, Some(&case), &given, queue, concurrency, false);
+        let how = Start { queue, concurrency, fail_fast: false, critical_path };
+        let k = start(&mut h, Some(&case), &given, how);
         let mut rng = Lcg(seed);
         let mut endings = Lcg(seed ^ 0x9e37_79b9_7f4a_7c15);
         h.drain(&mut |n| rng.below(n), &mut |_| {
@@ -815,4 +825,42 @@ fn a_heavy_task_joining_a_make_started_without_options_fails_it() {
     // t2 joins (rule 3: the make fails here); the core starts it instead.
     h.drain(&mut |_| 0, &mut |_| Ending::Returned);
     assert!(h.makes[0].schedule_failed);
+}
+
+/// SPEC §12, critical-path order, by hand: t2 (estimate 5) requires t1;
+/// the make of t0 and t2 finds t0 and t1 ready at once, and with one slot
+/// starts t1 first (rank 1 + 5 = 6, above t0's 1), then t2 (rank 5),
+/// which became ready after t0 but ranks above it, then t0.
+#[test]
+fn critical_path_order_starts_the_longest_path_first() {
+    let mut h = Harness::default();
+    let with_estimate = |estimate| Traits {
+        schedule: Some(Sched {
+            estimate,
+            ..Sched::PLAIN
+        }),
+        ..Traits::default()
+    };
+    let t0 = h.add_with("PENDING", with_estimate(1.0));
+    let t1 = h.add_with("PENDING", with_estimate(1.0));
+    let t2 = h.add_with("PENDING", with_estimate(5.0));
+    h.require(t2, t1);
+    assert_eq!(h.m.ranks(&[t0, t2]), vec![1.0, 6.0, 5.0]);
+    let options = MakeOptions {
+        concurrency: 1,
+        ..MakeOptions::default()
+    };
+    h.start_scheduled(&[t0, t2], options, &[], true);
+    let mut order = Vec::new();
+    while !h.makes[0].ended {
+        while h.held.is_empty() && !h.makes[0].ended {
+            h.step(0);
+        }
+        if let Some(&(t, _)) = h.held.first() {
+            order.push(t);
+            h.finish(0, Ending::Returned, verdict(true, 0));
+            h.check_all();
+        }
+    }
+    assert_eq!(order, vec![t1, t2, t0]);
 }

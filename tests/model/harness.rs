@@ -139,7 +139,7 @@ impl Harness {
                 weight: s.weight,
                 priority: s.priority,
                 pool: s.pool,
-                ..Schedule::PLAIN
+                estimate: s.estimate,
             };
             self.g.set_schedule(id, schedule).unwrap();
             assert_eq!(self.g.schedule(id), schedule);

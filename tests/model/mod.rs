@@ -27,6 +27,15 @@
 //! that may start, knowing the readiness order only as far as a driver
 //! can see it (see there).
 //!
+//! Critical-path order, as the model reads SPEC §12: a task's `estimate`
+//! is finite and at least 0 (1 by default); in a make with
+//! `order: 'critical-path'` its rank is its estimate plus the largest
+//! rank among the tasks of the make that require it (the given tasks and
+//! all their prerequisites, transitively), fixed when the make starts
+//! (`Model::ranks`). Among ready tasks of equal priority the higher rank
+//! goes first, equal ones in the order they became ready; nothing else
+//! changes.
+//!
 //! Graphs here are small (a dozen tasks), so walks favour clarity; they
 //! are still iterative.
 #![allow(dead_code)]
@@ -138,22 +147,24 @@ impl Policy {
     }
 }
 
-/// SPEC §12's task options: `weight` (at least 1), `priority` (finite)
-/// and `pool` (0: none; pools are numbered as the driver numbers their
-/// names).
+/// SPEC §12's task options: `weight` (at least 1), `priority` (finite),
+/// `pool` (0: none; pools are numbered as the driver numbers their
+/// names) and `estimate` (finite, at least 0).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sched {
     pub weight: u32,
     pub priority: f64,
     pub pool: u32,
+    pub estimate: f64,
 }
 
 impl Sched {
-    /// A task without options: weight 1, priority 0, no pool.
+    /// A task without options: weight 1, priority 0, no pool, estimate 1.
     pub const PLAIN: Sched = Sched {
         weight: 1,
         priority: 0.0,
         pool: 0,
+        estimate: 1.0,
     };
 }
 
@@ -685,23 +696,60 @@ impl Model {
         out
     }
 
+    /// SPEC §12, critical-path order: the ranks of the tasks of a make of
+    /// `given`, by task (0 for the tasks not of the make), as they are
+    /// when it starts. A task's rank is its estimate plus the largest
+    /// rank among the tasks of the make that require it: relaxed from 0
+    /// until nothing changes (the graph is a DAG, so this ends, after at
+    /// most one round more than its longest path has tasks).
+    pub fn ranks(&self, given: &[usize]) -> Vec<f64> {
+        let of_make = self.closure(given);
+        let mut ranks = vec![0.0; self.tasks.len()];
+        loop {
+            let mut changed = false;
+            for t in (0..self.tasks.len()).filter(|&t| of_make[t]) {
+                let above = (0..self.tasks.len())
+                    .filter(|&d| of_make[d] && self.tasks[d].required.contains(&t))
+                    .map(|d| ranks[d])
+                    .fold(0.0, f64::max);
+                let rank = self.tasks[t].schedule.estimate + above;
+                if rank != ranks[t] {
+                    ranks[t] = rank;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return ranks;
+            }
+        }
+    }
+
     /// SPEC §12, rules 4 and 5: what a make may do with its ready tasks,
     /// given as (task, when it became ready) — the driver sees readiness
     /// only between steps, so tasks with the same `when` became ready in
     /// an order it does not know (the seed's), and every order of them is
     /// allowed. The make considers its ready tasks by priority, higher
-    /// first, then by readiness; one that does not fit its pool's free
-    /// capacity holds back itself and the tasks behind it in that pool,
-    /// whatever its weight; of the others, the first that does not fit
-    /// the free slots ends the consideration; the first one neither
-    /// stopped nor held back starts.
-    pub fn designate(&self, ready: &[(usize, u32)], room: &Room) -> Designation {
+    /// first, then, with critical-path order (`ranks`, see
+    /// `Model::ranks`), by rank, higher first, then by readiness; one
+    /// that does not fit its pool's free capacity holds back itself and
+    /// the tasks behind it in that pool, whatever its weight; of the
+    /// others, the first that does not fit the free slots ends the
+    /// consideration; the first one neither stopped nor held back starts.
+    pub fn designate(
+        &self,
+        ready: &[(usize, u32)],
+        room: &Room,
+        ranks: Option<&[f64]>,
+    ) -> Designation {
         let s = |t: usize| self.tasks[t].schedule;
+        let rank = |t: usize| ranks.map_or(0.0, |r| r[t]);
         let mut order = ready.to_vec();
         order.sort_by(|a, b| {
             let (pa, pb) = (s(a.0).priority, s(b.0).priority);
+            let (ra, rb) = (rank(a.0), rank(b.0));
             pb.partial_cmp(&pa)
                 .expect("finite priorities")
+                .then(rb.partial_cmp(&ra).expect("finite ranks"))
                 .then(a.1.cmp(&b.1))
         });
         let fits_slots = |t: usize| room.slots.map_or(true, |free| s(t).weight <= free);
@@ -715,7 +763,10 @@ impl Model {
         };
         let mut barred: Vec<u32> = Vec::new();
         let mut out = Designation::default();
-        for group in order.chunk_by(|a, b| a.1 == b.1 && s(a.0).priority == s(b.0).priority) {
+        let tied = |a: &(usize, u32), b: &(usize, u32)| {
+            a.1 == b.1 && s(a.0).priority == s(b.0).priority && rank(a.0) == rank(b.0)
+        };
+        for group in order.chunk_by(tied) {
             let group: Vec<usize> = group.iter().map(|&(t, _)| t).collect();
             let held = |t: usize| s(t).pool != 0 && (barred.contains(&s(t).pool) || !fits_pool(t));
             // Any of the group may come first among them.

@@ -13,13 +13,15 @@
 //! prerequisite as SPEC §3 wants it. That reading holds while nobody
 //! reopens a task the make has seen settle (`retry`) or adds a
 //! requirement to one it may reach: after that the make is not `exact`
-//! and only the capacities and rule 3 are checked.
+//! and only the capacities and rule 3 are checked. (So the ranks of
+//! critical-path order, which the model computes when the make starts,
+//! hold as long as the make is `exact`.)
 
 use super::{Harness, Seen, Verdict};
 use crate::model::{settled, Ending, MakeRule, NoFit, Room};
 use std::collections::{BTreeSet, HashMap};
 use taskqueue_wasm::make::MakeId;
-use taskqueue_wasm::{MakeOptions, Pool, Step, TaskErrorKind, TaskId};
+use taskqueue_wasm::{MakeOptions, Pool, Scheduling, Step, TaskErrorKind, TaskId};
 
 /// What a step did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,8 +59,11 @@ pub struct MakeSeen {
     /// Its pools (SPEC §12), as (id, capacity).
     pub(super) pools: Vec<(u32, u32)>,
     /// Scheduling options were in play when it started (some task of the
-    /// graph had some, or it has pools).
+    /// graph had some, it has pools, or critical-path order).
     sched: bool,
+    /// With critical-path order: the ranks of its tasks, by task, as the
+    /// model computed them when it started (`Model::ranks`).
+    pub(super) ranks: Option<Vec<f64>>,
     /// The harness knows its ready tasks (see the module's doc).
     pub(super) exact: bool,
     /// Its ready tasks not started, with the span they became ready in.
@@ -87,6 +92,15 @@ fn no_fit_message(t: usize, why: NoFit, weight: u32, concurrency: usize, capacit
     format!("task 't{t}': {problem}")
 }
 
+/// For a failure's message: the ranks of the ready tasks, if any.
+fn ranks_of(ranks: Option<&[f64]>, ready: &[(usize, u32)]) -> String {
+    let Some(ranks) = ranks else {
+        return String::new();
+    };
+    let ranks: Vec<(usize, f64)> = ready.iter().map(|&(t, _)| (t, ranks[t])).collect();
+    format!(", ranks (critical-path order) {ranks:?}")
+}
+
 impl Harness {
     pub fn start(&mut self, given: &[usize], options: MakeOptions) -> usize {
         self.start_with_pools(given, options, &[])
@@ -99,14 +113,30 @@ impl Harness {
         options: MakeOptions,
         pools: &[(u32, u32)],
     ) -> usize {
+        self.start_scheduled(given, options, pools, false)
+    }
+
+    /// A make with pools (SPEC §12), as (id, capacity), and with
+    /// `order: 'critical-path'` when `critical_path`.
+    pub fn start_scheduled(
+        &mut self,
+        given: &[usize],
+        options: MakeOptions,
+        pools: &[(u32, u32)],
+        critical_path: bool,
+    ) -> usize {
         let ids: Vec<TaskId> = given.iter().map(|&t| self.ids[t]).collect();
-        let core_pools: Vec<Pool> = pools
-            .iter()
-            .map(|&(id, capacity)| Pool { id, capacity })
-            .collect();
+        let scheduling = Scheduling {
+            pools: pools
+                .iter()
+                .map(|&(id, capacity)| Pool { id, capacity })
+                .collect(),
+            rates: Vec::new(),
+            critical_path,
+        };
         let id = self
             .g
-            .make_start_with_pools(&ids, options, &core_pools)
+            .make_start_scheduled(&ids, options, &scheduling)
             .unwrap();
         self.expect(&[]);
         let mut settled_in = HashMap::new();
@@ -134,7 +164,8 @@ impl Harness {
             aborted: false,
             ended: false,
             pools: pools.to_vec(),
-            sched: self.scheduled || !pools.is_empty(),
+            sched: self.scheduled || !pools.is_empty() || critical_path,
+            ranks: critical_path.then(|| self.m.ranks(given)),
             exact: true,
             ready: Vec::new(),
             span: 0,
@@ -356,10 +387,12 @@ impl Harness {
             return;
         }
         let ready = self.look(k);
-        let designated = self.m.designate(&ready, &room);
+        let ranks = self.makes[k].ranks.as_deref();
+        let designated = self.m.designate(&ready, &room, ranks);
         assert!(
             designated.picks.contains(&t),
-            "make {k} starts t{t}; the rules designate {designated:?} among {ready:?} (ready, span) with {room:?}"
+            "make {k} starts t{t}; the rules designate {designated:?} among {ready:?} (ready, span) with {room:?}{}",
+            ranks_of(ranks, &ready)
         );
         let mk = &mut self.makes[k];
         mk.ready.retain(|&(u, _)| u != t);
@@ -375,10 +408,12 @@ impl Harness {
         }
         let ready = self.look(k);
         let room = self.room(k);
-        let designated = self.m.designate(&ready, &room);
+        let ranks = self.makes[k].ranks.as_deref();
+        let designated = self.m.designate(&ready, &room, ranks);
         assert!(
             designated.may_wait,
-            "make {k} waits; the rules designate {designated:?} among {ready:?} (ready, span) with {room:?}"
+            "make {k} waits; the rules designate {designated:?} among {ready:?} (ready, span) with {room:?}{}",
+            ranks_of(ranks, &ready)
         );
         self.makes[k].span += 1;
     }
