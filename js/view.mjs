@@ -50,6 +50,9 @@ class GraphView {
     this.cursor = undefined;
     this.view = { scale: 1, tx: 0, ty: 0 };
     this.size = { width: 0, height: 0 };
+    this.fitted = false; // the view is as fit() left it: a resize fits again
+    this.box = undefined; // the svg's size on screen, as last seen
+    this.resizes = undefined; // the ResizeObserver, where there is one
     this.destroyed = false;
     this.onTransition = (task, tr) => this.changed(task, tr);
     this.onAttempt = (task, record) => this.attempted(task, record);
@@ -64,6 +67,26 @@ class GraphView {
     if (!opts.fit) this.apply(this.view);
     else if (opts.initialView === 'readable') this.readable();
     else this.fit();
+    this.watchSize();
+  }
+
+  /**
+   * When the element changes size, a view as fit() left it is fitted
+   * again; one the user panned or zoomed stays as it is (its top-left
+   * where it was, as a page's scroll position does).
+   */
+  watchSize() {
+    const Observer = this.win.ResizeObserver;
+    if (typeof Observer !== 'function') return;
+    this.box = this.viewport();
+    this.resizes = new Observer(() => {
+      if (this.destroyed) return;
+      const was = this.box;
+      const now = this.viewport();
+      this.box = now;
+      if (this.fitted && (now.width !== was.width || now.height !== was.height)) this.fit();
+    });
+    this.resizes.observe(this.svg);
   }
 
   // ---- Drawing ----
@@ -455,8 +478,9 @@ class GraphView {
 
   // ---- Pan and zoom ----
 
-  apply(view) {
+  apply(view, fitted = false) {
     this.view = view;
+    this.fitted = fitted;
     this.layer.setAttribute('transform', `translate(${num(view.tx)} ${num(view.ty)}) scale(${view.scale})`);
     const small = view.scale * FONT_SIZE < LEGIBLE_PX;
     if (small !== this.svg.classList.contains('tq-small')) this.svg.classList.toggle('tq-small', small);
@@ -497,7 +521,7 @@ class GraphView {
     const w = Math.max(this.size.width, 1);
     const h = Math.max(this.size.height, 1);
     const scale = this.fitScale();
-    this.apply({ scale, tx: (width - scale * w) / 2, ty: (height - scale * h) / 2 });
+    this.apply({ scale, tx: (width - scale * w) / 2, ty: (height - scale * h) / 2 }, true);
   }
 
   /** Zooms by `factor` keeping the viewport point (px, py) still (default: the centre). */
@@ -623,6 +647,8 @@ class GraphView {
     if (this.timer !== undefined) this.win.clearTimeout(this.timer);
     this.timer = undefined;
     this.abort.abort();
+    this.resizes?.disconnect();
+    this.resizes = undefined;
     this.svg.remove();
     removeStyles(this.doc);
   }

@@ -188,6 +188,24 @@ test('selection, keyboard, fit, a group expanded and collapsed, the dark theme',
   assert.ok(Math.abs(b.layer.x + b.layer.w / 2 - (b.svg.x + b.svg.w / 2)) < 12 && Math.abs(b.layer.y + b.layer.h / 2 - (b.svg.y + b.svg.h / 2)) < 12, `centred: ${JSON.stringify(b)}`);
   assert.ok(scale === 1 || b.layer.w >= b.svg.w - 2 * 12 - 20 || b.layer.h >= b.svg.h - 2 * 12 - 20, JSON.stringify({ b, scale }));
 
+  // A fitted view fits again when its element changes size; a zoomed one stays as it is.
+  const transform = () => page.evaluate(() => window.view.element.querySelector('.tq-layer').getAttribute('transform'));
+  const resize = (width) => page.evaluate(async (width) => {
+    document.querySelector('#light').style.width = `${width}px`;
+    await window.t.frames(3);
+  }, width);
+  const wide = await transform();
+  await resize(420);
+  b = await boxes();
+  assert.ok(b.svg.w < 430 && inside(b), `refitted to the narrower element: ${JSON.stringify(b)}`);
+  assert.notEqual(await transform(), wide);
+  await page.evaluate(() => window.view.zoom(2));
+  const zoomed = await transform();
+  await resize(900);
+  assert.equal(await transform(), zoomed, 'a zoomed view is not refitted');
+  await page.keyboard.press('0');
+  assert.equal(await transform(), wide, 'fitted at the old size, as at first');
+
   // The group: collapsed with its counts; a click opens it, the control closes it.
   const group = '#light g.group';
   assert.equal(await page.getAttribute(group, 'data-expanded'), 'false');
@@ -409,7 +427,9 @@ test('destroy() mid-run leaves no listener, timer, frame, task callback or style
     timeouts: window.pending.timeouts.size,
     callbacks: { ...window.t.callbacks },
     styles: document.querySelectorAll('style[data-tq-view]').length,
+    observers: window.pending.observers.size,
   }));
+  assert.equal(running.observers, 1, 'one ResizeObserver while mounted');
   assert.ok(running.runningNodes >= 8, JSON.stringify(running));
   assert.ok(running.timeouts > before.timeouts, 'the elapsed-time timer runs while tasks do');
   assert.equal(running.callbacks.added, 34 + 1, 'one onTransition per task, one onAttempt for the retried one');
@@ -441,6 +461,7 @@ test('destroy() mid-run leaves no listener, timer, frame, task callback or style
       svgInPage: document.contains(window.svg),
       children: document.querySelector('#light').childElementCount,
       styles: document.querySelectorAll('style[data-tq-view]').length,
+      observers: window.pending.observers.size,
     };
   });
   assert.equal(after.timeouts, before.timeouts);
@@ -449,6 +470,7 @@ test('destroy() mid-run leaves no listener, timer, frame, task callback or style
   assert.equal(after.svgInPage, false);
   assert.equal(after.children, 0);
   assert.equal(after.styles, 0);
+  assert.equal(after.observers, 0, 'the ResizeObserver is disconnected');
   assert.deepEqual(await listenersOf('window.svg'), []);
   assert.deepEqual(await listenersOf('document.querySelector("#light")'), containerBefore);
   assert.deepEqual(await listenersOf('window'), windowBefore);
