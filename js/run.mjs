@@ -232,8 +232,13 @@ function nextAttempt(task, x, run) {
   x.retryTimer = undefined;
   waiting.delete(task);
   if (run !== task._runs) return; // a new run has started meanwhile
-  if (taskNextAttempt(task._id)) startAttempt(task, x);
-  else endRun(x); // the task moved on while it waited
+  const next = taskNextAttempt(task._id);
+  if (next === 0) startAttempt(task, x);
+  else if (next > 0) {
+    // A make's rate limit (SPEC §12) holds the attempt back: wait on.
+    x.retryTimer = startTimer(() => nextAttempt(task, x, run), next);
+    waiting.add(task);
+  } else endRun(x); // the task moved on while it waited
 }
 
 function timedOut(task, x, run, record) {

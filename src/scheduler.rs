@@ -222,6 +222,29 @@ impl Scheduler {
         make.rate_wait()
     }
 
+    /// The next attempt of `t` (SPEC §8), after its wait: rate limits
+    /// (SPEC §12) of the makes that started it count attempts as starts.
+    /// `Err(ms)`: a window is full, ask again in `ms` (nothing changed);
+    /// otherwise as [`Graph::next_attempt`], the attempt counted in the
+    /// windows when it starts.
+    pub fn next_attempt_within_rates(&mut self, t: TaskId) -> Result<Option<u32>, f64> {
+        let mut wait = 0.0f64;
+        for make in self.makes.iter_mut().flatten() {
+            wait = wait.max(make.rate_attempt(&mut self.graph, t, false));
+        }
+        if wait > 0.0 {
+            return Err(wait);
+        }
+        let attempt = self.graph.attempt(t).map_err(|_| 0.0)?;
+        let next = self.graph.next_attempt(t, attempt).unwrap_or(None);
+        if next.is_some() {
+            for make in self.makes.iter_mut().flatten() {
+                make.rate_attempt(&mut self.graph, t, true);
+            }
+        }
+        Ok(next)
+    }
+
     /// Stops a make: nothing new starts and it yields nothing more. Tasks
     /// it queued but did not start are cancelled; the tasks it has running
     /// are returned, for the driver to cancel (cancellation of a running

@@ -628,3 +628,74 @@ fn rate_windows_hold_and_a_waiting_make_always_wakes() {
         }
     }
 }
+
+/// Attempts of a retry (SPEC §8) count as starts in the rate windows of
+/// the make that started the task: one held back says how long to wait,
+/// and once it starts, the make's next start waits for the window.
+#[test]
+fn retry_attempts_count_in_rate_windows() {
+    use taskqueue_wasm::graph::{Failed, Finished, RetryPolicy};
+    // A clock of its own (tests run in parallel).
+    static CLOCK: AtomicU64 = AtomicU64::new(0);
+    fn clock() -> f64 {
+        f64::from_bits(CLOCK.load(Ordering::SeqCst))
+    }
+    let at = |ms: f64| CLOCK.store(ms.to_bits(), Ordering::SeqCst);
+    at(0.0);
+    let mut g = Scheduler::with_clock(clock);
+    let flaky = g.add_task("flaky", TaskOptions::default());
+    let other = g.add_task("other", TaskOptions::default());
+    let policy = RetryPolicy {
+        attempts: 2,
+        ..RetryPolicy::default()
+    };
+    g.set_retry(flaky, Some(policy)).unwrap();
+    let scheduling = Scheduling {
+        rates: vec![(
+            0,
+            Rate {
+                limit: 1,
+                interval: 50.0,
+            },
+        )],
+        ..Scheduling::default()
+    };
+    let make = g
+        .make_start_scheduled(&[flaky, other], MakeOptions::default(), &scheduling)
+        .unwrap();
+    let Step::Run { task, attempt } = g.make_next(make) else {
+        panic!("flaky starts")
+    };
+    assert_eq!(task, flaky);
+    assert_eq!(g.make_next(make), Step::Wait);
+    // The first attempt fails; its retry is due at once, but the window
+    // (1 start per 50 ms) is full.
+    let failed = Failed {
+        retryable: true,
+        random: 0.0,
+    };
+    let threw = Outcome::Threw {
+        cancellation: false,
+    };
+    let finished = g.finish_attempt(flaky, attempt, threw, failed).unwrap();
+    assert!(matches!(finished, Finished::Retry { .. }), "{finished:?}");
+    at(20.0);
+    assert_eq!(g.next_attempt_within_rates(flaky), Err(30.0));
+    at(50.0);
+    assert_eq!(g.next_attempt_within_rates(flaky), Ok(Some(2)));
+    // The attempt took the window: `other` waits until 100.
+    assert_eq!(g.make_next(make), Step::Wait);
+    assert_eq!(g.make_rate_wait(make), Some(50.0));
+    at(100.0);
+    assert!(matches!(g.make_next(make), Step::Run { task, .. } if task == other));
+    // A task no rate-limited make started is not held back.
+    let mut plain = Scheduler::with_clock(clock);
+    let t = plain.add_task("t", TaskOptions::default());
+    plain.set_retry(t, Some(policy)).unwrap();
+    let make = plain.make_start(&[t], MakeOptions::default()).unwrap();
+    let Step::Run { attempt, .. } = plain.make_next(make) else {
+        panic!("t starts")
+    };
+    plain.finish_attempt(t, attempt, threw, failed).unwrap();
+    assert_eq!(plain.next_attempt_within_rates(t), Ok(Some(2)));
+}

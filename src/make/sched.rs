@@ -479,6 +479,39 @@ impl Make {
         pool.used = pool.used.saturating_sub(s.weight);
     }
 
+    /// Another attempt of `t` (SPEC §8) is due: with `record` false, the
+    /// ms until the rate windows of this make that apply to it (its own,
+    /// its pool's) allow a start, 0 when they do now; with `record`
+    /// true, the attempt starts and counts in them. Only for a task this
+    /// make started; 0 for any other.
+    pub(crate) fn rate_attempt(&mut self, g: &mut Graph, t: TaskId, record: bool) -> f64 {
+        if self.sched.is_none() || self.mark(g, t) != Some(Mark::Started) {
+            return 0.0;
+        }
+        let pool = g.schedule(t).pool;
+        let Some(sched) = self.sched.as_deref_mut() else {
+            return 0.0;
+        };
+        if sched.rate.is_none() && sched.pool_of(pool).rate.is_none() {
+            return 0.0;
+        }
+        let now = g.now();
+        let mut wait = 0.0f64;
+        if let Some(w) = &mut sched.rate {
+            wait = wait.max(w.wait(now));
+            if record {
+                w.record(now);
+            }
+        }
+        if let Some(w) = &mut sched.pool_of(pool).rate {
+            wait = wait.max(w.wait(now));
+            if record {
+                w.record(now);
+            }
+        }
+        wait
+    }
+
     /// Ms until a rate window opens, when the last pick started nothing
     /// because of one (the driver wakes the make then).
     pub(crate) fn rate_wait(&self) -> Option<f64> {

@@ -242,17 +242,18 @@ pub fn task_set_schedule(
     try_graph(|g| g.set_schedule(TaskId(task), schedule)).map(|()| true)
 }
 
-/// Starts the next attempt of a task waiting to retry: true, and the
-/// task's function should run again; false when the task has moved on
-/// meanwhile (cancelled, ended by hand, gone), and nothing changed.
+/// Starts the next attempt of a task waiting to retry: 0, and the
+/// task's function should run again; -1 when the task has moved on
+/// meanwhile (cancelled, ended by hand, gone), and nothing changed; a
+/// positive number of ms when a rate limit (SPEC §12) of a make that
+/// started it holds the attempt back: ask again then.
 #[wasm_bindgen(js_name = taskNextAttempt)]
-pub fn task_next_attempt(task: u32) -> bool {
-    with_graph(|g| {
-        let id = TaskId(task);
-        let attempt = g.attempt(id)?;
-        g.next_attempt(id, attempt)
-    })
-    .is_ok_and(|next| next.is_some())
+pub fn task_next_attempt(task: u32) -> f64 {
+    match with_graph(|g| g.next_attempt_within_rates(TaskId(task))) {
+        Ok(Some(_)) => 0.0,
+        Ok(None) => -1.0,
+        Err(wait) => wait.ceil().max(1.0),
+    }
 }
 
 /// Sets a task that has not started to the settled state a store

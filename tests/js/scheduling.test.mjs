@@ -262,3 +262,21 @@ test('rate in a for await make: the iterator is woken when the window opens', as
   assert.ok(seen[1][1] < seen[2][1], 'in order');
   assert.ok(seen[2][1] >= 48 && seen[3][1] < 1000, `the last two after the window, got ${seen.map(([, t]) => t.toFixed(0))} ms`);
 });
+
+test('rate: attempts of a retry count as starts (an API that failed is not called again inside the window)', async () => {
+  const calls = [];
+  const flaky = new Task('flaky', () => {
+    calls.push(['flaky', performance.now()]);
+    if (calls.filter(([n]) => n === 'flaky').length === 1) throw new Error('429');
+    return 'ok';
+  }, { retry: { attempts: 3, delay: 0 } });
+  const other = new Task('other', () => {
+    calls.push(['other', performance.now()]);
+  });
+  await makeNow([flaky, other], { rate: { limit: 1, interval: 60 } });
+  assert.equal(flaky.state, 'DONE');
+  assert.equal(other.state, 'DONE');
+  assert.equal(calls.length, 3);
+  const times = calls.map(([, t]) => t).sort((a, b) => a - b);
+  assert.equal(mostInWindow(times, 59), 1, `one call per 60 ms: ${calls.map(([n, t]) => `${n}@${Math.round(t - calls[0][1])}`)}`);
+});
