@@ -2,8 +2,10 @@
 // URL parameters (also for the browser tests): preset=pipeline|seed|
 // random|wide|custom, n (random, wide) and seed (random), speed (a factor
 // on every duration, e.g. speed=20), concurrency (above the slider's 32 it
-// raises the slider's end), group (off: every task its own node, no
-// groups; a number: group siblings from that many on).
+// raises the slider's end), order (critical-path: the make's `order`
+// option, each task's expected duration its `estimate`), group (off:
+// every task its own node, no groups; a number: group siblings from that
+// many on).
 //
 // The graph is the package's own live view (`mountGraph`, ../js/view.mjs,
 // as a user's page would have it); beside it, the run's timeline
@@ -30,6 +32,7 @@ let epoch = Date.now();
 let runStart;
 const makes = new Set(); // the AbortControllers of makes under way
 const calls = new Map(); // task name -> calls of its function in this page's life
+let calledOrder = []; // names of the tasks whose function was called, in order, since the last Run
 let restored = []; // names of the tasks the last resume restored from IndexedDB
 let resumedNote = ''; // said in the status line after a resume
 const KEPT = 'taskqueue-demo:run'; // localStorage: { graph, db } of the run kept
@@ -135,7 +138,10 @@ function groupOption(value) {
  */
 function load(spec) {
   for (const controller of makes) controller.abort();
-  graph = { spec, ...buildTasks(spec, { speed: () => speed, onTransition, onCall: (name) => calls.set(name, (calls.get(name) ?? 0) + 1) }) };
+  graph = { spec, ...buildTasks(spec, { speed: () => speed, onTransition, onCall: (name) => {
+    calls.set(name, (calls.get(name) ?? 0) + 1);
+    calledOrder.push(name);
+  } }) };
   epoch = Date.now();
   dirty.clear();
   logged = [];
@@ -196,7 +202,7 @@ async function run(tasks, { resuming = false } = {}) {
       }
       store = indexedDbStore(db);
     }
-    const running = make(tasks, { concurrency: concurrency(), signal: controller.signal, store });
+    const running = make(tasks, { concurrency: concurrency(), order: $('order').value, signal: controller.signal, store });
     let first = true;
     for await (const _ of running) {
       if (first && resuming) saidResumed();
@@ -242,6 +248,7 @@ function buttons() {
 /** Makes every task; once all are completed, a fresh set of the same graph. */
 function runAll() {
   if (graph.tasks.every((t) => t.isCompleted())) loadChosen();
+  calledOrder = [];
   run(graph.tasks);
 }
 
@@ -399,6 +406,7 @@ function applyParams() {
     $('wide-n').value = params.get('n');
   }
   if (params.has('seed')) $('random-seed').value = params.get('seed');
+  if (params.get('order') === 'critical-path') $('order').value = 'critical-path';
   if (params.has('concurrency')) {
     const slider = $('concurrency');
     const wanted = Math.round(Number(params.get('concurrency')));
@@ -428,6 +436,10 @@ window.demo = {
   get history() { return graph.history; },
   /** Calls of each task's function in this page's life, by name. */
   get calls() { return calls; },
+  /** Names of the tasks whose function was called since the last Run, in order. */
+  get called() { return calledOrder; },
+  /** The graph's spec: its jobs, with their expected durations (`ms`). */
+  get spec() { return graph.spec; },
   /** Names of the tasks the last resume restored from IndexedDB. */
   get restored() { return restored; },
   select,

@@ -30,7 +30,7 @@ function jobTask(job, speed, onCall) {
       ? { error: new Error(job.error ?? `simulated failure on attempt ${attempts}`) }
       : { value: `ok after ${ms} ms (attempt ${attempts})` };
     return simulate(this.signal, ms / speed(), outcome);
-  });
+  }, { estimate: job.ms }); // for order: 'critical-path' (SPEC §12)
 }
 
 /**

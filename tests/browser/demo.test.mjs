@@ -321,3 +321,43 @@ test('the timeline beside the graph grows while tasks run; a wide fan is one gro
   assert.deepEqual(flat.problems, []);
   await flat.page.close();
 });
+
+test("order 'critical path first': with one slot, each task started had the longest remaining path of the ready ones", async () => {
+  const { page, problems } = await openDemo('preset=random&n=60&seed=3&speed=400&concurrency=1&order=critical-path');
+  assert.equal(await page.locator('#order').inputValue(), 'critical-path');
+  await page.click('#run');
+  await settled(page);
+  const check = await page.evaluate(() => {
+    const { spec, called } = window.demo;
+    // Ranks the slow way: a job's expected ms plus the largest rank of the jobs requiring it.
+    const jobs = new Map(spec.jobs.map((j) => [j.name, j]));
+    const rank = new Map(spec.jobs.map((j) => [j.name, j.ms]));
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const j of spec.jobs) {
+        for (const p of j.requires) {
+          const want = jobs.get(p).ms + rank.get(j.name);
+          if (rank.get(p) < want) {
+            rank.set(p, want);
+            changed = true;
+          }
+        }
+      }
+    }
+    const state = new Map(window.demo.tasks.map((t) => [t.name, t.state]));
+    const done = new Set();
+    const bad = [];
+    const firstStarts = [...new Set(called)];
+    for (const name of firstStarts) {
+      const ready = spec.jobs.filter((j) => !done.has(j.name) && !firstStarts.slice(0, firstStarts.indexOf(name)).includes(j.name) && j.requires.every((p) => done.has(p)));
+      const best = Math.max(...ready.map((j) => rank.get(j.name)));
+      if (rank.get(name) !== best) bad.push(`${name} (rank ${rank.get(name)}) started while the best ready was ${best}`);
+      if (state.get(name) === 'DONE') done.add(name);
+    }
+    return { bad, started: firstStarts.length, done: done.size };
+  });
+  assert.deepEqual(check.bad, []);
+  assert.ok(check.started >= 30 && check.done >= 30, JSON.stringify(check));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
