@@ -21,6 +21,7 @@ import { isTask } from './brand.mjs';
 import { describe } from './describe.mjs';
 import { STATES, FONT_SIZE, LINE_HEIGHT, PAD_Y, MIN_SCALE, MAX_SCALE, FIT_MARGIN, CLICK_SLOP, TICK_MS, LEGIBLE_PX, READABLE_SCALE, readOptions, readTasks, num, el, textLines, policyAttempts, runningText, countsText, badgeWidth } from './view/parts.mjs';
 import { addStyles, removeStyles } from './view/styles.mjs';
+import { pointerGestures } from './view/gestures.mjs';
 
 export { formatElapsed } from './view/parts.mjs';
 export { styles } from './view/styles.mjs';
@@ -568,37 +569,7 @@ class GraphView {
     this.abort = new AbortController();
     const { signal } = this.abort;
     const svg = this.svg;
-    let drag;
-    svg.addEventListener('pointerdown', (e) => {
-      if (e.button !== 0) return;
-      drag = { id: e.pointerId, x: e.clientX, y: e.clientY, view: this.view, moved: false };
-    }, { signal });
-    svg.addEventListener('pointermove', (e) => {
-      if (drag === undefined || e.pointerId !== drag.id) return;
-      const dx = e.clientX - drag.x;
-      const dy = e.clientY - drag.y;
-      if (!drag.moved && Math.hypot(dx, dy) < CLICK_SLOP) return;
-      if (!drag.moved) svg.setPointerCapture?.(e.pointerId);
-      drag.moved = true;
-      svg.classList.add('tq-panning');
-      this.apply({ ...drag.view, tx: drag.view.tx + dx, ty: drag.view.ty + dy });
-    }, { signal });
-    const end = (e) => {
-      if (drag === undefined || e.pointerId !== drag.id) return;
-      const { moved } = drag;
-      drag = undefined;
-      svg.classList.remove('tq-panning');
-      if (moved || e.type !== 'pointerup') return;
-      this.clicked(e.target);
-    };
-    svg.addEventListener('pointerup', end, { signal });
-    svg.addEventListener('pointercancel', end, { signal });
-    svg.addEventListener('wheel', (e) => {
-      e.preventDefault();
-      const { left, top } = this.viewport();
-      // ctrl+wheel: a trackpad's pinch (and ctrl + mouse wheel).
-      this.zoom(Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015)), e.clientX - left, e.clientY - top);
-    }, { signal, passive: false });
+    pointerGestures(this, signal);
     svg.addEventListener('keydown', (e) => this.key(e), { signal });
   }
 

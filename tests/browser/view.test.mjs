@@ -500,3 +500,49 @@ test('destroy() mid-run leaves no listener, timer, frame, task callback or style
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('touch: two fingers pinch-zoom about their midpoint, one finger pans, a tap selects', async () => {
+  const page = await chromium.browser.newPage({ viewport: { width: 940, height: 1180 }, hasTouch: true });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(`${chromium.server.url}/tests/browser/pages/view.html`);
+  await page.waitForFunction(() => window.ready === true);
+  await page.evaluate(() => {
+    window.g = window.t.build();
+    window.selected = [];
+    window.view = window.t.view.mountGraph(document.querySelector('#light'), [window.g.setup], { onSelect: (task) => window.selected.push(task?.name ?? null) });
+  });
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+  const view = () => page.evaluate(() => {
+    const [, tx, ty, scale] = /translate\(([-\d.e]+) ([-\d.e]+)\) scale\(([-\d.e]+)\)/.exec(window.view.element.querySelector('.tq-layer').getAttribute('transform')).map(Number);
+    const r = window.view.element.getBoundingClientRect();
+    return { tx, ty, scale, left: r.left, top: r.top, cx: r.left + r.width / 2, cy: r.top + r.height / 2 };
+  });
+  const before = await view();
+  const { cx, cy } = before;
+  // The drawing's point under the midpoint, in drawing units.
+  const under = (v, x, y) => [(x - v.left - v.tx) / v.scale, (y - v.top - v.ty) / v.scale];
+  await touch('touchStart', [[cx - 50, cy], [cx + 50, cy]]);
+  for (const d of [60, 75, 90, 100]) await touch('touchMove', [[cx - d, cy], [cx + d, cy]]);
+  await touch('touchEnd', []);
+  const pinched = await view();
+  assert.ok(Math.abs(pinched.scale / before.scale - 2) < 0.01, `twice the scale: ${before.scale} -> ${pinched.scale}`);
+  const [bx, by] = under(before, cx, cy);
+  const [px, py] = under(pinched, cx, cy);
+  assert.ok(Math.abs(bx - px) < 0.5 && Math.abs(by - py) < 0.5, `the point under the fingers stays: ${[bx, by]} -> ${[px, py]}`);
+  // One finger pans.
+  await touch('touchStart', [[cx, cy]]);
+  for (const step of [1, 2, 3, 4]) await touch('touchMove', [[cx + 15 * step, cy + 10 * step]]);
+  await touch('touchEnd', []);
+  const panned = await view();
+  assert.ok(Math.abs(panned.tx - pinched.tx - 60) < 1 && Math.abs(panned.ty - pinched.ty - 40) < 1 && panned.scale === pinched.scale, JSON.stringify({ pinched, panned }));
+  assert.deepEqual(await page.evaluate(() => window.selected), [], 'neither gesture selects');
+  // A tap on a node selects its task.
+  await page.evaluate(() => window.view.fit());
+  const box = await page.locator(`#light g.node[data-task-id="${await page.evaluate(() => window.g.setup.id)}"] rect`).first().boundingBox();
+  await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+  assert.deepEqual(await page.evaluate(() => window.selected), ['setup']);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
