@@ -473,6 +473,18 @@ fn rate_limits_count_starts_in_a_sliding_window() {
     assert_eq!(take(&mut g), [tasks[2], tasks[3]]);
 }
 
+/// A make's own rate limit of one start per 50 ms.
+fn one_start_per_50_ms() -> Scheduling {
+    let rate = Rate {
+        limit: 1,
+        interval: 50.0,
+    };
+    Scheduling {
+        rates: vec![(0, rate)],
+        ..Scheduling::default()
+    }
+}
+
 /// The make's own rate limit holds back every task; the wait is for the
 /// oldest start of the window.
 #[test]
@@ -482,16 +494,7 @@ fn a_make_rate_limit_spaces_its_starts() {
     let tasks: Vec<TaskId> = (0..3)
         .map(|_| g.add_task("t", TaskOptions::default()))
         .collect();
-    let scheduling = Scheduling {
-        rates: vec![(
-            0,
-            Rate {
-                limit: 1,
-                interval: 50.0,
-            },
-        )],
-        ..Scheduling::default()
-    };
+    let scheduling = one_start_per_50_ms();
     let make = g
         .make_start_scheduled(&tasks, MakeOptions::default(), &scheduling)
         .unwrap();
@@ -650,16 +653,7 @@ fn retry_attempts_count_in_rate_windows() {
         ..RetryPolicy::default()
     };
     g.set_retry(flaky, Some(policy)).unwrap();
-    let scheduling = Scheduling {
-        rates: vec![(
-            0,
-            Rate {
-                limit: 1,
-                interval: 50.0,
-            },
-        )],
-        ..Scheduling::default()
-    };
+    let scheduling = one_start_per_50_ms();
     let make = g
         .make_start_scheduled(&[flaky, other], MakeOptions::default(), &scheduling)
         .unwrap();
