@@ -95,8 +95,8 @@ export function redisStore(connection: Connection, runId: string, options?: Redi
 
 /** The prefix of a failed job's message that carries a handler's error as JSON. */
 export const ERROR_PREFIX: string;
-/** The custom QueueEvents event that cancels an active job. */
-export const CANCEL_EVENT: string;
+/** The Redis pub/sub channel on which the active jobs of `queue` are cancelled: messages are JSON `{ jobId, reason }`. */
+export function cancelChannel(queue: string): string;
 /** The key that marks a job cancelled. */
 export function cancelKey(jobId: string): string;
 /** The queue a worker serves unless told otherwise. */

@@ -6,4 +6,4 @@
 export { startWorker } from './bullmq/worker.mjs';
 export { remote } from './bullmq/remote.mjs';
 export { redisStore } from './bullmq/store.mjs';
-export { CANCEL_EVENT, cancelKey, DEFAULT_QUEUE, ERROR_PREFIX, errorEnvelope } from './bullmq/wire.mjs';
+export { cancelChannel, cancelKey, DEFAULT_QUEUE, ERROR_PREFIX, errorEnvelope } from './bullmq/wire.mjs';

@@ -17,8 +17,8 @@
 // sweep asks Redis for the jobs that have waited longer than
 // `pollInterval`, in case the stream was trimmed past them.
 
-import { Job, Queue, QueueEvents, QueueEventsProducer } from 'bullmq';
-import { CANCEL_EVENT, cancelKey, remoteError, wrapData } from './wire.mjs';
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { cancelChannel, cancelKey, remoteError, wrapData } from './wire.mjs';
 
 // BullMQ's default keeps 10,000 events; a coordinator that falls behind
 // by more would only hear of its jobs through the sweep.
@@ -51,7 +51,6 @@ export class JobRun {
     this.failure = undefined; // the run cannot go on (Redis lost, closed)
     this.queue = undefined;
     this.events = undefined;
-    this.producer = undefined;
     this.sweeper = undefined;
     this.cancelling = new Set(); // cancels under way (close() waits for them)
   }
@@ -73,10 +72,7 @@ export class JobRun {
     events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, true, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, false, failedReason));
     this.events = events;
-    const producer = new QueueEventsProducer(this.queueName, { connection });
-    producer.on?.('error', () => {});
-    this.producer = producer;
-    await Promise.all([events.waitUntilReady(), producer.waitUntilReady()]);
+    await events.waitUntilReady();
     this.sweeper = setInterval(() => this.sweep().catch(() => {}), this.pollInterval);
     this.sweeper.unref?.();
   }
@@ -195,7 +191,9 @@ export class JobRun {
     const why = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
     await this.client.set(cancelKey(jobId), why, 'PX', MARK_MS);
     const removed = await this.queue.remove(jobId);
-    if (removed === 0) await this.producer.publishEvent({ eventName: CANCEL_EVENT, jobId, reason: why });
+    // Active (or finishing): the worker running it hears it on the
+    // queue's cancel channel and aborts the handler's signal.
+    if (removed === 0) await this.client.publish(cancelChannel(this.queueName), JSON.stringify({ jobId, reason: why }));
   }
 
   /** Asks Redis for the jobs waited on for longer than pollInterval. */
@@ -232,7 +230,7 @@ export class JobRun {
     if (this.adding !== undefined) clearImmediate(this.adding);
     this.adding = undefined;
     await this.started?.catch(() => {});
-    const parts = [this.events, this.producer, this.queue].filter((part) => part !== undefined);
+    const parts = [this.events, this.queue].filter((part) => part !== undefined);
     // Gracefully if Redis answers; a Redis that is gone would keep
     // BullMQ's close() waiting for a reconnection: cut off after a while.
     let timer;

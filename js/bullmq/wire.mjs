@@ -6,9 +6,12 @@
 // - a handler's error fails the job with an UnrecoverableError whose
 //   message is `TQERR1` + JSON { name, message, stack, code } (BullMQ
 //   keeps only the message; retries are the make's, never BullMQ's);
-// - cancelling an active job: the key `tq:cancel:<jobId>` is set and the
-//   custom event `tq-cancel` { jobId, reason } published on the queue's
-//   events; the worker running it aborts the handler's signal.
+// - cancelling an active job: the key `tq:cancel:<jobId>` is set and
+//   { jobId, reason } published (JSON) on the channel
+//   `tq:cancel:<queue>`, to which every worker of the queue subscribes;
+//   the worker running it aborts the handler's signal. (A channel of
+//   cancels only: the queue's event stream, which every worker would
+//   read in full, cost the workers and Redis more than the jobs did.)
 
 import { UnrecoverableError } from 'bullmq';
 import { describe } from '../describe.mjs';
@@ -17,8 +20,8 @@ export { describe };
 
 /** The prefix of a failed job's message that carries a handler's error as JSON. */
 export const ERROR_PREFIX = 'TQERR1';
-/** The custom QueueEvents event that cancels an active job. */
-export const CANCEL_EVENT = 'tq-cancel';
+/** The pub/sub channel on which a queue's active jobs are cancelled. */
+export const cancelChannel = (queue) => `tq:cancel:${queue}`;
 /** The key that marks a job cancelled, for a worker that takes it late. */
 export const cancelKey = (jobId) => `tq:cancel:${jobId}`;
 /** The queue a worker serves unless told otherwise. */

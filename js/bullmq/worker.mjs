@@ -2,9 +2,9 @@
 // the jobs a coordinating make adds (remote.mjs). Loads nothing of the
 // core. The facts this stands on are in docs/bullmq-notes.md.
 
-import { QueueEvents, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import IORedis from 'ioredis'; // bullmq 6's own peer dependency for Redis
-import { cancelKey, CANCEL_EVENT, connectionOptions, DEFAULT_QUEUE, describe, errorEnvelope, reasonError, unwrapData } from './wire.mjs';
+import { cancelChannel, cancelKey, connectionOptions, DEFAULT_QUEUE, describe, errorEnvelope, reasonError, unwrapData } from './wire.mjs';
 
 const WORKER_OPTIONS = new Set(['queue', 'concurrency', 'lockDuration', 'stalledInterval']);
 
@@ -56,16 +56,25 @@ export async function startWorker(connection, handlers, options = {}) {
   const markers = new IORedis({ ...connection, maxRetriesPerRequest: null, lazyConnect: false });
   markers.on('error', () => {}); // reconnects; a read that fails fails its job
   const worker = new Worker(queue, processor, settings);
-  const events = new QueueEvents(queue, { connection });
-  events.on(CANCEL_EVENT, ({ jobId, reason }) => worker.cancelJob(jobId, reason));
+  // Cancels of active jobs (see wire.mjs); a job not running here is
+  // not cancelled by it (cancelJob returns false).
+  const cancels = new IORedis({ ...connection, maxRetriesPerRequest: null, lazyConnect: false });
+  cancels.on('error', () => {}); // reconnects, and subscribes again
+  cancels.on('message', (channel, message) => {
+    try {
+      const { jobId, reason } = JSON.parse(message);
+      worker.cancelJob(jobId, reason);
+    } catch {
+      // Not ours: ignored.
+    }
+  });
   worker.on('error', () => {}); // connection trouble: BullMQ reconnects
-  events.on('error', () => {});
-  await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+  await Promise.all([worker.waitUntilReady(), cancels.subscribe(cancelChannel(queue))]);
   return {
     worker,
     async close() {
       await worker.close();
-      await events.close();
+      await cancels.quit();
       await markers.quit();
     },
   };
