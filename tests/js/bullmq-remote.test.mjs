@@ -45,6 +45,23 @@ async function stopAll(handles) {
   await Promise.all(handles.map((h) => h.exited));
 }
 
+/**
+ * On a Redis emptied first, with `n` worker processes and the store of
+ * run `runId` (`options`: redisStore's, and `connection`): runs
+ * `body({ store, workers })`, then closes the store and stops the workers.
+ */
+async function withRun(runId, n, body, { connection = redis.connection, ...options } = {}) {
+  await client.flushall();
+  const workers = await startWorkers(redis.port, n);
+  const store = redisStore(connection, runId, { pollInterval: 500, ...options });
+  try {
+    return await body({ store, workers });
+  } finally {
+    await store.close();
+    await stopAll(workers);
+  }
+}
+
 /** Waits until `predicate()` holds (polling), or fails after `ms`. */
 async function until(predicate, ms, what) {
   const end = Date.now() + ms;
@@ -80,10 +97,7 @@ async function jobIds(runId) {
 }
 
 test('a 200-task DAG with diamonds over three worker processes: every handler once, results through data(task)', async () => {
-  await client.flushall();
-  const workers = await startWorkers(redis.port, 3);
-  const store = redisStore(redis.connection, 'dag200', { pollInterval: 500 });
-  try {
+  await withRun('dag200', 3, async ({ store }) => {
     const tasks = remoteDag(200);
     const { value, requires } = dag(200);
     assert.ok(requires.filter((r) => r.length > 1).length > 50, 'the DAG has many joins');
@@ -100,17 +114,11 @@ test('a 200-task DAG with diamonds over three worker processes: every handler on
     const pids = new Set(Object.values(await client.hgetall('pid')));
     assert.ok(pids.size >= 2, `jobs spread over the workers (${pids.size} pids)`);
     assert.equal((await jobIds('dag200')).length, 200, 'one job per task');
-  } finally {
-    await store.close();
-    await stopAll(workers);
-  }
+  });
 });
 
 test('a worker killed with SIGKILL mid-job: the job runs again on another worker and the make completes', async () => {
-  await client.flushall();
-  const workers = await startWorkers(redis.port, 2);
-  const store = redisStore(redis.connection, 'killworker', { pollInterval: 500 });
-  try {
+  await withRun('killworker', 2, async ({ store, workers }) => {
     const before = new Task('before', remote('node', { key: 'before', inputs: [], ms: 0 }));
     const held = new Task('held', remote('hold', { key: 'held', ms: 1500 }));
     const after = new Task('after', remote('node', (task) => ({ key: 'after', inputs: [task.required.length], ms: 0 })));
@@ -137,10 +145,7 @@ test('a worker killed with SIGKILL mid-job: the job runs again on another worker
     assert.equal(ran.get('after'), 1);
     assert.notEqual(Number(await client.hget('pid', 'held')), pid, 'the second run was on the other worker');
     assert.deepEqual((await jobIds('killworker')).sort(), ['killworker-after-a1', 'killworker-before-a1', 'killworker-held-a1']);
-  } finally {
-    await store.close();
-    await stopAll(workers);
-  }
+  });
 });
 
 test('the coordinator killed with SIGKILL mid-run and started again with its run id: nothing DONE runs again, no job is added twice', async () => {
@@ -191,12 +196,9 @@ test('the coordinator killed with SIGKILL mid-run and started again with its run
 });
 
 test('aborting the make cancels active jobs (their handlers see the signal) and removes waiting ones', async () => {
-  await client.flushall();
   // One worker of concurrency 8: 8 jobs active, 12 waiting.
-  const workers = await startWorkers(redis.port, 1);
-  const store = redisStore(redis.connection, 'abort', { pollInterval: 500 });
   const controller = new AbortController();
-  try {
+  await withRun('abort', 1, async ({ store }) => {
     const tasks = Array.from({ length: 20 }, (_, i) => new Task(`h${i}`, remote('hold', { key: `h${i}`, ms: 60_000 })));
     const run = (async () => {
       for await (const task of make(tasks, { store, signal: controller.signal })) void task;
@@ -213,10 +215,7 @@ test('aborting the make cancels active jobs (their handlers see the signal) and 
     assert.equal((await counts()).size, 8, 'the waiting jobs never ran');
     for (const task of tasks) assert.equal(task.state, 'CANCELLED', task.name);
     await queue.close();
-  } finally {
-    await store.close();
-    await stopAll(workers);
-  }
+  });
 });
 
 test('a run aborted and started again with its run id: the jobs it cancelled run again as new attempts', async () => {
@@ -246,10 +245,7 @@ test('a run aborted and started again with its run id: the jobs it cancelled run
 });
 
 test('pools (SPEC §12) limit the jobs handed to workers: at most the capacity run at once, all on workers', async () => {
-  await client.flushall();
-  const workers = await startWorkers(redis.port, 3);
-  const store = redisStore(redis.connection, 'pooled', { pollInterval: 500 });
-  try {
+  await withRun('pooled', 3, async ({ store }) => {
     const tasks = Array.from({ length: 10 }, (_, i) => new Task(`g${i}`, remote('span', { key: `g${i}`, ms: 80 }), { pool: 'gpu' }));
     for await (const task of make(tasks, { store, pools: { gpu: 2 } })) assert.equal(task.state, 'DONE');
     const events = (await client.lrange('spans', 0, -1)).map((line) => line.split(' ')).map(([key, what, at]) => ({ key, what, at: Number(at) }));
@@ -263,31 +259,19 @@ test('pools (SPEC §12) limit the jobs handed to workers: at most the capacity r
       most = Math.max(most, running);
     }
     assert.equal(most, 2, 'two gpu jobs at once, never more');
-  } finally {
-    await store.close();
-    await stopAll(workers);
-  }
+  });
 });
 
 test('a handler knows the run, the task key and the attempt; a connection may be a redis:// URL', async () => {
-  await client.flushall();
-  const workers = await startWorkers(redis.port, 1);
-  const store = redisStore(`redis://127.0.0.1:${redis.port}/0`, 'ctx:1', { pollInterval: 500 });
-  try {
+  await withRun('ctx:1', 1, async ({ store }) => {
     const task = new Task('who', remote('context', { n: 1 }), { key: 'who:am:i' });
     for await (const t of make([task], { store })) void t;
     assert.deepEqual(task.result, { runId: 'ctx:1', key: 'who:am:i', attempt: 1, jobId: 'ctx%3A1-who%3Aam%3Ai-a1', data: { n: 1 } });
-  } finally {
-    await store.close();
-    await stopAll(workers);
-  }
+  }, { connection: `redis://127.0.0.1:${redis.port}/0` });
 });
 
 test('a timeout (SPEC §8) on a remote task cancels its job; the retry is a new job', async () => {
-  await client.flushall();
-  const workers = await startWorkers(redis.port, 1);
-  const store = redisStore(redis.connection, 'timeout', { pollInterval: 500 });
-  try {
+  await withRun('timeout', 1, async ({ store }) => {
     const task = new Task('slow', remote('hold', { key: 'slow', ms: 60_000 }), { timeout: 300, retry: { attempts: 2, delay: 0 } });
     const attempts = [];
     task.onAttempt((t, record) => record.end !== undefined && attempts.push(record.outcome));
@@ -299,17 +283,11 @@ test('a timeout (SPEC §8) on a remote task cancels its job; the retry is a new 
     assert.match(await client.hget('aborted', 'slow'), /^TimeoutError: .*timed out/);
     assert.equal(Number((await counts()).get('slow')), 2, 'two attempts ran');
     assert.deepEqual((await jobIds('timeout')).sort(), ['timeout-slow-a1', 'timeout-slow-a2']);
-  } finally {
-    await store.close();
-    await stopAll(workers);
-  }
+  });
 });
 
 test('a handler\'s error reaches the task with its name, message, stack and code, marked remote', async () => {
-  await client.flushall();
-  const workers = await startWorkers(redis.port, 1);
-  const store = redisStore(redis.connection, 'errors', { pollInterval: 500 });
-  try {
+  await withRun('errors', 1, async ({ store }) => {
     const missing = new Task('missing', remote('no-such-handler', { x: 1 }));
     const wrong = new Task('wrong', remote('node', { key: 'wrong', inputs: 'not an array', ms: 0 }));
     for await (const t of make([missing, wrong], { store })) void t;
@@ -321,10 +299,7 @@ test('a handler\'s error reaches the task with its name, message, stack and code
     assert.match(wrong.error.message, /reduce is not a function/);
     assert.match(wrong.error.stack, /bullmq-dag-worker\.mjs/, 'the stack is the worker\'s');
     assert.equal(wrong.error.remote, true);
-  } finally {
-    await store.close();
-    await stopAll(workers);
-  }
+  });
 });
 
 test('bad input to remote() and redisStore() is a clear error', () => {
