@@ -14,6 +14,13 @@ use taskqueue_wasm::{
     MakeOptions, Pool, Rate, Schedule, Scheduler, Scheduling, Step, TaskId, TaskOptions, TaskState,
 };
 
+/// A new task with these scheduling options.
+fn task_with(g: &mut Scheduler, schedule: Schedule) -> TaskId {
+    let t = g.add_task("t", TaskOptions::default());
+    g.set_schedule(t, schedule).unwrap();
+    t
+}
+
 fn case(seed: u64) {
     let mut r = Lcg(seed * 7919 + 3);
     let mut g = Scheduler::new();
@@ -32,7 +39,6 @@ fn case(seed: u64) {
     let max_weight = if concurrency == 0 { 4 } else { concurrency };
     let mut ids = Vec::new();
     for _ in 0..n {
-        let t = g.add_task("t", TaskOptions::default());
         let pool = r.below(3) as u32;
         let cap = if pool == 0 {
             u32::MAX
@@ -41,17 +47,14 @@ fn case(seed: u64) {
         };
         let weight = (1 + r.below(max_weight) as u32).min(cap);
         let priority = r.below(4) as f64 - 1.0;
-        g.set_schedule(
-            t,
-            Schedule {
-                weight,
-                priority,
-                pool,
-                estimate: 1.0 + r.below(5) as f64,
-            },
-        )
-        .unwrap();
-        ids.push(t);
+        let estimate = 1.0 + r.below(5) as f64;
+        let schedule = Schedule {
+            weight,
+            priority,
+            pool,
+            estimate,
+        };
+        ids.push(task_with(&mut g, schedule));
     }
     for i in 1..n {
         for _ in 0..r.below(3) {
@@ -158,16 +161,11 @@ fn priority_orders_ready_tasks_ties_in_order() {
     let ids: Vec<TaskId> = prios
         .iter()
         .map(|&priority| {
-            let t = g.add_task("t", TaskOptions::default());
-            g.set_schedule(
-                t,
-                Schedule {
-                    priority,
-                    ..Schedule::PLAIN
-                },
-            )
-            .unwrap();
-            t
+            let schedule = Schedule {
+                priority,
+                ..Schedule::PLAIN
+            };
+            task_with(&mut g, schedule)
         })
         .collect();
     let options = MakeOptions {
@@ -297,14 +295,12 @@ fn critical_path_starts_the_longest_remaining_path_first() {
         let mut ids = Vec::new();
         let mut est = Vec::new();
         for _ in 0..n {
-            let t = g.add_task("t", TaskOptions::default());
             let estimate = r.below(6) as f64;
             let schedule = Schedule {
                 estimate,
                 ..Schedule::PLAIN
             };
-            g.set_schedule(t, schedule).unwrap();
-            ids.push(t);
+            ids.push(task_with(&mut g, schedule));
             est.push(estimate);
         }
         let mut requires = vec![Vec::new(); n];
@@ -361,13 +357,11 @@ fn critical_path_starts_the_longest_remaining_path_first() {
 fn critical_path_ranks_a_prerequisite_added_during_the_make() {
     let mut g = Scheduler::new();
     let add = |g: &mut Scheduler, estimate: f64| {
-        let t = g.add_task("t", TaskOptions::default());
         let schedule = Schedule {
             estimate,
             ..Schedule::PLAIN
         };
-        g.set_schedule(t, schedule).unwrap();
-        t
+        task_with(g, schedule)
     };
     let short = add(&mut g, 1.0);
     let top = add(&mut g, 10.0);
@@ -425,14 +419,12 @@ fn rate_limits_count_starts_in_a_sliding_window() {
     let mut g = Scheduler::with_clock(clock_0);
     let mut tasks = Vec::new();
     for i in 0..6 {
-        let t = g.add_task("t", TaskOptions::default());
         let pool = if i < 4 { 1 } else { 0 };
         let schedule = Schedule {
             pool,
             ..Schedule::PLAIN
         };
-        g.set_schedule(t, schedule).unwrap();
-        tasks.push(t);
+        tasks.push(task_with(&mut g, schedule));
     }
     let scheduling = Scheduling {
         pools: vec![Pool {
@@ -528,14 +520,12 @@ fn rate_windows_hold_and_a_waiting_make_always_wakes() {
         let n = 2 + r.below(25);
         let mut ids = Vec::new();
         for _ in 0..n {
-            let t = g.add_task("t", TaskOptions::default());
             let pool = r.below(2) as u32;
             let schedule = Schedule {
                 pool,
                 ..Schedule::PLAIN
             };
-            g.set_schedule(t, schedule).unwrap();
-            ids.push(t);
+            ids.push(task_with(&mut g, schedule));
         }
         for i in 1..n {
             for _ in 0..r.below(3) {
